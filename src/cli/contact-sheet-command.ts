@@ -1,0 +1,6 @@
+/** `gptviz contact-sheet` — placeholder until its feature lands: says so and exits non-zero. */
+import { UserError } from '../errors.js';
+
+export function run(_argv: string[]): Promise<number> {
+  return Promise.reject(new UserError('gptviz contact-sheet: not available yet in this version'));
+}
