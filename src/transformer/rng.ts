@@ -1,0 +1,361 @@
+/**
+ * RandomState: a NumPy legacy `numpy.random.RandomState`-compatible generator (MT19937 with the
+ * legacy samplers), so that the default initialisation, the random-weights mode and sampling
+ * reproduce the Python reference bit for bit from its seeds (spec §1.4, §1.7, §1.9).
+ *
+ * What it reproduces (numpy 1.x legacy code paths, `numpy/random/_mt19937.pyx`, `mt19937.c`,
+ * `legacy-distributions.c`, `mtrand.pyx`):
+ * - `RandomState(int)` seeding: `mt19937_seed` (Knuth's init_genrand, 1812433253 recurrence).
+ *   `RandomState(array)` seeding (`init_by_array`) is `RandomState.fromArray`.
+ * - `random_sample()`: 53-bit double from two 32-bit words (a >> 5, b >> 6).
+ * - `standard_normal()` / `randn`: legacy polar Box–Muller with the cached second value. The C
+ *   library's log() is replaced by a correctly rounded log (double-double); glibc's log agrees
+ *   except in rare 0.5-ulp cases (≈3 in 10⁴ normals differ in the last bit of the float64, which
+ *   never shows after the float32 cast the model applies).
+ * - `choice(n, p=p)`: cdf = cumsum(p) (float64, sequential), cdf /= cdf[-1], one uniform,
+ *   searchsorted(side='right').
+ * - `permutation(n)` / `shuffle`: Fisher–Yates from the end with masked rejection
+ *   (`random_interval`).
+ * - `randint(low, high)` for ranges below 2³² (masked rejection, as the legacy bounded path).
+ *
+ * What it is not: the new `Generator`/PCG64 API, nor a cryptographic generator. Pure (no global
+ * state); the only way to get randomness in the pure core (STYLE.md §14).
+ */
+
+const N = 624;
+const M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+
+/** 32-bit unsigned multiply (low 32 bits), exact for all inputs. */
+function mulU32(a: number, b: number): number {
+  return Math.imul(a, b) >>> 0;
+}
+
+export class RandomState {
+  /** MT19937 state words (uint32). */
+  private readonly mt = new Uint32Array(N);
+  private pos = N;
+  private hasGauss = false;
+  private gauss = 0;
+
+  /**
+   * Seed like `numpy.random.RandomState(seed)` with an integer in [0, 2³²).
+   * @example new RandomState(42).randomSample() === 0.3745401188473625
+   */
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`RandomState: seed (${seed}) must be an integer between 0 and 2**32 - 1`);
+    }
+    this.seedInt(seed);
+  }
+
+  /** Seed like `RandomState(np.array(key, dtype=uint32))` (MT19937 init_by_array). */
+  static fromArray(key: ArrayLike<number>): RandomState {
+    const rs = new RandomState(0);
+    rs.seedArray(key);
+    return rs;
+  }
+
+  private seedInt(seed: number): void {
+    const mt = this.mt;
+    let s = seed >>> 0;
+    for (let i = 0; i < N; i++) {
+      mt[i] = s;
+      s = (mulU32(1812433253, (s ^ (s >>> 30)) >>> 0) + i + 1) >>> 0;
+    }
+    this.pos = N;
+    this.hasGauss = false;
+    this.gauss = 0;
+  }
+
+  private seedArray(key: ArrayLike<number>): void {
+    const mt = this.mt;
+    this.seedInt(19650218);
+    let i = 1;
+    let j = 0;
+    const len = key.length;
+    for (let k = Math.max(N, len); k > 0; k--) {
+      const prev = mt[i - 1]!;
+      const x = mulU32((prev ^ (prev >>> 30)) >>> 0, 1664525);
+      mt[i] = (((mt[i]! ^ x) >>> 0) + (key[j]! >>> 0) + j) >>> 0;
+      i++;
+      j++;
+      if (i >= N) {
+        mt[0] = mt[N - 1]!;
+        i = 1;
+      }
+      if (j >= len) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = mt[i - 1]!;
+      const x = mulU32((prev ^ (prev >>> 30)) >>> 0, 1566083941);
+      mt[i] = (((mt[i]! ^ x) >>> 0) - i) >>> 0;
+      i++;
+      if (i >= N) {
+        mt[0] = mt[N - 1]!;
+        i = 1;
+      }
+    }
+    mt[0] = 0x80000000;
+    this.pos = N;
+    this.hasGauss = false;
+  }
+
+  private generate(): void {
+    const mt = this.mt;
+    let kk = 0;
+    for (; kk < N - M; kk++) {
+      const y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+      mt[kk] = (mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0)) >>> 0;
+    }
+    for (; kk < N - 1; kk++) {
+      const y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
+      mt[kk] = (mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0)) >>> 0;
+    }
+    const y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
+    mt[N - 1] = (mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0)) >>> 0;
+    this.pos = 0;
+  }
+
+  /** Next tempered 32-bit word (numpy `next_uint32`). */
+  nextUint32(): number {
+    if (this.pos >= N) this.generate();
+    let y = this.mt[this.pos++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** `random_sample()`: uniform double in [0, 1) with 53 random bits. */
+  randomSample(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
+  /** `standard_normal()` (legacy gauss: polar Box–Muller, second value cached). */
+  standardNormal(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.gauss;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2.0 * this.randomSample() - 1.0;
+      x2 = 2.0 * this.randomSample() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    const f = Math.sqrt((-2.0 * logCorrectlyRounded(r2)) / r2);
+    this.gauss = f * x1;
+    this.hasGauss = true;
+    return f * x2;
+  }
+
+  /**
+   * `randn(n)`: n standard normals in float64, in stream order (a `randn(r, c)` matrix is the
+   * same sequence read row-major). Writes into `out` when given (length ≥ n).
+   */
+  randn(n: number, out?: Float64Array): Float64Array {
+    const res = out ?? new Float64Array(n);
+    for (let i = 0; i < n; i++) res[i] = this.standardNormal();
+    return res;
+  }
+
+  /**
+   * `choice(len(p), p=p)` with the legacy algorithm: one uniform double, first index whose
+   * normalised cumulative probability exceeds it. Throws a RangeError when p is empty,
+   * has a negative or non-finite entry, or does not sum to a positive value.
+   * @example new RandomState(0).choice([0.5, 0.5]) === 1  // uniform 0.5488… > 0.5
+   */
+  choice(p: ArrayLike<number>): number {
+    const n = p.length;
+    if (n === 0) throw new RangeError('choice: p must be non-empty');
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const v = p[i]!;
+      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`choice: probabilities must be finite and non-negative (p[${i}] = ${v})`);
+      total += v; // sequential float64 cumsum, as numpy's cumsum
+    }
+    if (!(total > 0)) throw new RangeError('choice: probabilities sum to zero');
+    const u = this.randomSample();
+    // searchsorted(cdf / cdf[-1], u, side='right'): first i with cdf[i] / total > u.
+    let cum = 0;
+    for (let i = 0; i < n; i++) {
+      cum += p[i]!;
+      if (cum / total > u) return i;
+    }
+    return n - 1; // unreachable for u < 1 (cdf[-1] / total === 1); kept for safety
+  }
+
+  /**
+   * Uniform integer in [0, max] by masked rejection sampling (numpy `random_interval`,
+   * max < 2³²).
+   */
+  interval(max: number): number {
+    if (max === 0) return 0;
+    let mask = max >>> 0;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    let value: number;
+    do {
+      value = (this.nextUint32() & mask) >>> 0;
+    } while (value > max);
+    return value;
+  }
+
+  /** `randint(low, high)`: integer in [low, high), for high − low ≤ 2³². */
+  randint(low: number, high: number): number {
+    if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low || high - low > 0x100000000) {
+      throw new RangeError(`randint: need integers low < high with high - low <= 2**32 (got ${low}, ${high})`);
+    }
+    const rng = high - low - 1;
+    if (rng === 0xffffffff) return low + this.nextUint32();
+    return low + this.interval(rng);
+  }
+
+  /** `shuffle(x)` in place, the legacy 1-D algorithm (from the end, j = interval(i)). */
+  shuffle(x: { length: number; [i: number]: number }): void {
+    for (let i = x.length - 1; i >= 1; i--) {
+      const j = this.interval(i);
+      const t = x[i]!;
+      x[i] = x[j]!;
+      x[j] = t;
+    }
+  }
+
+  /** `permutation(n)`: a shuffled arange(n). */
+  permutation(n: number): Int32Array {
+    const x = new Int32Array(n);
+    for (let i = 0; i < n; i++) x[i] = i;
+    this.shuffle(x);
+    return x;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correctly rounded natural logarithm. numpy's legacy gauss calls the C library's log(); glibc's
+// log is (almost always) correctly rounded, V8's Math.log is not (≈3 % of results differ by one
+// ulp). Computing log in double-double (≈100 bits) and rounding once reproduces glibc's doubles.
+// Method: x = m·2^e with m in [√½, √2); log x = e·ln2 + 2·atanh(t), t = (m − 1)/(m + 1), |t| ≤ 0.172,
+// atanh series to 2^-106. Double-double primitives after Dekker / Shewchuk.
+
+const LN2_HI = 0.6931471805599453;
+const LN2_LO = 2.3190468138462996e-17;
+const SPLITTER = 134217729; // 2^27 + 1
+const LOG_VIEW = new DataView(new ArrayBuffer(8));
+
+// Scratch "registers" for the double-double helpers (hi, lo), so no allocation per call.
+let rh = 0;
+let rl = 0;
+
+/** (rh, rl) = exact a·b. */
+function twoProd(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  rh = p;
+  rl = ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** (rh, rl) = (ah, al) · (bh, bl). */
+function ddMul(ah: number, al: number, bh: number, bl: number): void {
+  twoProd(ah, bh);
+  const lo = rl + (ah * bl + al * bh);
+  const s = rh + lo;
+  rl = lo - (s - rh);
+  rh = s;
+}
+
+/** (rh, rl) = (ah, al) + (bh, bl). */
+function ddAdd(ah: number, al: number, bh: number, bl: number): void {
+  let s = ah + bh;
+  let bb = s - ah;
+  let e = ah - (s - bb) + (bh - bb);
+  const t = al + bl;
+  bb = t - al;
+  const f = al - (t - bb) + (bl - bb);
+  e += t;
+  let h = s + e;
+  e = e - (h - s);
+  e += f;
+  s = h + e;
+  rl = e - (s - h);
+  rh = s;
+}
+
+/** (rh, rl) = (ah, al) / (bh, bl), three-term long division. */
+function ddDiv(ah: number, al: number, bh: number, bl: number): void {
+  const q1 = ah / bh;
+  ddMul(q1, 0, bh, bl);
+  ddAdd(ah, al, -rh, -rl);
+  const q2 = rh / bh;
+  const r1h = rh;
+  const r1l = rl;
+  ddMul(q2, 0, bh, bl);
+  ddAdd(r1h, r1l, -rh, -rl);
+  const q3 = rh / bh;
+  const s = q1 + q2;
+  const e = q2 - (s - q1);
+  ddAdd(s, e, q3, 0);
+}
+
+/** Natural log of a positive finite double, correctly rounded (up to double-double error). */
+export function logCorrectlyRounded(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return Math.log(x);
+  LOG_VIEW.setFloat64(0, x);
+  let hiWord = LOG_VIEW.getUint32(0);
+  let e = ((hiWord >>> 20) & 0x7ff) - 1023;
+  if (e === -1023) {
+    // subnormal: scale up by 2^54 first
+    LOG_VIEW.setFloat64(0, x * 18014398509481984);
+    hiWord = LOG_VIEW.getUint32(0);
+    e = ((hiWord >>> 20) & 0x7ff) - 1023 - 54;
+  }
+  LOG_VIEW.setUint32(0, (hiWord & 0x800fffff) | 0x3ff00000);
+  let m = LOG_VIEW.getFloat64(0); // [1, 2)
+  if (m > Math.SQRT2) {
+    m *= 0.5;
+    e += 1;
+  }
+  // t = (m − 1)/(m + 1); m − 1 is exact (Sterbenz), m + 1 as an exact two-sum.
+  const den = m + 1;
+  const bv = den - m;
+  const denLo = m - (den - bv) + (1 - bv);
+  ddDiv(m - 1, 0, den, denLo);
+  const th = rh;
+  const tl = rl;
+  ddMul(th, tl, th, tl);
+  const t2h = rh;
+  const t2l = rl;
+  let sh = th;
+  let sl = tl;
+  let ph = th;
+  let pl = tl;
+  for (let k = 3; k <= 45; k += 2) {
+    ddMul(ph, pl, t2h, t2l);
+    ph = rh;
+    pl = rl;
+    if (Math.abs(ph) < 1e-34 * Math.abs(sh)) break;
+    ddDiv(ph, pl, k, 0);
+    ddAdd(sh, sl, rh, rl);
+    sh = rh;
+    sl = rl;
+  }
+  // 2·atanh(t) + e·ln2
+  ddMul(e, 0, LN2_HI, LN2_LO);
+  ddAdd(rh, rl, 2 * sh, 2 * sl);
+  return rh + rl;
+}
