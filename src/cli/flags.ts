@@ -69,6 +69,8 @@ export interface ParsedFlags<S extends FlagSpecs> {
   readonly positionals: string[];
   /** `--help` / `-h` was given; when true, `values` holds defaults only and nothing was validated. */
   readonly help: boolean;
+  /** Keys (camelCase) of the flags the user actually gave, to tell a default from an explicit value. */
+  readonly given: ReadonlySet<keyof S & string>;
 }
 
 export interface ParseOptions {
@@ -225,28 +227,28 @@ export function parseFlags<const S extends FlagSpecs>(
 
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {
-    const given = raw.get(key);
+    const rawValue = raw.get(key);
     switch (spec.type) {
       case 'boolean':
-        values[key] = given === true ? true : (spec.default ?? false);
+        values[key] = rawValue === true ? true : (spec.default ?? false);
         break;
       case 'string': {
-        if (typeof given !== 'string') {
+        if (typeof rawValue !== 'string') {
           values[key] = spec.default;
-        } else if (spec.choices !== undefined && !spec.choices.includes(given)) {
-          throw usageError(command, `--${kebab(key)} must be ${describeAccepted(spec)} (got '${given}')`);
+        } else if (spec.choices !== undefined && !spec.choices.includes(rawValue)) {
+          throw usageError(command, `--${kebab(key)} must be ${describeAccepted(spec)} (got '${rawValue}')`);
         } else {
-          values[key] = given;
+          values[key] = rawValue;
         }
         break;
       }
       case 'number':
       case 'integer':
-        values[key] = typeof given === 'string' ? checkNumber(command, key, spec, given) : spec.default;
+        values[key] = typeof rawValue === 'string' ? checkNumber(command, key, spec, rawValue) : spec.default;
         break;
     }
   }
-  return { values: values as FlagValues<S>, positionals, help };
+  return { values: values as FlagValues<S>, positionals, help, given: new Set(raw.keys()) as ReadonlySet<keyof S & string> };
 }
 
 /** `--fps N` / `--format jpg|png` / `--mute` as shown in help. */

@@ -32,10 +32,11 @@ test('defaults when nothing is given', (t) => {
   });
   t.deepEqual(positionals, []);
   t.false(help);
+  t.is(parseFlags('', [], SPECS).given.size, 0);
 });
 
 test('typed values: separate and inline, kebab-case, negative numbers, short alias, last wins', (t) => {
-  const { values } = parseFlags('', [
+  const { values, given } = parseFlags('', [
     '--fps', '60', '--speed=2.5', '--seed', '-7', '--max-duration', '0', '--format', 'png',
     '--text', 'Hello', '--record', '-o', 'a.png', '--fps', '24',
   ], SPECS);
@@ -52,6 +53,7 @@ test('typed values: separate and inline, kebab-case, negative numbers, short ali
     values.fps, values.format, values.seed, values.text, values.record,
   ];
   t.is(typed.length, 5);
+  t.deepEqual([...given].sort(), ['format', 'fps', 'maxDuration', 'out', 'record', 'seed', 'speed', 'text']);
 });
 
 test('range and type errors name the flag and what is accepted', (t) => {
