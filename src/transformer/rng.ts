@@ -288,7 +288,7 @@ function ddAdd(ah: number, al: number, bh: number, bl: number): void {
   bb = t - al;
   const f = al - (t - bb) + (bl - bb);
   e += t;
-  let h = s + e;
+  const h = s + e;
   e = e - (h - s);
   e += f;
   s = h + e;
