@@ -1,0 +1,284 @@
+/**
+ * The training graph: forward + hand-written backward of the whole character LM (spec §1.5–1.6,
+ * §2.2) over one preallocated workspace, composed from the kernel pairs of train-ops.ts.
+ * Examples are processed in micro-batches of `microBatch` sequences, so every matmul is a GEMM
+ * over microBatch·S rows while the working set stays in cache; nothing is allocated per call.
+ *
+ * Parameters and gradients are flat arrays in the layout of weights.ts (spec §1.10 order); the
+ * graph reads parameter offsets from `allocateWeights(config).groups`. The same class runs in
+ * float32 (training) and float64 (gradient check, golden tests): pass the array constructor.
+ *
+ * Not here: the optimiser (adam.ts), threads (train.ts / train-worker.ts), the visualiser's
+ * per-sequence record forward (model.ts). Symbols: S, D, H, dk, F, V, B as in the spec; N =
+ * rows of a micro-batch = mb·S.
+ *
+ * Data: a "chunk" is S + 1 token ids in `tokens` starting at `starts[e]`; input = ids 0…S−1,
+ * target = ids 1…S (spec §2.1).
+ */
+import type { ModelConfig } from './config.js';
+import { allocateWeights } from './weights.js';
+import type { Arr } from './train-ops.js';
+import {
+  attentionBackward, attentionForward, biasBackward, crossEntropyBackward, crossEntropyForward,
+  embeddingBackward, embeddingForward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc,
+  reluBackward, reluForward, transpose,
+} from './train-ops.js';
+
+/** Offsets of one block's parameter groups in the flat buffer. */
+interface BlockOffsets {
+  readonly WQ: number; readonly WK: number; readonly WV: number; readonly WO: number;
+  readonly W1: number; readonly b1: number; readonly W2: number; readonly b2: number;
+  readonly g1: number; readonly be1: number; readonly g2: number; readonly be2: number;
+}
+
+/** Array constructor the graph allocates with. */
+export type ArrCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+/** Flat parameter offsets for a config (spec §1.10 order). */
+function offsetsOf(config: ModelConfig): { E: number; P: number; blocks: BlockOffsets[]; total: number } {
+  const w = allocateWeights(config);
+  const g = w.groups;
+  const blocks: BlockOffsets[] = [];
+  for (let b = 0; b < config.numBlocks; b++) {
+    const at = (i: number): number => g[2 + 12 * b + i]!.offset;
+    blocks.push({
+      WQ: at(0), WK: at(1), WV: at(2), WO: at(3), W1: at(4), b1: at(5),
+      W2: at(6), b2: at(7), g1: at(8), be1: at(9), g2: at(10), be2: at(11),
+    });
+  }
+  return { E: g[0]!.offset, P: g[1]!.offset, blocks, total: w.flat.length };
+}
+
+export class TrainGraph {
+  readonly config: ModelConfig;
+  readonly microBatch: number;
+  readonly paramCount: number;
+  /** When true, forward() adds a signature of the ReLU on/off pattern to `reluSignature`. */
+  trackRelu = false;
+  reluSignature = 0;
+
+  private readonly off: ReturnType<typeof offsetsOf>;
+  // Transposed weight copies, same offsets as the parameters (W_Q…W2 as Wᵀ, embedding as Eᵀ).
+  private readonly wT: Arr;
+  // Forward record per block (N = mb·S rows).
+  private readonly x: Arr[]; // B+1 × N×D: x[0] = embedded + P, x[b+1] = block b output (LN2)
+  private readonly q: Arr[]; // B × N×D
+  private readonly k: Arr[];
+  private readonly v: Arr[];
+  private readonly P: Arr[]; // B × mb×H×S×S attention weights
+  private readonly concat: Arr[]; // B × N×D
+  private readonly xhat1: Arr[]; // B × N×D
+  private readonly ln1: Arr[]; // B × N×D
+  private readonly rstd1: Arr[]; // B × N
+  private readonly h: Arr[]; // B × N×F (post-ReLU)
+  private readonly xhat2: Arr[]; // B × N×D
+  private readonly rstd2: Arr[]; // B × N
+  private readonly logits: Arr; // N×V
+  private readonly probs: Arr; // N×V
+  // Scratch.
+  private readonly tmp: Arr; // N×D
+  private readonly dx: Arr; // N×D
+  private readonly dres: Arr; // N×D
+  private readonly dln1: Arr; // N×D
+  private readonly dconcat: Arr; // N×D
+  private readonly dq: Arr; // N×D
+  private readonly dk: Arr;
+  private readonly dv: Arr;
+  private readonly dh: Arr; // N×F
+  private readonly dlogits: Arr; // N×V
+  private readonly dProw: Arr; // S
+  private readonly hits = new Float64Array(1);
+
+  constructor(config: ModelConfig, microBatch: number, ctor: ArrCtor) {
+    this.config = config;
+    this.microBatch = microBatch;
+    this.off = offsetsOf(config);
+    this.paramCount = this.off.total;
+    const { seqLen: S, dModel: D, numHeads: H, dFF: F, vocabSize: V, numBlocks: B } = config;
+    const N = microBatch * S;
+    const mk = (n: number): Arr => new ctor(n);
+    const per = (n: number, count = B): Arr[] => Array.from({ length: count }, () => mk(n));
+    this.wT = mk(this.paramCount);
+    this.x = per(N * D, B + 1);
+    this.q = per(N * D);
+    this.k = per(N * D);
+    this.v = per(N * D);
+    this.P = per(microBatch * H * S * S);
+    this.concat = per(N * D);
+    this.xhat1 = per(N * D);
+    this.ln1 = per(N * D);
+    this.rstd1 = per(N);
+    this.h = per(N * F);
+    this.xhat2 = per(N * D);
+    this.rstd2 = per(N);
+    this.logits = mk(N * V);
+    this.probs = mk(N * V);
+    this.tmp = mk(N * D);
+    this.dx = mk(N * D);
+    this.dres = mk(N * D);
+    this.dln1 = mk(N * D);
+    this.dconcat = mk(N * D);
+    this.dq = mk(N * D);
+    this.dk = mk(N * D);
+    this.dv = mk(N * D);
+    this.dh = mk(N * F);
+    this.dlogits = mk(N * V);
+    this.dProw = mk(S);
+  }
+
+  /**
+   * Σ over examples [from, to) of the per-example loss (spec §2.2); adds scale × each example's
+   * gradient into `grads` (not zeroed here). `mask` (length S) applies to every example; null
+   * means all ones. Returns the loss sum (not scaled).
+   */
+  lossAndGrad(
+    params: Arr, grads: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
+    mask: ArrayLike<number> | null, scale: number,
+  ): number {
+    this.prepare(params);
+    let loss = 0;
+    for (let e = from; e < to; e += this.microBatch) {
+      const n = Math.min(this.microBatch, to - e);
+      loss += this.forward(params, tokens, starts, e, n, mask, null);
+      this.backward(params, grads, tokens, starts, e, n, mask, scale);
+    }
+    return loss;
+  }
+
+  /**
+   * Forward only over examples [from, to): returns the loss sum and adds the number of
+   * positions whose argmax prediction equals the target to `hitsOut[0]`.
+   */
+  evaluate(
+    params: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
+    mask: ArrayLike<number> | null, hitsOut: Float64Array,
+  ): number {
+    this.prepare(params);
+    let loss = 0;
+    this.hits[0] = 0;
+    for (let e = from; e < to; e += this.microBatch) {
+      const n = Math.min(this.microBatch, to - e);
+      loss += this.forward(params, tokens, starts, e, n, mask, this.hits);
+    }
+    hitsOut[0]! += this.hits[0]!;
+    return loss;
+  }
+
+  /** The forward passes use transposed weights so that every matmul is a row·row dot product. */
+  private prepare(params: Arr): void {
+    const { dModel: D, dFF: F, vocabSize: V } = this.config;
+    const wT = this.wT;
+    transpose(wT, this.off.E, params, this.off.E, V, D);
+    for (const o of this.off.blocks) {
+      transpose(wT, o.WQ, params, o.WQ, D, D);
+      transpose(wT, o.WK, params, o.WK, D, D);
+      transpose(wT, o.WV, params, o.WV, D, D);
+      transpose(wT, o.WO, params, o.WO, D, D);
+      transpose(wT, o.W1, params, o.W1, D, F);
+      transpose(wT, o.W2, params, o.W2, F, D);
+    }
+  }
+
+  /** Forward of n examples starting at example index e; returns their loss sum. */
+  private forward(
+    params: Arr, tokens: Int32Array, starts: ArrayLike<number>, e: number, n: number,
+    mask: ArrayLike<number> | null, hits: Float64Array | null,
+  ): number {
+    const { seqLen: S, dModel: D, numHeads: H, dK: dk, dFF: F, vocabSize: V, numBlocks: B } = this.config;
+    const N = n * S;
+    const wT = this.wT;
+    for (let i = 0; i < n; i++) {
+      embeddingForward(this.x[0]!, i * S * D, params, this.off.E, this.off.P, tokens, starts[e + i]!, S, D);
+    }
+    for (let b = 0; b < B; b++) {
+      const o = this.off.blocks[b]!;
+      const xin = this.x[b]!;
+      const q = this.q[b]!;
+      const k = this.k[b]!;
+      const v = this.v[b]!;
+      const concat = this.concat[b]!;
+      const tmp = this.tmp;
+      matmulABt(q, 0, xin, 0, wT, o.WQ, null, 0, N, D, D, false);
+      matmulABt(k, 0, xin, 0, wT, o.WK, null, 0, N, D, D, false);
+      matmulABt(v, 0, xin, 0, wT, o.WV, null, 0, N, D, D, false);
+      for (let i = 0; i < n; i++) attentionForward(concat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+      matmulABt(tmp, 0, concat, 0, wT, o.WO, null, 0, N, D, D, false);
+      for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
+      const ln1 = this.ln1[b]!;
+      layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
+      const h = this.h[b]!;
+      matmulABt(h, 0, ln1, 0, wT, o.W1, params, o.b1, N, D, F, false);
+      reluForward(h, 0, N * F);
+      if (this.trackRelu) this.reluSignature += reluSignature(h, N * F, b);
+      matmulABt(tmp, 0, h, 0, wT, o.W2, params, o.b2, N, F, D, false);
+      for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!; // residual2 adds LN1 (spec §1.5 step 8)
+      layerNormForward(this.x[b + 1]!, this.xhat2[b]!, this.rstd2[b]!, 0, tmp, 0, params, o.g2, o.be2, N, D);
+    }
+    // Weight-tied head: logits = out·Eᵀ, E (V×D) is already the "Bᵀ" operand.
+    matmulABt(this.logits, 0, this.x[B]!, 0, params, this.off.E, null, 0, N, D, V, false);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      loss += crossEntropyForward(this.probs, this.logits, i * S * V, tokens, starts[e + i]! + 1, mask, S, V, hits);
+    }
+    return loss;
+  }
+
+  /** Backward of the n examples whose forward was just run; grads += scale·∂loss/∂params. */
+  private backward(
+    params: Arr, grads: Arr, tokens: Int32Array, starts: ArrayLike<number>, e: number, n: number,
+    mask: ArrayLike<number> | null, scale: number,
+  ): void {
+    const { seqLen: S, dModel: D, numHeads: H, dK: dk, dFF: F, vocabSize: V, numBlocks: B } = this.config;
+    const N = n * S;
+    const { dx, dres, dln1, dconcat, dq, dk: dK, dv, dh, dlogits } = this;
+    for (let i = 0; i < n; i++) {
+      crossEntropyBackward(dlogits, this.probs, i * S * V, tokens, starts[e + i]! + 1, mask, S, V, scale);
+    }
+    // Head (weight tying): dE += dlogitsᵀ·out; dx = dlogits·E (Eᵀ is the transposed copy).
+    matmulAtBAcc(grads, this.off.E, dlogits, 0, this.x[B]!, 0, N, V, D);
+    matmulABt(dx, 0, dlogits, 0, this.wT, this.off.E, null, 0, N, V, D, false);
+    for (let b = B - 1; b >= 0; b--) {
+      const o = this.off.blocks[b]!;
+      const xin = this.x[b]!;
+      const ln1 = this.ln1[b]!;
+      const h = this.h[b]!;
+      // LN2, then residual2 splits into the FFN branch and LN1.
+      layerNormBackward(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, 0, params, o.g2, 0, N, D);
+      biasBackward(grads, o.b2, dres, 0, N, D);
+      matmulAtBAcc(grads, o.W2, h, 0, dres, 0, N, F, D);
+      matmulABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
+      reluBackward(dh, h, 0, N * F);
+      biasBackward(grads, o.b1, dh, 0, N, F);
+      matmulAtBAcc(grads, o.W1, ln1, 0, dh, 0, N, D, F);
+      for (let i = 0; i < N * D; i++) dln1[i] = dres[i]!;
+      matmulABt(dln1, 0, dh, 0, params, o.W1, null, 0, N, F, D, true);
+      // LN1, then residual1 splits into attention and the block input.
+      layerNormBackward(dres, grads, o.g1, o.be1, dln1, this.xhat1[b]!, this.rstd1[b]!, 0, params, o.g1, 0, N, D);
+      matmulAtBAcc(grads, o.WO, this.concat[b]!, 0, dres, 0, N, D, D);
+      matmulABt(dconcat, 0, dres, 0, params, o.WO, null, 0, N, D, D, false);
+      const q = this.q[b]!;
+      const k = this.k[b]!;
+      const v = this.v[b]!;
+      for (let i = 0; i < n; i++) {
+        attentionBackward(dq, dK, dv, this.dProw, dconcat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+      }
+      matmulAtBAcc(grads, o.WQ, xin, 0, dq, 0, N, D, D);
+      matmulAtBAcc(grads, o.WK, xin, 0, dK, 0, N, D, D);
+      matmulAtBAcc(grads, o.WV, xin, 0, dv, 0, N, D, D);
+      for (let i = 0; i < N * D; i++) dx[i] = dres[i]!;
+      matmulABt(dx, 0, dq, 0, params, o.WQ, null, 0, N, D, D, true);
+      matmulABt(dx, 0, dK, 0, params, o.WK, null, 0, N, D, D, true);
+      matmulABt(dx, 0, dv, 0, params, o.WV, null, 0, N, D, D, true);
+    }
+    for (let i = 0; i < n; i++) {
+      embeddingBackward(grads, this.off.E, this.off.P, dx, i * S * D, tokens, starts[e + i]!, S, D);
+    }
+  }
+}
+
+/** A number that changes when the set of active ReLU units changes (gradient-check kink test). */
+function reluSignature(h: Arr, len: number, b: number): number {
+  let s = 0;
+  for (let i = 0; i < len; i++) if (h[i]! > 0) s += ((i * 2654435761) % 1000003) + 1;
+  return s * (b + 1);
+}

@@ -1,0 +1,336 @@
+/**
+ * Training kernels: forward/backward pairs over flat typed arrays (spec §1.5, §2.2; STYLE.md §21),
+ * written in the llm.c manner — outputs first, explicit offsets instead of views (no allocation),
+ * plain loops. Every kernel works on Float32Array (training) and Float64Array (gradient check and
+ * golden tests) alike; a worker only ever sees one of the two, so its call sites stay monomorphic.
+ *
+ * Not here: the per-sequence record forward the visualiser draws (model.ts / ops.ts), and the
+ * composition of these kernels into a model (backward.ts).
+ *
+ * Layout conventions: a matrix is row-major at `buffer[off + r * cols + c]`. Matmuls come in the
+ * two shapes that keep every inner loop a contiguous dot product with a register accumulator:
+ * `matmulABt` (out = A·Bᵀ, so forward passes use transposed weight copies) and `matmulAtBAcc`
+ * (dW += Aᵀ·B, the weight-gradient shape). Symbols: n rows, k inner width, m output width.
+ */
+
+/** The two element types the kernels run on. */
+export type Arr = Float32Array | Float64Array;
+
+/**
+ * out[n×m] = a[n×k] · bT[m×k]ᵀ (+ bias[m]); with `accumulate`, adds to out instead.
+ * Inner loop: a dot product of two contiguous rows, unrolled by four.
+ *
+ * @example forward of X·W: matmulABt(Y, 0, X, 0, WT, 0, null, 0, n, D, D, false) with WT = Wᵀ.
+ */
+export function matmulABt(
+  out: Arr, oo: number, a: Arr, ao: number, bT: Arr, bo: number,
+  bias: Arr | null, biasOff: number, n: number, k: number, m: number, accumulate: boolean,
+): void {
+  const k4 = k - (k & 3);
+  for (let i = 0; i < n; i++) {
+    const ar = ao + i * k;
+    const or = oo + i * m;
+    for (let j = 0; j < m; j++) {
+      const br = bo + j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let p = 0;
+      for (; p < k4; p += 4) {
+        s0 += a[ar + p]! * bT[br + p]!;
+        s1 += a[ar + p + 1]! * bT[br + p + 1]!;
+        s2 += a[ar + p + 2]! * bT[br + p + 2]!;
+        s3 += a[ar + p + 3]! * bT[br + p + 3]!;
+      }
+      for (; p < k; p++) s0 += a[ar + p]! * bT[br + p]!;
+      let s = s0 + s1 + (s2 + s3);
+      if (bias !== null) s += bias[biasOff + j]!;
+      if (accumulate) out[or + j]! += s;
+      else out[or + j] = s;
+    }
+  }
+}
+
+/**
+ * dW[k×m] += a[n×k]ᵀ · b[n×m]: the weight-gradient shape (Xᵀ·dY). Rows of `a` that are all
+ * zero cost nothing extra; entries of `a` equal to zero (ReLU outputs) are skipped.
+ */
+export function matmulAtBAcc(
+  dW: Arr, wo: number, a: Arr, ao: number, b: Arr, bo: number, n: number, k: number, m: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const ar = ao + i * k;
+    const br = bo + i * m;
+    for (let p = 0; p < k; p++) {
+      const av = a[ar + p]!;
+      if (av === 0) continue;
+      const wr = wo + p * m;
+      for (let j = 0; j < m; j++) dW[wr + j]! += av * b[br + j]!;
+    }
+  }
+}
+
+/** bias gradient: db[m] += Σ_rows dy[n×m]. */
+export function biasBackward(db: Arr, dbo: number, dy: Arr, dyo: number, n: number, m: number): void {
+  for (let i = 0; i < n; i++) {
+    const r = dyo + i * m;
+    for (let j = 0; j < m; j++) db[dbo + j]! += dy[r + j]!;
+  }
+}
+
+/** out[rows×cols]ᵀ → outT[cols×rows] (weight transposes for the forward pass). */
+export function transpose(outT: Arr, to: number, a: Arr, ao: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) outT[to + c * rows + r] = a[ao + r * cols + c]!;
+  }
+}
+
+export const LN_EPS = 1e-5;
+
+/**
+ * LayerNorm over the last axis (spec §1.5): y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + 1e-5), σ² the
+ * population variance. γ, β are read from `params` at offsets go, bo. Writes y, x̂ (n×D) and
+ * rstd (n) for the backward pass.
+ */
+export function layerNormForward(
+  y: Arr, xhat: Arr, rstd: Arr, ro: number, x: Arr, o: number,
+  params: Arr, go: number, bo: number, n: number, d: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const r = o + i * d;
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += x[r + j]!;
+    mean /= d;
+    let v = 0;
+    for (let j = 0; j < d; j++) {
+      const c = x[r + j]! - mean;
+      v += c * c;
+    }
+    const rs = 1 / Math.sqrt(v / d + LN_EPS);
+    rstd[ro + i] = rs;
+    for (let j = 0; j < d; j++) {
+      const h = (x[r + j]! - mean) * rs;
+      xhat[r + j] = h;
+      y[r + j] = params[go + j]! * h + params[bo + j]!;
+    }
+  }
+}
+
+/**
+ * LayerNorm backward (standard formula using x̂, as spec §2.2):
+ * dγ += Σ dy·x̂, dβ += Σ dy, dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with dx̂ = dy·γ.
+ * γ is read from `params` at `go`; dγ, dβ accumulate into `grads` at dgo, dbo. `dx` is
+ * overwritten (it must not alias dy).
+ */
+export function layerNormBackward(
+  dx: Arr, grads: Arr, dgo: number, dbo: number, dy: Arr, xhat: Arr, rstd: Arr, ro: number,
+  params: Arr, go: number, o: number, n: number, d: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const r = o + i * d;
+    let m1 = 0;
+    let m2 = 0;
+    for (let j = 0; j < d; j++) {
+      const g = dy[r + j]!;
+      const h = xhat[r + j]!;
+      grads[dgo + j]! += g * h;
+      grads[dbo + j]! += g;
+      const dh = g * params[go + j]!;
+      m1 += dh;
+      m2 += dh * h;
+    }
+    m1 /= d;
+    m2 /= d;
+    const rs = rstd[ro + i]!;
+    for (let j = 0; j < d; j++) {
+      const dh = dy[r + j]! * params[go + j]!;
+      dx[r + j] = rs * (dh - m1 - xhat[r + j]! * m2);
+    }
+  }
+}
+
+/** ReLU in place: x ← max(0, x) over `len` entries. */
+export function reluForward(x: Arr, o: number, len: number): void {
+  for (let i = o; i < o + len; i++) if (!(x[i]! > 0)) x[i] = 0;
+}
+
+/** ReLU backward in place: dh ← dh where h > 0 (equivalently pre-activation > 0), else 0. */
+export function reluBackward(dh: Arr, h: Arr, o: number, len: number): void {
+  for (let i = o; i < o + len; i++) if (!(h[i]! > 0)) dh[i] = 0;
+}
+
+/**
+ * Causal multi-head attention forward for one sequence (spec §1.5 steps 2–4): for each head h,
+ * P_h = softmax(Q_h·K_hᵀ/√dk with j > i masked) and out_h = P_h·V_h, written into the
+ * concat layout. Masked weights are exactly zero (the reference's −1e9 gives exp(−1e9) = 0).
+ * Q, K, V, concat: S×D at offset `o`; P: H×S×S at offset `po` (zeros above the diagonal).
+ */
+export function attentionForward(
+  concat: Arr, P: Arr, po: number, q: Arr, k: Arr, v: Arr, o: number, S: number, H: number, dk: number,
+): void {
+  const D = H * dk;
+  const scale = 1 / Math.sqrt(dk);
+  for (let h = 0; h < H; h++) {
+    const hc = h * dk;
+    for (let i = 0; i < S; i++) {
+      const pr = po + (h * S + i) * S;
+      const qr = o + i * D + hc;
+      let max = -Infinity;
+      for (let j = 0; j <= i; j++) {
+        const kr = o + j * D + hc;
+        let s = 0;
+        for (let c = 0; c < dk; c++) s += q[qr + c]! * k[kr + c]!;
+        s *= scale;
+        P[pr + j] = s;
+        if (s > max) max = s;
+      }
+      let sum = 0;
+      for (let j = 0; j <= i; j++) {
+        const e = Math.exp(P[pr + j]! - max);
+        P[pr + j] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let j = 0; j <= i; j++) P[pr + j]! *= inv;
+      for (let j = i + 1; j < S; j++) P[pr + j] = 0;
+      const cr = o + i * D + hc;
+      for (let c = 0; c < dk; c++) {
+        let s = 0;
+        for (let j = 0; j <= i; j++) s += P[pr + j]! * v[o + j * D + hc + c]!;
+        concat[cr + c] = s;
+      }
+    }
+  }
+}
+
+/**
+ * Causal attention backward for one sequence (spec §2.2): dP = dout_h·V_hᵀ, dV_h = Pᵀ·dout_h,
+ * dscore = P ⊙ (dP − rowsum(dP ⊙ P)) (zero where masked), dQ_h = dscore·K_h/√dk,
+ * dK_h = dscoreᵀ·Q_h/√dk. Overwrites dq, dk, dv (S×D at `o`); `dProw` is scratch of length S.
+ */
+export function attentionBackward(
+  dq: Arr, dk: Arr, dv: Arr, dProw: Arr, dconcat: Arr, P: Arr, po: number,
+  q: Arr, k: Arr, v: Arr, o: number, S: number, H: number, dK: number,
+): void {
+  const D = H * dK;
+  const scale = 1 / Math.sqrt(dK);
+  for (let i = o; i < o + S * D; i++) {
+    dq[i] = 0;
+    dk[i] = 0;
+    dv[i] = 0;
+  }
+  for (let h = 0; h < H; h++) {
+    const hc = h * dK;
+    for (let i = 0; i < S; i++) {
+      const pr = po + (h * S + i) * S;
+      const gr = o + i * D + hc;
+      let dot = 0;
+      for (let j = 0; j <= i; j++) {
+        const vr = o + j * D + hc;
+        const p = P[pr + j]!;
+        let s = 0;
+        for (let c = 0; c < dK; c++) {
+          const g = dconcat[gr + c]!;
+          s += g * v[vr + c]!;
+          dv[vr + c]! += p * g;
+        }
+        dProw[j] = s;
+        dot += s * p;
+      }
+      const qr = o + i * D + hc;
+      for (let j = 0; j <= i; j++) {
+        const ds = P[pr + j]! * (dProw[j]! - dot) * scale;
+        if (ds === 0) continue;
+        const kr = o + j * D + hc;
+        for (let c = 0; c < dK; c++) {
+          dq[qr + c]! += ds * k[kr + c]!;
+          dk[kr + c]! += ds * q[qr + c]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Row softmax cross-entropy for one sequence (spec §2.2): probs = softmax(logits) row-wise,
+ * returns −Σᵢ maskᵢ·log(p[i][tᵢ] + 1e-10) / max(Σ mask, 1). Targets are read from
+ * `targets[to + i]`; `mask` null means all ones. Counts argmax hits into `hits[0]` when given.
+ */
+export function crossEntropyForward(
+  probs: Arr, logits: Arr, o: number, targets: Int32Array, to: number,
+  mask: ArrayLike<number> | null, S: number, V: number, hits: Float64Array | null,
+): number {
+  let loss = 0;
+  let msum = 0;
+  for (let i = 0; i < S; i++) {
+    const r = o + i * V;
+    let max = -Infinity;
+    let arg = 0;
+    for (let j = 0; j < V; j++) {
+      const z = logits[r + j]!;
+      if (z > max) {
+        max = z;
+        arg = j;
+      }
+    }
+    let sum = 0;
+    for (let j = 0; j < V; j++) {
+      const e = Math.exp(logits[r + j]! - max);
+      probs[r + j] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let j = 0; j < V; j++) probs[r + j]! *= inv;
+    const t = targets[to + i]!;
+    const w = mask === null ? 1 : mask[i]!;
+    msum += w;
+    if (w !== 0) loss -= w * Math.log(probs[r + t]! + 1e-10);
+    if (hits !== null && arg === t) hits[0]! += 1;
+  }
+  return loss / Math.max(msum, 1);
+}
+
+/** dlogits = (probs − onehot(t))·mask/max(Σ mask, 1)·scale (spec §2.2), one sequence. */
+export function crossEntropyBackward(
+  dlogits: Arr, probs: Arr, o: number, targets: Int32Array, to: number,
+  mask: ArrayLike<number> | null, S: number, V: number, scale: number,
+): void {
+  let msum = 0;
+  for (let i = 0; i < S; i++) msum += mask === null ? 1 : mask[i]!;
+  const c = scale / Math.max(msum, 1);
+  for (let i = 0; i < S; i++) {
+    const r = o + i * V;
+    const w = (mask === null ? 1 : mask[i]!) * c;
+    for (let j = 0; j < V; j++) dlogits[r + j] = probs[r + j]! * w;
+    dlogits[r + targets[to + i]!]! -= w;
+  }
+}
+
+/** x[S×D] = E[ids] + P (spec §1.6 step 1); ids read from `ids[io + s]`. */
+export function embeddingForward(
+  x: Arr, o: number, params: Arr, eo: number, po: number, ids: Int32Array, io: number, S: number, D: number,
+): void {
+  for (let s = 0; s < S; s++) {
+    const er = eo + ids[io + s]! * D;
+    const pr = po + s * D;
+    const xr = o + s * D;
+    for (let d = 0; d < D; d++) x[xr + d] = params[er + d]! + params[pr + d]!;
+  }
+}
+
+/** Embedding backward: dP += dx, and dx scatter-added into the rows of dE of the input ids. */
+export function embeddingBackward(
+  grads: Arr, eo: number, po: number, dx: Arr, o: number, ids: Int32Array, io: number, S: number, D: number,
+): void {
+  for (let s = 0; s < S; s++) {
+    const er = eo + ids[io + s]! * D;
+    const pr = po + s * D;
+    const xr = o + s * D;
+    for (let d = 0; d < D; d++) {
+      const g = dx[xr + d]!;
+      grads[er + d]! += g;
+      grads[pr + d]! += g;
+    }
+  }
+}
