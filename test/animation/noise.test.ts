@@ -1,0 +1,32 @@
+/** Noise table tests (spec §5.3): value counts, first row, memoisation, wrapping. */
+import test from 'ava';
+import { NOISE_SIZE, noiseAt, noiseTable, perlin2 } from '../../src/animation/noise.js';
+
+test('value counts equal the spec', (t) => {
+  const n = noiseTable();
+  t.is(n.length, NOISE_SIZE * NOISE_SIZE);
+  const counts = new Map<number, number>();
+  for (const v of n) {
+    const k = Math.round(v / 0.15);
+    t.true(Math.abs(v - k * 0.15) < 1e-6, `value ${v} not on the 0.15 grid`);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const want: [number, number][] = [[-4, 12], [-3, 116], [-2, 2490], [-1, 900], [0, 9301], [1, 966], [2, 2484], [3, 107], [4, 8]];
+  t.deepEqual([...counts.entries()].sort((a, b) => a[0] - b[0]), want);
+});
+
+test('first row starts 0, 0.3, 0, −0.3, 0, 0, 0, 0.3', (t) => {
+  const n = noiseTable();
+  const row = Array.from(n.subarray(0, 8), (v) => Math.round(v * 100) / 100);
+  t.deepEqual(row, [0, 0.3, 0, -0.3, 0, 0, 0, 0.3]);
+});
+
+test('memoised, wraps modulo 128, lattice points are zero', (t) => {
+  const n = noiseTable();
+  t.is(noiseTable(), n);
+  t.is(noiseAt(n, 128, 1), noiseAt(n, 0, 1));
+  t.is(noiseAt(n, -1, 3), n[127 * 128 + 3]);
+  t.is(noiseAt(n, 5, 7), n[5 * 128 + 7]);
+  t.is(perlin2(3, 7), 0);
+  t.not(perlin2(0.5, 1.5), 0);
+});
