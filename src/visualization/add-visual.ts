@@ -1,0 +1,108 @@
+/**
+ * Residual-add visual C = A + B (spec §5.4.3): A and B fly in side by side (B 15 % later); then,
+ * per element with a small anti-diagonal delay, B hovers over A (0.4 up, 0.3 behind), sinks into
+ * it while both shrink, the sum emerges on A's cell and finally travels to its own cell behind.
+ *
+ * Phases of the per-element progress e: [0, 0.30) hover, [0.30, 0.60) merge, [0.60, 1] travel.
+ * Pure and allocation-free. Not here: wiring and visibility (the scene).
+ */
+import type { FrameDesc } from '../frame.js';
+import { ease, easeOut, smooth } from '../animation/easing.js';
+import { noiseAt } from '../animation/noise.js';
+import { noiseWarp, wave } from '../animation/wave.js';
+import { pushCell } from './visual-common.js';
+import { BS, SP } from './visual-types.js';
+import type { AddVisual, Placed, Vec3, VisualState } from './visual-types.js';
+
+/** End of the hover phase and of the merge phase (fractions of e). */
+const P1 = 0.3;
+const P2 = 0.6;
+/** Max per-element start delay of the compute (fraction of t). */
+const DELAY = 0.15;
+/** B's hover offset above (+Y) and behind (+Z) its A cell. */
+const HOVER_Y = 0.4;
+const HOVER_Z = 0.3;
+
+/** Appear of one operand: wave, flight from `src`, seamless or fading (spec §5.4.3 appear). */
+function appearOperand(
+  out: FrameDesc, p: Placed, src: Vec3 | undefined, full: boolean, isB: boolean,
+  appearT: number, a: number, noise: Float32Array,
+): void {
+  const R = p.rows;
+  const C = p.cols;
+  const base = isB ? Math.max(0, (appearT - 0.15) / 0.85) : appearT;
+  const ax = p.anchor[0];
+  const ay = p.anchor[1];
+  const az = p.anchor[2];
+  const sx = src === undefined ? ax : src[0];
+  const sy = src === undefined ? ay : src[1];
+  const sz = src === undefined ? az : src[2];
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) {
+      const w = wave(base, r, c, R, C, 0.3);
+      const k = noiseWarp(w, noiseAt(noise, r, c));
+      const x = sx - c * SP + (ax - sx) * k;
+      const y = sy - r * SP + (ay - sy) * k;
+      const z = sz + (az - sz) * k;
+      let alpha: number;
+      let size = BS;
+      if (full) alpha = isB ? 1 - 0.2 * w : 1;
+      else {
+        alpha = isB ? 0.8 * w : w;
+        size = BS * (0.3 + 0.7 * w);
+      }
+      pushCell(out, p.colors, r * C + c, x, y, z, a * alpha, size);
+    }
+  }
+}
+
+/** Draw a residual add. */
+export function drawAdd(out: FrameDesc, v: AddVisual, s: VisualState, noise: Float32Array): void {
+  const va = s.alpha;
+  if (s.appearT < 1 && s.t <= 0) {
+    appearOperand(out, v.a, v.sourceA, v.seamlessA && v.sourceA !== undefined, false, s.appearT, va, noise);
+    appearOperand(out, v.b, v.sourceB, v.seamlessB && v.sourceB !== undefined, true, s.appearT, va, noise);
+    return;
+  }
+  const R = v.a.rows;
+  const C = v.a.cols;
+  const diag = Math.max(R + C - 2, 1);
+  const t = s.t;
+  const mult = s.outputMult;
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) {
+      const i = r * C + c;
+      const delay = ((r + c) / diag) * DELAY;
+      let e = (t - delay) / Math.max(1 - delay, 0.1);
+      e = e < 0 ? 0 : e > 1 ? 1 : e;
+      // A's cell, B's cell, C's cell of element (r, c).
+      const ax = v.a.anchor[0] - c * SP;
+      const ay = v.a.anchor[1] - r * SP;
+      const az = v.a.anchor[2];
+      if (e < P1) {
+        const bx = v.b.anchor[0] - c * SP;
+        const by = v.b.anchor[1] - r * SP;
+        const bz = v.b.anchor[2];
+        const k = easeOut(e / P1);
+        pushCell(out, v.a.colors, i, ax, ay, az, va, BS);
+        pushCell(out, v.b.colors, i, bx + (ax - bx) * k, by + (ay + HOVER_Y - by) * k, bz + (az + HOVER_Z - bz) * k,
+          0.8 * va, BS);
+      } else if (e < P2) {
+        const m = (e - P1) / (P2 - P1);
+        pushCell(out, v.a.colors, i, ax, ay, az, va * (1 - 0.6 * m), BS * (1 - 0.4 * m));
+        pushCell(out, v.b.colors, i, ax, ay + HOVER_Y * (1 - m), az + HOVER_Z * (1 - m),
+          va * 0.8 * (1 - 0.8 * m), BS * (1 - 0.6 * m));
+        if (m > 0.3) {
+          const ca = smooth(0.3, 1, m) * mult;
+          pushCell(out, v.c.colors, i, ax, ay, az, va * ca, BS * (0.5 + 0.5 * ca));
+        }
+      } else {
+        const k = noiseWarp(ease((e - P2) / (1 - P2)), noiseAt(noise, r, c));
+        const cx = v.c.anchor[0] - c * SP;
+        const cy = v.c.anchor[1] - r * SP;
+        const cz = v.c.anchor[2];
+        pushCell(out, v.c.colors, i, ax + (cx - ax) * k, ay + (cy - ay) * k, az + (cz - az) * k, va * mult, BS);
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Static matrix visual (spec §5.4.1): one matrix in its own colours that flies in from its source
+ * (or fades and grows in place) with the anti-diagonal wave, then rests.
+ *
+ * Pure and allocation-free; positions and colours come from the `Placed` matrix, time from the
+ * VisualState. Not here: when it is visible (stage-state.ts / visibility.ts).
+ */
+import type { FrameDesc } from '../frame.js';
+import { drawAppear, drawAtRest } from './visual-common.js';
+import type { StaticVisual, VisualState } from './visual-types.js';
+
+/** Draw a static matrix; hidden entirely when outputMult < 0.01. */
+export function drawStatic(out: FrameDesc, v: StaticVisual, s: VisualState, noise: Float32Array): void {
+  if (s.outputMult < 0.01) return;
+  if (s.appearT < 1) drawAppear(out, v.m, v.m.colors, v.source, v.seamless, s.appearT, s.alpha, noise);
+  else drawAtRest(out, v.m, v.m.colors, s.alpha);
+}
