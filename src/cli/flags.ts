@@ -221,7 +221,10 @@ export function parseFlags<const S extends FlagSpecs>(
     }
     // Non-strict parseArgs takes the next argument as the value even when it is another flag.
     const missing = tok.value === undefined || (!tok.inlineValue && tok.value.startsWith('--'));
-    if (missing) throw usageError(command, `${flag} needs a value: ${describeAccepted(spec)}`);
+    if (missing) {
+      const what = spec.type === 'string' && spec.choices === undefined ? spec.placeholder ?? 'TEXT' : describeAccepted(spec);
+      throw usageError(command, `${flag} needs a value: ${what}`);
+    }
     raw.set(key, tok.value);
   }
 

@@ -1,6 +1,28 @@
-/** `gptviz view` — placeholder until its feature lands: says so and exits non-zero. */
-import { UserError } from '../errors.js';
+/**
+ * The visualiser itself (`gptviz [flags]`, anything that is not a subcommand): parse the flags
+ * (options.ts), answer --help / --version, then hand the typed ViewOptions to one of the three
+ * app modules — `--snapshot` → app/snapshot.ts, `--record` → app/record.ts, otherwise the
+ * interactive window app/interactive.ts. Each is imported lazily, so `--help` loads no GL,
+ * audio or ffmpeg code. Spec §3.1 (flags and modes).
+ *
+ * What this is not: the apps (owned by the renderer, recording and app engineers) and the error
+ * printing (cli/main.ts).
+ */
+import { parseViewArgs, packageVersion, viewHelp } from './options.js';
+import type { Warn } from './options.js';
 
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new UserError('the visualiser window is not available yet in this version'));
+/** Run the visualiser; returns the process exit code. */
+export async function run(argv: string[], warn?: Warn): Promise<number> {
+  const opts = parseViewArgs(argv, warn);
+  if (opts.help) {
+    process.stdout.write(viewHelp());
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (opts.snapshot !== undefined) return (await import('../app/snapshot.js')).snapshot(opts);
+  if (opts.record) return (await import('../app/record.js')).record(opts);
+  return (await import('../app/interactive.js')).interactive(opts);
 }

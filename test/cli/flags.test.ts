@@ -81,8 +81,10 @@ test('unknown flags, with a suggestion when one is close', (t) => {
 
 test('missing values, values on booleans, stray positionals', (t) => {
   usage(t, ['--fps'], '--fps needs a value: an integer from 1 to 240');
-  usage(t, ['--text'], '--text needs a value: a value');
-  usage(t, ['--text', '--record'], '--text needs a value: a value');
+  usage(t, ['--text'], '--text needs a value: TEXT');
+  usage(t, ['--text', '--record'], '--text needs a value: TEXT');
+  usage(t, ['--out'], '--out needs a value: FILE.png');
+  usage(t, ['--format'], '--format needs a value: one of jpg, png');
   usage(t, ['--record=yes'], "--record takes no value (got '--record=yes')");
   usage(t, ['hello'], "unexpected argument 'hello' (flags start with --)");
 });

@@ -1,0 +1,226 @@
+/**
+ * The visualiser's flags (spec §3.1, product README, issues 3/5/7/8/9) and their translation
+ * into typed `ViewOptions`: ranges and types via flags.ts, then the rules that involve more than
+ * one flag — even sizes for video, --snapshot/--record/--out conflicts, --text needs a weights
+ * file — and the prompt clean-up with its warnings (spec §3.2 step 1).
+ *
+ * Unlike the reference, --text with a missing weights file is an error naming the path, never a
+ * silent fall-back to the random-weights mode (issue 3).
+ *
+ * What this is not: it loads no weights and opens nothing. The context length S belongs to the
+ * weights file, so cutting the prompt to S (`fitPrompt`) is done by whoever loads the model.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import { cleanText } from '../transformer/vocab.js';
+import { parseFlags, usageError, formatHelp, kebab } from './flags.js';
+import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
+
+/** The package root (the folder holding package.json), from this module's URL, not the cwd. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Default weights: `weights/charlm.npz` in the package (shipped by the training issue). */
+export const DEFAULT_WEIGHTS = resolve(PACKAGE_ROOT, 'weights', 'charlm.npz');
+
+/** The package's version from its package.json. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+export const VIEW_FLAGS = {
+  text: { type: 'string', placeholder: 'TEXT', help: 'prompt: generate with the trained model (a–z, space, ! \' . ?)' },
+  weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights for --text (default weights/charlm.npz)' },
+  temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
+  seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  record: { type: 'boolean', help: 'render offscreen and write <output-dir>/transformer.mp4' },
+  fps: { type: 'integer', default: 30, min: 1, max: 240, help: 'recording frame rate' },
+  speed: { type: 'number', default: 1.0, min: 0.05, max: 20, help: 'animation speed multiplier' },
+  width: { type: 'integer', default: 1920, min: 16, max: 8192, placeholder: 'PX', help: 'output width in pixels, even for --record' },
+  height: { type: 'integer', default: 1080, min: 16, max: 8192, placeholder: 'PX', help: 'output height in pixels, even for --record' },
+  format: { type: 'string', default: 'jpg', choices: ['jpg', 'png'], help: 'also write numbered frames in this format (--record)' },
+  outputDir: { type: 'string', default: 'recordings/', placeholder: 'DIR', help: 'where --record writes' },
+  maxDuration: { type: 'number', default: 180, min: 0, placeholder: 'SECONDS', help: 'cap the video length by raising the speed, 0 = no cap' },
+  music: { type: 'boolean', help: 'play/mix the generated music under the sonification' },
+  mute: { type: 'boolean', help: 'no sound at all' },
+  snapshot: { type: 'number', min: 0, placeholder: 'SECONDS', help: 'render the frame at this timeline time to --out and exit' },
+  out: { type: 'string', placeholder: 'FILE.png', help: 'the PNG file --snapshot writes' },
+  version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
+} as const;
+
+/** Flags that only mean something for --record (given without it → a warning). */
+const RECORD_ONLY = ['fps', 'format', 'outputDir', 'maxDuration'] as const;
+
+/** The visualiser's typed, validated options. */
+export interface ViewOptions {
+  /** --help: print help and do nothing else (nothing else was validated). */
+  readonly help: boolean;
+  /** --version: print the version and do nothing else. */
+  readonly version: boolean;
+  /**
+   * The cleaned prompt (lower-case, vocabulary characters only, at least one character; not yet
+   * cut to the model's S — see `fitPrompt`), or undefined for the random-weights mode.
+   */
+  readonly text: string | undefined;
+  /** Absolute path of an existing weights file when `text` is set; undefined in random mode. */
+  readonly weights: string | undefined;
+  /** Sampling temperature ≥ 0; 0 = greedy. */
+  readonly temperature: number;
+  /** Integer 0 … 2³²−1 XOR-ed into the sampling seed (spec §1.7), or undefined. */
+  readonly seed: number | undefined;
+  /** Record mode (mp4) instead of the window. */
+  readonly record: boolean;
+  /** Recording frame rate, 1–240. */
+  readonly fps: number;
+  /** Speed multiplier, 0.05–20. */
+  readonly speed: number;
+  /** Output width/height in pixels, 16–8192; even when `record`. Default 1920 × 1080. */
+  readonly width: number;
+  readonly height: number;
+  /** True when --width or --height was given (the window uses its own 1600 × 900 otherwise). */
+  readonly sizeGiven: boolean;
+  /** Numbered frame format for --record. */
+  readonly format: 'jpg' | 'png';
+  /** Absolute output directory for --record (--output-dir resolved against the cwd). */
+  readonly outputDir: string;
+  /** Video length cap in seconds; 0 disables. */
+  readonly maxDuration: number;
+  /** Mix the generated music under the sonification. */
+  readonly music: boolean;
+  /** No sound at all. */
+  readonly mute: boolean;
+  /** Timeline time in seconds to render with --snapshot, or undefined. */
+  readonly snapshot: number | undefined;
+  /** Absolute path of the PNG --snapshot writes (set exactly when `snapshot` is). */
+  readonly out: string | undefined;
+}
+
+export type Warn = (message: string) => void;
+
+const stderrWarn: Warn = (m) => process.stderr.write(`${m}\n`);
+
+/** `"x"` for a character in a message (JSON quoting shows '"' and control characters legibly). */
+const quoteChar = (ch: string): string => JSON.stringify(ch);
+
+/**
+ * Prompt clean-up (spec §3.2 step 1, issue 3): lower-case, drop newlines, drop characters outside
+ * the vocabulary with ONE warning naming them in order of appearance
+ * (`warning: dropped characters not in the vocabulary: ",", "1"`); nothing left → one UserError
+ * naming them instead (no warning then).
+ *
+ * @example cleanPrompt('Hello, World!', warn) === 'hello world!'  // warns about ","
+ */
+export function cleanPrompt(raw: string, warn: Warn = stderrWarn): string {
+  if (raw === '') throw usageError('', '--text is empty (leave it out for the random-weights mode)');
+  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
+  const named = dropped.map(quoteChar).join(', ');
+  if (kept === '') {
+    throw new UserError(`--text has no characters in the vocabulary (dropped ${named})`, {
+      hint: "the vocabulary is a–z, space and ! ' . ?",
+      exitCode: 2,
+    });
+  }
+  if (dropped.length > 0) warn(`warning: dropped characters not in the vocabulary: ${named}`);
+  return kept;
+}
+
+/**
+ * Cut a cleaned prompt to the model's context length S with a warning (spec §3.2 step 1). Called
+ * by whoever loads the weights, since S comes from the weights file.
+ *
+ * @example fitPrompt('to be or not to be that is', 16, warn) === 'to be or not to '
+ */
+export function fitPrompt(text: string, seqLen: number, warn: Warn = stderrWarn): string {
+  if (text.length <= seqLen) return text;
+  const cut = text.slice(0, seqLen);
+  warn(`warning: --text is longer than the model's context of ${seqLen} characters; using ${JSON.stringify(cut)}`);
+  return cut;
+}
+
+/** The weights file for --text: explicit (cwd-relative) or the default; must exist and be a file. */
+function requireWeights(explicit: string | undefined): string {
+  const path = explicit !== undefined ? resolve(explicit) : DEFAULT_WEIGHTS;
+  const hint = "train weights with 'gptviz train' (see the README, Train) or pass --weights FILE.npz";
+  if (!existsSync(path)) {
+    const what = explicit !== undefined ? 'weights file not found' : 'no trained weights found';
+    throw new UserError(`${what}: ${path} (--text needs a trained model)`, { hint });
+  }
+  if (!statSync(path).isFile()) throw new UserError(`--weights must be a file, but ${path} is a directory`, { hint });
+  return path;
+}
+
+/** "did you mean" for a mistyped subcommand. */
+function unknownCommand(word: string): UserError {
+  const names = SUBCOMMANDS.map((c) => c.name);
+  return usageError('', `unknown command '${word}' (commands: ${names.join(', ')}; flags start with --)`);
+}
+
+/**
+ * Parse the visualiser's arguments (everything that is not a subcommand) into ViewOptions.
+ * Throws a one-line UsageError (exit 2) for bad flags and conflicts, a UserError (exit 1) for a
+ * missing weights file; warnings (dropped prompt characters, flags that do nothing in this mode)
+ * go through `warn`.
+ */
+export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn): ViewOptions {
+  const { values: v, positionals, help, given } = parseFlags('', argv, VIEW_FLAGS, { positionals: 1 });
+  const defaults = {
+    help,
+    version: v.version,
+    text: undefined,
+    weights: undefined,
+    temperature: v.temperature,
+    seed: v.seed,
+    record: v.record,
+    fps: v.fps,
+    speed: v.speed,
+    width: v.width,
+    height: v.height,
+    sizeGiven: given.has('width') || given.has('height'),
+    format: v.format,
+    outputDir: resolve(v.outputDir),
+    maxDuration: v.maxDuration,
+    music: v.music,
+    mute: v.mute,
+    snapshot: v.snapshot,
+    out: undefined,
+  };
+  if (help || v.version) return defaults;
+  if (positionals.length > 0) throw unknownCommand(positionals[0]!);
+
+  // Conflicts between modes.
+  if (v.snapshot !== undefined && v.record) throw usageError('', '--snapshot and --record cannot be combined (one PNG or one video)');
+  if (v.out !== undefined && v.snapshot === undefined) throw usageError('', '--out only applies to --snapshot SECONDS');
+  if (v.snapshot !== undefined && v.out === undefined) throw usageError('', '--snapshot needs --out FILE.png');
+  if (v.out !== undefined && !/\.png$/i.test(v.out)) throw usageError('', `--out must name a .png file (got '${v.out}')`);
+
+  // Video encoders need even frame sizes (yuv420p).
+  if (v.record) {
+    for (const key of ['width', 'height'] as const) {
+      if (v[key] % 2 !== 0) throw usageError('', `--${key} must be an even integer from 16 to 8192 for video (got ${v[key]})`);
+    }
+  } else {
+    const ignored = RECORD_ONLY.filter((k) => given.has(k));
+    if (ignored.length > 0) {
+      warn(`warning: ${ignored.map((k) => `--${kebab(k)}`).join(', ')} only apply to --record; ignored`);
+    }
+  }
+
+  let text: string | undefined;
+  let weights: string | undefined;
+  if (v.text !== undefined) {
+    text = cleanPrompt(v.text, warn);
+    weights = requireWeights(v.weights);
+  } else if (v.weights !== undefined) {
+    warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
+  }
+  if (v.music && v.mute) warn('warning: --mute silences --music too');
+
+  return { ...defaults, text, weights, out: v.out !== undefined ? resolve(v.out) : undefined };
+}
+
+/** The visualiser's complete `--help` text. */
+export function viewHelp(): string {
+  return formatHelp('', VIEW_SUMMARY, VIEW_FLAGS, { usage: VIEW_USAGE, sections: viewHelpSections() });
+}
