@@ -58,6 +58,15 @@ export class RandomState {
     return rs;
   }
 
+  /** Re-seed in place, as `RandomState(seed)` would (no allocation). */
+  reseed(seed: number): this {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`RandomState: seed (${seed}) must be an integer between 0 and 2**32 - 1`);
+    }
+    this.seedInt(seed);
+    return this;
+  }
+
   private seedInt(seed: number): void {
     const mt = this.mt;
     let s = seed >>> 0;
@@ -174,12 +183,16 @@ export class RandomState {
    * @example new RandomState(0).choice([0.5, 0.5]) === 1  // uniform 0.5488… > 0.5
    */
   choice(p: ArrayLike<number>): number {
-    const n = p.length;
-    if (n === 0) throw new RangeError('choice: p must be non-empty');
+    return this.choiceIn(p, 0, p.length);
+  }
+
+  /** `choice` over the n entries p[offset … offset+n) (a row of a matrix), allocation-free. */
+  choiceIn(p: ArrayLike<number>, offset: number, n: number): number {
+    if (n <= 0) throw new RangeError('choice: p must be non-empty');
     let total = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = offset; i < offset + n; i++) {
       const v = p[i]!;
-      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`choice: probabilities must be finite and non-negative (p[${i}] = ${v})`);
+      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`choice: probabilities must be finite and non-negative (p[${i - offset}] = ${v})`);
       total += v; // sequential float64 cumsum, as numpy's cumsum
     }
     if (!(total > 0)) throw new RangeError('choice: probabilities sum to zero');
@@ -187,7 +200,7 @@ export class RandomState {
     // searchsorted(cdf / cdf[-1], u, side='right'): first i with cdf[i] / total > u.
     let cum = 0;
     for (let i = 0; i < n; i++) {
-      cum += p[i]!;
+      cum += p[offset + i]!;
       if (cum / total > u) return i;
     }
     return n - 1; // unreachable for u < 1 (cdf[-1] / total === 1); kept for safety

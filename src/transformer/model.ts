@@ -1,0 +1,258 @@
+/**
+ * The CharLM forward pass (spec §1.5–1.7, §1.9): post-LayerNorm transformer blocks with causal
+ * attention, learned positional encoding, weight-tied LM head, temperature-scaled probabilities
+ * and predicted ids; plus the random-weights mode (no embedding, no head).
+ *
+ * Every intermediate lands in a record named like the golden fixtures (activations.ts); the
+ * visualiser draws these numbers and training consumes them. Two entry levels:
+ * - `forward(weights, ids, opts)` / `blockForward(x, bw, config)`: allocate a fresh record per
+ *   call (generation keeps one record per step);
+ * - `createForwardRecord(weights)` + `forwardInto(record, weights, ids, opts)`: allocation-free
+ *   hot path over a preallocated record (benchmarks, training).
+ *
+ * Symbols: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff, V = vocab. Not here: the
+ * operators (ops.ts), sampling (sample.ts), initialisation (init.ts), backward (backward.ts).
+ */
+import type { BlockRecord, ForwardRecord } from './activations.js';
+import type { ModelConfig } from './config.js';
+import { initBlockWeights } from './init.js';
+import {
+  add,
+  addBias,
+  causalMask,
+  headOutput,
+  headScores,
+  layerNormForward,
+  matmul,
+  matmulBT,
+  relu,
+  softmaxRows,
+} from './ops.js';
+import { RandomState } from './rng.js';
+import { argmaxRows, sampleRows, samplingSeed } from './sample.js';
+import type { Matrix } from './tensor.js';
+import { matrix, matrixView } from './tensor.js';
+import type { BlockWeights, Weights } from './weights.js';
+import { allocateWeights } from './weights.js';
+
+export interface ForwardOptions {
+  /** Sampling temperature T ≥ 0; 0 = greedy (argmax) and probs = softmax(logits). Default 0. */
+  readonly temperature?: number;
+  /** Integer XOR-ed into the per-input sampling seed (spec §1.7); undefined = none. */
+  readonly seed?: number | undefined;
+}
+
+/** H matrices of rows×cols as views over one contiguous buffer (stacked like the fixtures). */
+function stacked(H: number, rows: number, cols: number): Matrix[] {
+  const buf = new Float32Array(H * rows * cols);
+  return Array.from({ length: H }, (_, h) => matrixView(buf, h * rows * cols, rows, cols));
+}
+
+/** Allocate an empty block record for `config`, pointing at the block weights `bw`. */
+export function createBlockRecord(config: ModelConfig, bw: BlockWeights): BlockRecord {
+  const S = config.seqLen;
+  const D = config.dModel;
+  const H = config.numHeads;
+  const F = config.dFF;
+  return {
+    input: matrix(S, D),
+    Q: matrix(S, D),
+    K: matrix(S, D),
+    V: matrix(S, D),
+    attention_scores: stacked(H, S, S),
+    attention_weights: stacked(H, S, S),
+    head_outputs: stacked(H, S, config.dK),
+    concat: matrix(S, D),
+    attn_output: matrix(S, D),
+    residual1: matrix(S, D),
+    layernorm1: matrix(S, D),
+    ffn_pre_relu: matrix(S, F),
+    ffn_hidden: matrix(S, F),
+    ffn_output: matrix(S, D),
+    residual2: matrix(S, D),
+    layernorm2: matrix(S, D),
+    output: matrix(S, D),
+    weights: bw,
+  };
+}
+
+/**
+ * One transformer block with the causal mask (spec §1.5), written into `out` (allocated when
+ * omitted; then `out.weights` must be `bw`). x: S×D (copied into out.input; may be another
+ * record's output). Returns `out`.
+ *
+ * @example
+ * const rec = blockForward(x, weights.blocks[0], config); // rec.attention_weights[h] is S×S
+ */
+export function blockForward(x: Matrix, bw: BlockWeights, config: ModelConfig, out?: BlockRecord): BlockRecord {
+  const S = config.seqLen;
+  const D = config.dModel;
+  const H = config.numHeads;
+  const dk = config.dK;
+  const F = config.dFF;
+  if (x.rows !== S || x.cols !== D) throw new RangeError(`blockForward: x is ${x.rows}×${x.cols}, expected ${S}×${D}`);
+  const r = out ?? createBlockRecord(config, bw);
+  if (r.input.data !== x.data) r.input.data.set(x.data);
+  const X = r.input.data; // S×D
+  // 1. projections, no biases
+  matmul(r.Q.data, X, bw.W_Q.data, S, D, D); // S×D
+  matmul(r.K.data, X, bw.W_K.data, S, D, D); // S×D
+  matmul(r.V.data, X, bw.W_V.data, S, D, D); // S×D
+  // 2–4. per head: scaled scores, causal mask (−1e9), softmax, weights·V_h, into concat
+  const scale = 1 / Math.sqrt(dk);
+  for (let h = 0; h < H; h++) {
+    const sc = r.attention_scores[h]!.data; // S×S
+    headScores(sc, r.Q.data, r.K.data, S, D, h, dk, scale);
+    causalMask(sc, S);
+    const w = r.attention_weights[h]!.data; // S×S
+    softmaxRows(w, sc, S, S);
+    headOutput(r.head_outputs[h]!.data, r.concat.data, w, r.V.data, S, D, h, dk); // S×dk, S×D
+  }
+  // 5–6. output projection, residual with X, LayerNorm 1
+  matmul(r.attn_output.data, r.concat.data, bw.W_O.data, S, D, D); // S×D
+  add(r.residual1.data, X, r.attn_output.data, S * D); // S×D
+  layerNormForward(r.layernorm1.data, null, null, r.residual1.data, bw.gamma1.data, bw.beta1.data, S, D);
+  // 7. feed-forward
+  matmul(r.ffn_pre_relu.data, r.layernorm1.data, bw.W1.data, S, D, F); // S×F
+  addBias(r.ffn_pre_relu.data, r.ffn_pre_relu.data, bw.b1.data, S, F);
+  relu(r.ffn_hidden.data, r.ffn_pre_relu.data, S * F); // S×F
+  matmul(r.ffn_output.data, r.ffn_hidden.data, bw.W2.data, S, F, D); // S×D
+  addBias(r.ffn_output.data, r.ffn_output.data, bw.b2.data, S, D);
+  // 8. residual with LN1 (not X), LayerNorm 2; output = LN2
+  add(r.residual2.data, r.layernorm1.data, r.ffn_output.data, S * D); // S×D
+  layerNormForward(r.layernorm2.data, null, null, r.residual2.data, bw.gamma2.data, bw.beta2.data, S, D);
+  r.output.data.set(r.layernorm2.data);
+  return r;
+}
+
+/** Mutable shape of the record this module builds (exposed read-only as ForwardRecord). */
+interface MutableForwardRecord {
+  config: ModelConfig;
+  tokenIds?: Int32Array;
+  embedded?: Matrix;
+  blockInput: Matrix;
+  blocks: BlockRecord[];
+  output: Matrix;
+  W_out?: Matrix;
+  logits?: Matrix;
+  probs?: Matrix;
+  predictedIds?: Int32Array;
+}
+
+/**
+ * Allocate a complete CharLM record for `weights` (every buffer of one forward pass). With
+ * `lmHead` false, the random-weights-mode shape (no ids, embedding, logits, probs).
+ */
+export function createForwardRecord(weights: Weights, lmHead = true): ForwardRecord {
+  const c = weights.config;
+  const S = c.seqLen;
+  const D = c.dModel;
+  const V = c.vocabSize;
+  const blocks = weights.blocks.map((bw) => createBlockRecord(c, bw));
+  const rec: MutableForwardRecord = {
+    config: c,
+    blockInput: matrix(S, D),
+    blocks,
+    output: blocks[blocks.length - 1]!.output,
+  };
+  if (lmHead) {
+    rec.tokenIds = new Int32Array(S);
+    rec.embedded = matrix(S, D);
+    rec.W_out = matrix(D, V);
+    rec.logits = matrix(S, V);
+    rec.probs = matrix(S, V);
+    rec.predictedIds = new Int32Array(S);
+  }
+  return rec;
+}
+
+/** Check ids: length S, each an integer id in [0, V). */
+function checkIds(ids: ArrayLike<number>, c: ModelConfig): void {
+  if (ids.length !== c.seqLen) throw new RangeError(`forward: ${ids.length} token ids, expected seq_len ${c.seqLen}`);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!Number.isInteger(id) || id < 0 || id >= c.vocabSize) throw new RangeError(`forward: token id ${id} at ${i} is outside [0, ${c.vocabSize})`);
+  }
+}
+
+/**
+ * CharLM forward into a preallocated record (spec §1.6–1.7), allocation-free:
+ * embedded = E[ids]; x = embedded + P; B causal blocks; logits = out·Eᵀ; probs = softmax(logits/T)
+ * (T > 0) or softmax(logits); predicted ids by argmax (T = 0) or seeded sampling (T > 0).
+ * `record` must come from createForwardRecord(weights). Returns it.
+ */
+export function forwardInto(
+  record: ForwardRecord,
+  weights: Weights,
+  tokenIds: ArrayLike<number>,
+  opts: ForwardOptions = {},
+): ForwardRecord {
+  const c = weights.config;
+  const S = c.seqLen;
+  const D = c.dModel;
+  const V = c.vocabSize;
+  const T = opts.temperature ?? 0;
+  if (!(T >= 0) || !Number.isFinite(T)) throw new RangeError(`forward: temperature (${T}) must be a finite number ≥ 0`);
+  checkIds(tokenIds, c);
+  const { tokenIds: ids, embedded, W_out: wOut, logits, probs, predictedIds } = record;
+  if (ids === undefined || embedded === undefined || wOut === undefined || logits === undefined || probs === undefined || predictedIds === undefined) {
+    throw new Error('forwardInto: record has no LM-head buffers (created with lmHead = false)');
+  }
+  const E = weights.embedding.data; // V×D
+  const P = weights.pos_encoding.data; // S×D
+  const x = record.blockInput.data; // S×D
+  for (let i = 0; i < S; i++) {
+    const id = tokenIds[i]!;
+    ids[i] = id;
+    for (let j = 0; j < D; j++) {
+      const e = E[id * D + j]!;
+      embedded.data[i * D + j] = e;
+      x[i * D + j] = e + P[i * D + j]!;
+    }
+  }
+  runBlocks(record, weights);
+  // weight-tied head: W_out = Eᵀ (D×V); logits = output·Eᵀ (S×V)
+  for (let v = 0; v < V; v++) for (let j = 0; j < D; j++) wOut.data[j * V + v] = E[v * D + j]!;
+  matmulBT(logits.data, record.output.data, E, S, D, V);
+  softmaxRows(probs.data, logits.data, S, V, T > 0 ? T : 1);
+  if (T > 0) sampleRows(predictedIds, probs.data, S, V, samplingSeed(ids, opts.seed));
+  else argmaxRows(predictedIds, logits.data, S, V);
+  return record;
+}
+
+/** Blocks in sequence, each fed the previous output. */
+function runBlocks(record: ForwardRecord, weights: Weights): void {
+  let x: Matrix = record.blockInput;
+  for (let b = 0; b < record.blocks.length; b++) {
+    const br = record.blocks[b]!;
+    blockForward(x, weights.blocks[b]!, weights.config, br);
+    x = br.output;
+  }
+}
+
+/**
+ * CharLM forward with a freshly allocated record (spec §1.6–1.7).
+ * @example
+ * const rec = forward(weights, encode('hello', 16), { temperature: 0.3 });
+ * rec.predictedIds[4] // the sampled next character after "hello"
+ */
+export function forward(weights: Weights, tokenIds: ArrayLike<number>, opts: ForwardOptions = {}): ForwardRecord {
+  return forwardInto(createForwardRecord(weights), weights, tokenIds, opts);
+}
+
+/**
+ * Random-weights mode (spec §1.9): blocks seeded 42 + i as §1.4, input
+ * X = float32(RandomState(123).randn(S, D)) × 0.5, causal blocks; no embedding, no LM head.
+ * The embedding and pos_encoding of the returned record's weights are unused zeros.
+ */
+export function randomModeForward(config: ModelConfig): ForwardRecord {
+  const weights = allocateWeights(config);
+  for (let b = 0; b < config.numBlocks; b++) initBlockWeights(weights.blocks[b]!, config, b);
+  const record = createForwardRecord(weights, false);
+  const n = config.seqLen * config.dModel;
+  const z = new RandomState(123).randn(n);
+  const x = record.blockInput.data;
+  for (let i = 0; i < n; i++) x[i] = Math.fround(z[i]!) * Math.fround(0.5);
+  runBlocks(record, weights);
+  return record;
+}

@@ -1,0 +1,230 @@
+/**
+ * Forward operators of the tiny GPT over flat row-major Float32Arrays (spec §1.5), out-first and
+ * allocation-free (STYLE.md §21): every function writes into a caller-owned buffer and allocates
+ * nothing. Sums and normalisations are accumulated in float64 (JS numbers) and rounded once to
+ * float32 on store; the reference runs float32 numpy, and the difference stays far below the 1e-5
+ * tolerance of the golden tests.
+ *
+ * Symbols follow the spec: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff. Shapes are
+ * written as rows×cols next to each buffer. Backward passes live in backward.ts (training);
+ * layerNormForward can write the per-row mean and 1/σ so the backward pass can reuse them.
+ *
+ * Not here: the block wiring (model.ts), sampling (sample.ts).
+ */
+
+/** Masked attention scores are `score − 1e9` (finite, spec §1.5); in float32 that is −1e9. */
+export const MASK_VALUE = 1e9;
+/** LayerNorm epsilon (spec §1.5). */
+export const LN_EPS = 1e-5;
+
+/**
+ * out = a · b.
+ * out: M×N, a: M×K, b: K×N. `out` must not alias `a` or `b`.
+ * @example matmul(out, a, b, 2, 3, 4)
+ */
+export function matmul(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const ai = i * K;
+    const oi = i * N;
+    for (let j = 0; j < N; j++) out[oi + j] = 0;
+    for (let k = 0; k < K; k++) {
+      const aik = a[ai + k]!;
+      if (aik === 0) continue;
+      const bk = k * N;
+      for (let j = 0; j < N; j++) out[oi + j]! += aik * b[bk + j]!;
+    }
+  }
+}
+
+/**
+ * out = a · bᵀ (dot products of rows).
+ * out: M×N, a: M×K, b: N×K. `out` must not alias `a` or `b`.
+ */
+export function matmulBT(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const ai = i * K;
+    for (let j = 0; j < N; j++) {
+      const bj = j * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[ai + k]! * b[bj + k]!;
+      out[i * N + j] = s;
+    }
+  }
+}
+
+/**
+ * out = aᵀ · b (as used for weight gradients, Xᵀ·dY).
+ * out: M×N, a: K×M, b: K×N. `out` must not alias `a` or `b`.
+ */
+export function matmulAT(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+  out.fill(0, 0, M * N);
+  for (let k = 0; k < K; k++) {
+    const ak = k * M;
+    const bk = k * N;
+    for (let i = 0; i < M; i++) {
+      const aki = a[ak + i]!;
+      if (aki === 0) continue;
+      const oi = i * N;
+      for (let j = 0; j < N; j++) out[oi + j]! += aki * b[bk + j]!;
+    }
+  }
+}
+
+/**
+ * out = x + bias, bias broadcast over rows. out, x: rows×cols (may alias); bias: cols.
+ */
+export function addBias(out: Float32Array, x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = x[o + j]! + bias[j]!;
+  }
+}
+
+/** out = a + b element-wise over the first n entries (any aliasing allowed). */
+export function add(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+}
+
+/** out = max(0, x) over the first n entries (out may alias x). */
+export function relu(out: Float32Array, x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 ? v : 0;
+  }
+}
+
+/**
+ * Row-wise softmax of x / divisor (max-subtracted, exp, normalise); divisor = temperature T
+ * (spec §1.6: softmax(logits / T)). Mirrors float32 numpy: x / float32(T), the shifted value and
+ * each exp rounded to float32. out, x: rows×cols (may alias).
+ */
+export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, cols: number, divisor = 1): void {
+  const t = Math.fround(divisor);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = t === 1 ? x[o + j]! : Math.fround(x[o + j]! / t);
+      if (v > max) max = v;
+    }
+    let sum = 0;
+    for (let j = 0; j < cols; j++) {
+      const v = t === 1 ? x[o + j]! : Math.fround(x[o + j]! / t);
+      out[o + j] = Math.exp(Math.fround(v - max));
+      sum += out[o + j]!;
+    }
+    const s32 = Math.fround(sum);
+    for (let j = 0; j < cols; j++) out[o + j] = out[o + j]! / s32;
+  }
+}
+
+/**
+ * Causal mask in place: scores[i][j] −= 1e9 for j > i (spec §1.5; finite, kept in the record).
+ * scores: S×S.
+ */
+export function causalMask(scores: Float32Array, S: number): void {
+  for (let i = 0; i < S; i++) {
+    const o = i * S;
+    for (let j = i + 1; j < S; j++) scores[o + j] = scores[o + j]! - MASK_VALUE;
+  }
+}
+
+/**
+ * LayerNorm over the last axis: y = γ·(x − μ)/√(σ² + eps) + β, σ² the population variance.
+ * out, x: rows×cols (out must not alias x only if mean/rstd are needed later — aliasing is
+ * allowed); gamma, beta: cols; mean, rstd: rows or null (written when given, for backward).
+ */
+export function layerNormForward(
+  out: Float32Array,
+  mean: Float32Array | null,
+  rstd: Float32Array | null,
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  rows: number,
+  cols: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let m = 0;
+    for (let j = 0; j < cols; j++) m += x[o + j]!;
+    m /= cols;
+    let v = 0;
+    for (let j = 0; j < cols; j++) {
+      const d = x[o + j]! - m;
+      v += d * d;
+    }
+    v /= cols;
+    const r = 1 / Math.sqrt(v + LN_EPS);
+    for (let j = 0; j < cols; j++) out[o + j] = (x[o + j]! - m) * r * gamma[j]! + beta[j]!;
+    if (mean !== null) mean[i] = m;
+    if (rstd !== null) rstd[i] = r;
+  }
+}
+
+/**
+ * Attention scores of one head: scores = Q_h·K_hᵀ·scale, Q_h/K_h = columns [h·dk, (h+1)·dk) of
+ * Q/K. scores: S×S; Q, K: S×D. scale = 1/√dk. No mask (apply causalMask after).
+ */
+export function headScores(
+  scores: Float32Array,
+  Q: Float32Array,
+  K: Float32Array,
+  S: number,
+  D: number,
+  head: number,
+  dk: number,
+  scale: number,
+): void {
+  const c0 = head * dk;
+  for (let i = 0; i < S; i++) {
+    const qi = i * D + c0;
+    for (let j = 0; j < S; j++) {
+      const kj = j * D + c0;
+      let s = 0;
+      for (let c = 0; c < dk; c++) s += Q[qi + c]! * K[kj + c]!;
+      scores[i * S + j] = Math.fround(s) * scale;
+    }
+  }
+}
+
+/**
+ * Output of one head: out = weights·V_h, and the same values written into columns
+ * [h·dk, (h+1)·dk) of `concat`. out: S×dk; weights: S×S; V, concat: S×D.
+ */
+export function headOutput(
+  out: Float32Array,
+  concat: Float32Array,
+  weights: Float32Array,
+  V: Float32Array,
+  S: number,
+  D: number,
+  head: number,
+  dk: number,
+): void {
+  const c0 = head * dk;
+  for (let i = 0; i < S; i++) {
+    const wi = i * S;
+    for (let c = 0; c < dk; c++) {
+      let s = 0;
+      for (let j = 0; j < S; j++) s += weights[wi + j]! * V[j * D + c0 + c]!;
+      out[i * dk + c] = s;
+      concat[i * D + c0 + c] = s;
+    }
+  }
+}
+
+/** Index of the largest entry of row `row` (first one on ties, as numpy argmax). x: rows×cols. */
+export function argmaxRow(x: Float32Array, row: number, cols: number): number {
+  const o = row * cols;
+  let best = 0;
+  let bestV = x[o]!;
+  for (let j = 1; j < cols; j++) {
+    const v = x[o + j]!;
+    if (v > bestV) {
+      bestV = v;
+      best = j;
+    }
+  }
+  return best;
+}
