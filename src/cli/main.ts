@@ -27,6 +27,12 @@ async function main(argv: string[]): Promise<number> {
   return (await import('./view-command.js')).run(argv);
 }
 
+// `gptviz generate | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -139,8 +139,12 @@ export function fitPrompt(text: string, seqLen: number, warn: Warn = stderrWarn)
   return cut;
 }
 
-/** The weights file for --text: explicit (cwd-relative) or the default; must exist and be a file. */
-function requireWeights(explicit: string | undefined): string {
+/**
+ * The weights file for --text: the explicit path (cwd-relative) or DEFAULT_WEIGHTS; it must exist
+ * and be a file, else a UserError naming the path and how to train or pass --weights. Shared
+ * with `gptviz generate`.
+ */
+export function requireWeights(explicit: string | undefined): string {
   const path = explicit !== undefined ? resolve(explicit) : DEFAULT_WEIGHTS;
   const hint = "train weights with 'gptviz train' (see the README, Train) or pass --weights FILE.npz";
   if (!existsSync(path)) {
