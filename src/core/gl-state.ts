@@ -1,0 +1,75 @@
+/**
+ * Cached GL state (STYLE.md §16): enable/disable flags, depth mask, bound program, VAO, array
+ * buffer, framebuffer and viewport. Every state change in the renderer goes through here, so a
+ * redundant call never reaches the driver. Owned by the Renderer; not shared across contexts.
+ *
+ * What it is not: no resource creation and no drawing.
+ */
+import type { Gl } from './gl.js';
+import { GL_ARRAY_BUFFER, GL_DRAW_FRAMEBUFFER } from './gl-enums.js';
+
+export class GlState {
+  private readonly caps = new Map<number, boolean>();
+  private depthWrite: boolean | null = null;
+  private program = -1;
+  private vao = -1;
+  private arrayBuffer = -1;
+  private drawFramebuffer = -1;
+  private vx = -1;
+  private vy = -1;
+  private vw = -1;
+  private vh = -1;
+
+  constructor(private readonly gl: Gl) {}
+
+  set(cap: number, on: boolean): void {
+    if (this.caps.get(cap) === on) return;
+    this.caps.set(cap, on);
+    if (on) this.gl.glEnable(cap);
+    else this.gl.glDisable(cap);
+  }
+
+  depthMask(on: boolean): void {
+    if (this.depthWrite === on) return;
+    this.depthWrite = on;
+    this.gl.glDepthMask(on ? 1 : 0);
+  }
+
+  useProgram(p: number): void {
+    if (this.program === p) return;
+    this.program = p;
+    this.gl.glUseProgram(p);
+  }
+
+  bindVao(v: number): void {
+    if (this.vao === v) return;
+    this.vao = v;
+    this.gl.glBindVertexArray(v);
+  }
+
+  bindArrayBuffer(b: number): void {
+    if (this.arrayBuffer === b) return;
+    this.arrayBuffer = b;
+    this.gl.glBindBuffer(GL_ARRAY_BUFFER, b);
+  }
+
+  bindDrawFramebuffer(f: number): void {
+    if (this.drawFramebuffer === f) return;
+    this.drawFramebuffer = f;
+    this.gl.glBindFramebuffer(GL_DRAW_FRAMEBUFFER, f);
+  }
+
+  viewport(x: number, y: number, w: number, h: number): void {
+    if (x === this.vx && y === this.vy && w === this.vw && h === this.vh) return;
+    this.vx = x; this.vy = y; this.vw = w; this.vh = h;
+    this.gl.glViewport(x, y, w, h);
+  }
+
+  /** Forget everything (after someone else touched the context). */
+  invalidate(): void {
+    this.caps.clear();
+    this.depthWrite = null;
+    this.program = this.vao = this.arrayBuffer = this.drawFramebuffer = -1;
+    this.vx = this.vy = this.vw = this.vh = -1;
+  }
+}

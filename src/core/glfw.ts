@@ -1,0 +1,380 @@
+/**
+ * koffi bindings to the system GLFW 3 library, and the Window the app layer drives (spec §7.1).
+ *
+ * What it is: library loading (libglfw.so.3 / libglfw.3.dylib / glfw3.dll, override with
+ * GPTVIZ_GLFW_LIB), the error callback (installed before glfwInit), window + OpenGL 4.1 core
+ * context creation (forward-compatible, 4× MSAA, visible or hidden, vsync), and input callbacks
+ * (key, mouse button, cursor position, scroll, framebuffer size, close) registered once per
+ * process, dispatched to typed per-window handlers, and unregistered when the last window closes.
+ * Callback bodies catch everything: an exception never unwinds into C; it is re-thrown from
+ * `pollEvents()` instead.
+ *
+ * What it is not: no GL calls (core/gl.ts), no rendering, no input mapping (app/).
+ * Together with gl.ts the only importer of koffi (STYLE.md §3). Pointers are BigInt here.
+ */
+import koffi from 'koffi';
+import { UserError } from '../errors.js';
+
+// ---- GLFW constants (glfw3.h) ----
+const GLFW_FOCUSED = 0x00020001;
+const GLFW_RESIZABLE = 0x00020003;
+const GLFW_VISIBLE = 0x00020004;
+const GLFW_SAMPLES = 0x0002100d;
+const GLFW_CONTEXT_VERSION_MAJOR = 0x00022002;
+const GLFW_CONTEXT_VERSION_MINOR = 0x00022003;
+const GLFW_OPENGL_FORWARD_COMPAT = 0x00022006;
+const GLFW_OPENGL_PROFILE = 0x00022008;
+const GLFW_OPENGL_CORE_PROFILE = 0x00032001;
+const GLFW_SCALE_TO_MONITOR = 0x0002200c;
+const GLFW_COCOA_RETINA_FRAMEBUFFER = 0x00023001;
+
+/** Key/button action values passed to handlers. */
+export const PRESS = 1;
+export const RELEASE = 0;
+export const REPEAT = 2;
+
+/** Typed input handlers; each is optional. Called synchronously from `pollEvents()`. */
+export interface WindowHandlers {
+  onKey?(key: number, scancode: number, action: number, mods: number): void;
+  onMouseButton?(button: number, action: number, mods: number): void;
+  /** Cursor position in window coordinates (screen pixels, y down). */
+  onCursorPos?(x: number, y: number): void;
+  onScroll?(dx: number, dy: number): void;
+  /** New framebuffer size in pixels (0×0 when minimised). */
+  onFramebufferSize?(width: number, height: number): void;
+  onClose?(): void;
+}
+
+export interface WindowOptions {
+  width: number;
+  height: number;
+  title: string;
+  visible: boolean;
+  /** Swap interval 1 when true. */
+  vsync: boolean;
+  /** MSAA samples on the default framebuffer (default 4). */
+  samples?: number;
+}
+
+type Fn = (...args: any[]) => any;
+
+interface GlfwLib {
+  path: string;
+  f: Record<string, Fn>;
+  /** Registered callback pointers (process-wide), set up on first init. */
+  callbacks: unknown[];
+  errorCallback: unknown;
+}
+
+let lib: GlfwLib | null = null;
+let lastError = '';
+let initialised = false;
+const windows = new Map<bigint, Window>();
+let pendingError: unknown = undefined;
+
+function candidates(): string[] {
+  const override = process.env.GPTVIZ_GLFW_LIB;
+  if (override !== undefined && override !== '') return [override];
+  switch (process.platform) {
+    case 'darwin':
+      return ['libglfw.3.dylib', '/opt/homebrew/lib/libglfw.3.dylib', '/usr/local/lib/libglfw.3.dylib', 'libglfw.dylib'];
+    case 'win32':
+      return ['glfw3.dll'];
+    default:
+      return ['libglfw.so.3', 'libglfw.so'];
+  }
+}
+
+function installHint(): string {
+  switch (process.platform) {
+    case 'darwin':
+      return 'install it with: brew install glfw (or set GPTVIZ_GLFW_LIB to the library path)';
+    case 'win32':
+      return 'put glfw3.dll (from https://www.glfw.org/download) on PATH, or set GPTVIZ_GLFW_LIB to its path';
+    default:
+      return 'install it with: sudo apt-get install libglfw3 (Fedora: sudo dnf install glfw), or set GPTVIZ_GLFW_LIB';
+  }
+}
+
+const SIGNATURES = [
+  'int glfwInit()',
+  'void glfwTerminate()',
+  'void glfwDefaultWindowHints()',
+  'void glfwWindowHint(int hint, int value)',
+  'void *glfwCreateWindow(int width, int height, const char *title, void *monitor, void *share)',
+  'void glfwDestroyWindow(void *window)',
+  'void glfwMakeContextCurrent(void *window)',
+  'void *glfwGetProcAddress(const char *name)',
+  'void glfwSwapInterval(int interval)',
+  'void glfwSwapBuffers(void *window)',
+  'void glfwPollEvents()',
+  'int glfwWindowShouldClose(void *window)',
+  'void glfwSetWindowShouldClose(void *window, int value)',
+  'void glfwSetWindowTitle(void *window, const char *title)',
+  'void glfwGetFramebufferSize(void *window, _Out_ int *width, _Out_ int *height)',
+  'void glfwGetWindowSize(void *window, _Out_ int *width, _Out_ int *height)',
+  'void glfwGetWindowContentScale(void *window, _Out_ float *xscale, _Out_ float *yscale)',
+  'double glfwGetTime()',
+];
+
+const ErrorFun = koffi.proto('void GLFWerrorfun(int code, const char *description)');
+const KeyFun = koffi.proto('void GLFWkeyfun(void *window, int key, int scancode, int action, int mods)');
+const MouseButtonFun = koffi.proto('void GLFWmousebuttonfun(void *window, int button, int action, int mods)');
+const CursorPosFun = koffi.proto('void GLFWcursorposfun(void *window, double x, double y)');
+const ScrollFun = koffi.proto('void GLFWscrollfun(void *window, double dx, double dy)');
+const FramebufferSizeFun = koffi.proto('void GLFWframebuffersizefun(void *window, int width, int height)');
+const CloseFun = koffi.proto('void GLFWwindowclosefun(void *window)');
+
+function loadLibrary(): GlfwLib {
+  if (lib !== null) return lib;
+  const names = candidates();
+  let handle: ReturnType<typeof koffi.load> | null = null;
+  for (const name of names) {
+    try {
+      handle = koffi.load(name);
+      break;
+    } catch {
+      // try the next name
+    }
+  }
+  if (handle === null) {
+    throw new UserError(`the GLFW 3 library was not found (tried ${names.join(', ')})`, { hint: installHint() });
+  }
+  const f: Record<string, Fn> = {};
+  for (const sig of SIGNATURES) {
+    const name = /\b(glfw\w+)\(/.exec(sig)![1]!;
+    f[name] = handle.func(sig) as Fn;
+  }
+  f.glfwSetErrorCallback = handle.func('void *glfwSetErrorCallback(GLFWerrorfun *cb)') as Fn;
+  f.glfwSetKeyCallback = handle.func('void *glfwSetKeyCallback(void *w, GLFWkeyfun *cb)') as Fn;
+  f.glfwSetMouseButtonCallback = handle.func('void *glfwSetMouseButtonCallback(void *w, GLFWmousebuttonfun *cb)') as Fn;
+  f.glfwSetCursorPosCallback = handle.func('void *glfwSetCursorPosCallback(void *w, GLFWcursorposfun *cb)') as Fn;
+  f.glfwSetScrollCallback = handle.func('void *glfwSetScrollCallback(void *w, GLFWscrollfun *cb)') as Fn;
+  f.glfwSetFramebufferSizeCallback = handle.func(
+    'void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)',
+  ) as Fn;
+  f.glfwSetWindowCloseCallback = handle.func('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)') as Fn;
+  lib = { path: names.join(', '), f, callbacks: [], errorCallback: null };
+  return lib;
+}
+
+/** Run a callback body so nothing escapes into C; the first failure is re-thrown by pollEvents. */
+function guarded(handle: unknown, body: (w: Window) => void): void {
+  try {
+    const w = windows.get(handle as bigint);
+    if (w !== undefined) body(w);
+  } catch (e) {
+    if (pendingError === undefined) pendingError = e;
+  }
+}
+
+function registerCallbacks(l: GlfwLib): void {
+  if (l.callbacks.length > 0) return;
+  l.callbacks.push(
+    koffi.register((h: unknown, key: number, sc: number, action: number, mods: number) => {
+      guarded(h, (w) => w.handlers.onKey?.(key, sc, action, mods));
+    }, koffi.pointer(KeyFun)),
+    koffi.register((h: unknown, button: number, action: number, mods: number) => {
+      guarded(h, (w) => w.handlers.onMouseButton?.(button, action, mods));
+    }, koffi.pointer(MouseButtonFun)),
+    koffi.register((h: unknown, x: number, y: number) => {
+      guarded(h, (w) => w.handlers.onCursorPos?.(x, y));
+    }, koffi.pointer(CursorPosFun)),
+    koffi.register((h: unknown, dx: number, dy: number) => {
+      guarded(h, (w) => w.handlers.onScroll?.(dx, dy));
+    }, koffi.pointer(ScrollFun)),
+    koffi.register((h: unknown, width: number, height: number) => {
+      guarded(h, (w) => w.handlers.onFramebufferSize?.(width, height));
+    }, koffi.pointer(FramebufferSizeFun)),
+    koffi.register((h: unknown) => {
+      guarded(h, (w) => w.handlers.onClose?.());
+    }, koffi.pointer(CloseFun)),
+  );
+}
+
+function unregisterAll(l: GlfwLib): void {
+  for (const cb of l.callbacks) koffi.unregister(cb as never);
+  l.callbacks.length = 0;
+  if (l.errorCallback !== null) {
+    l.f.glfwSetErrorCallback!(null);
+    koffi.unregister(l.errorCallback as never);
+    l.errorCallback = null;
+  }
+}
+
+function noDisplayHint(message: string): string | undefined {
+  if (/DISPLAY|display|Wayland|wayland/.test(message)) {
+    return 'no display: run it under a virtual display, e.g. xvfb-run -a gptviz … (headless frames: xvfb-run -a gptviz --snapshot 10 --out frame.png, or --record)';
+  }
+  return undefined;
+}
+
+function init(): GlfwLib {
+  const l = loadLibrary();
+  if (initialised) return l;
+  if (l.errorCallback === null) {
+    l.errorCallback = koffi.register((_code: number, description: string | null) => {
+      lastError = description ?? 'unknown GLFW error';
+    }, koffi.pointer(ErrorFun));
+    l.f.glfwSetErrorCallback!(l.errorCallback);
+  }
+  lastError = '';
+  if (l.f.glfwInit!() !== 1) {
+    const msg = lastError !== '' ? lastError : 'glfwInit failed';
+    unregisterAll(l);
+    throw new UserError(`cannot open a window: ${msg}`, { hint: noDisplayHint(msg) ?? 'check your graphics drivers' });
+  }
+  initialised = true;
+  registerCallbacks(l);
+  return l;
+}
+
+function terminateIfIdle(): void {
+  if (!initialised || windows.size > 0 || lib === null) return;
+  lib.f.glfwTerminate!();
+  initialised = false;
+  unregisterAll(lib);
+}
+
+const sizeA = new Int32Array(1);
+const sizeB = new Int32Array(1);
+const scaleA = new Float32Array(1);
+const scaleB = new Float32Array(1);
+
+/** A GLFW window with its own current OpenGL 4.1 core context. */
+export class Window {
+  /** Input handlers; replace fields at any time. */
+  handlers: WindowHandlers = {};
+  private handle: bigint | null;
+  private readonly f: Record<string, Fn>;
+
+  private constructor(handle: bigint, f: Record<string, Fn>) {
+    this.handle = handle;
+    this.f = f;
+  }
+
+  /** Create a window and make its context current. Throws UserError when GLFW or a display is missing. */
+  static create(opts: WindowOptions): Window {
+    if (!(opts.width >= 1 && opts.height >= 1)) {
+      throw new UserError(`window size must be at least 1×1 (got ${opts.width}×${opts.height})`);
+    }
+    const l = init();
+    const f = l.f;
+    f.glfwDefaultWindowHints!();
+    f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MAJOR, 4);
+    f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MINOR, 1);
+    f.glfwWindowHint!(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    f.glfwWindowHint!(GLFW_OPENGL_FORWARD_COMPAT, 1);
+    f.glfwWindowHint!(GLFW_SAMPLES, opts.samples ?? 4);
+    f.glfwWindowHint!(GLFW_VISIBLE, opts.visible ? 1 : 0);
+    f.glfwWindowHint!(GLFW_FOCUSED, opts.visible ? 1 : 0);
+    f.glfwWindowHint!(GLFW_RESIZABLE, 1);
+    f.glfwWindowHint!(GLFW_SCALE_TO_MONITOR, 1);
+    f.glfwWindowHint!(GLFW_COCOA_RETINA_FRAMEBUFFER, 1);
+    lastError = '';
+    const handle = f.glfwCreateWindow!(opts.width, opts.height, opts.title, null, null) as bigint | null;
+    if (handle === null || handle === 0n) {
+      const msg = lastError !== '' ? lastError : 'glfwCreateWindow failed';
+      terminateIfIdle();
+      throw new UserError(`cannot create an OpenGL 4.1 core window: ${msg}`, {
+        hint: noDisplayHint(msg) ?? 'OpenGL 4.1 or newer is required; update your graphics drivers (Linux: Mesa ≥ 20)',
+      });
+    }
+    const w = new Window(handle, f);
+    windows.set(handle, w);
+    f.glfwMakeContextCurrent!(handle);
+    f.glfwSwapInterval!(opts.vsync ? 1 : 0);
+    f.glfwSetKeyCallback!(handle, l.callbacks[0]);
+    f.glfwSetMouseButtonCallback!(handle, l.callbacks[1]);
+    f.glfwSetCursorPosCallback!(handle, l.callbacks[2]);
+    f.glfwSetScrollCallback!(handle, l.callbacks[3]);
+    f.glfwSetFramebufferSizeCallback!(handle, l.callbacks[4]);
+    f.glfwSetWindowCloseCallback!(handle, l.callbacks[5]);
+    return w;
+  }
+
+  private live(): bigint {
+    if (this.handle === null) throw new Error('window used after destroy()');
+    return this.handle;
+  }
+
+  /** Address of a GL function for the current context (0n / null when unknown). */
+  getProcAddress(name: string): bigint | null {
+    this.live();
+    return this.f.glfwGetProcAddress!(name) as bigint | null;
+  }
+
+  makeCurrent(): void {
+    this.f.glfwMakeContextCurrent!(this.live());
+  }
+
+  /** Framebuffer size in pixels, written into `out` [w, h]. */
+  framebufferSize(out: Int32Array | number[] = [0, 0]): Int32Array | number[] {
+    this.f.glfwGetFramebufferSize!(this.live(), sizeA, sizeB);
+    out[0] = sizeA[0]!;
+    out[1] = sizeB[0]!;
+    return out;
+  }
+
+  /** Window size in screen coordinates [w, h]. */
+  windowSize(out: Int32Array | number[] = [0, 0]): Int32Array | number[] {
+    this.f.glfwGetWindowSize!(this.live(), sizeA, sizeB);
+    out[0] = sizeA[0]!;
+    out[1] = sizeB[0]!;
+    return out;
+  }
+
+  /** Content scale (HiDPI factor) [x, y]. */
+  contentScale(out: Float32Array | number[] = [1, 1]): Float32Array | number[] {
+    this.f.glfwGetWindowContentScale!(this.live(), scaleA, scaleB);
+    out[0] = scaleA[0]!;
+    out[1] = scaleB[0]!;
+    return out;
+  }
+
+  /** Process pending events; handlers run inside. Re-throws the first exception a handler raised. */
+  pollEvents(): void {
+    this.live();
+    this.f.glfwPollEvents!();
+    if (pendingError !== undefined) {
+      const e = pendingError;
+      pendingError = undefined;
+      throw e;
+    }
+  }
+
+  swapBuffers(): void {
+    this.f.glfwSwapBuffers!(this.live());
+  }
+
+  shouldClose(): boolean {
+    return this.f.glfwWindowShouldClose!(this.live()) !== 0;
+  }
+
+  setShouldClose(value: boolean): void {
+    this.f.glfwSetWindowShouldClose!(this.live(), value ? 1 : 0);
+  }
+
+  setTitle(title: string): void {
+    this.f.glfwSetWindowTitle!(this.live(), title);
+  }
+
+  /** Seconds since GLFW was initialised. */
+  time(): number {
+    return this.f.glfwGetTime!() as number;
+  }
+
+  get destroyed(): boolean {
+    return this.handle === null;
+  }
+
+  /** Destroy the window; the last one terminates GLFW and unregisters every callback. Idempotent. */
+  destroy(): void {
+    if (this.handle === null) return;
+    const h = this.handle;
+    this.handle = null;
+    windows.delete(h);
+    this.f.glfwDestroyWindow!(h);
+    terminateIfIdle();
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The Renderer (STYLE.md §16–17, spec §7.2–7.4): owns every GL object and all GL state, and draws
+ * a FrameDesc without deciding anything about it.
+ *
+ * Per frame: clear to the frame's clear colour; upload the opaque instances (front of the array)
+ * and the transparent ones (back of the array) into one interleaved instance buffer (two
+ * glBufferSubData calls); draw the opaque batch with depth writes and blending off, then the
+ * transparent batch with blending on and depth writes off — one glDrawArraysInstanced each;
+ * then the 3D labels and the 2D overlay (text-renderer.ts). Back faces are culled (the cube
+ * winds counter-clockwise from outside). Capacity grows on demand.
+ *
+ * Differences from the reference, on purpose (issue 5): culling, opaque-before-transparent,
+ * transparent instances write no depth, no 8,192-instance chunking.
+ *
+ * What it is not: no window, no event loop, no scene logic. Offscreen targets are created here
+ * (createOffscreen) so that this object owns them too.
+ */
+import { mat4, vec3 } from 'gl-matrix';
+import type { FrameDesc } from '../frame.js';
+import { INSTANCE_FLOATS } from '../frame.js';
+import { cameraForward, projectionMatrix, viewMatrix } from './camera.js';
+import { CUBE_VERTEX_COUNT, CUBE_VERTEX_FLOATS, buildCubeMesh } from './cube-mesh.js';
+import type { Gl } from './gl.js';
+import {
+  GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST,
+  GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE_MINUS_SRC_ALPHA, GL_SRC_ALPHA, GL_STATIC_DRAW,
+  GL_TRIANGLES,
+} from './gl-enums.js';
+import { GlState } from './gl-state.js';
+import { Offscreen } from './offscreen.js';
+import type { Program, ShaderSource } from './shader.js';
+import { buildProgram, findPackageRoot, readShader } from './shader.js';
+import { TextRenderer } from './text-renderer.js';
+
+/** Light travel direction, world space (spec §6.5). */
+export const LIGHT_DIR: readonly [number, number, number] = [0.3, -0.8, -0.5];
+const INSTANCE_BYTES = INSTANCE_FLOATS * 4;
+/** Minimum instance capacity of the GPU buffer (issue 5: at least 65,536). */
+export const MIN_GPU_INSTANCES = 65536;
+
+export interface RenderStats {
+  drawCalls: number;
+  instances: number;
+  textQuads: number;
+  uploadBytes: number;
+}
+
+export interface RendererOptions {
+  /** Package root holding shaders/ and fonts/ (default: found from this module). */
+  root?: string;
+  /** Override shader sources (tests). */
+  boxShaders?: { vert: ShaderSource; frag: ShaderSource };
+}
+
+type BoxUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
+
+export class Renderer {
+  readonly state: GlState;
+  readonly stats: RenderStats = { drawCalls: 0, instances: 0, textQuads: 0, uploadBytes: 0 };
+  private readonly box: Program<BoxUniforms>;
+  private readonly text: TextRenderer;
+  private readonly textProgram: Program<'u_matrix' | 'u_atlas'>;
+  private readonly cubeVao: number;
+  private readonly cubeVbo: number;
+  private readonly instanceVbo: number;
+  private gpuInstances = 0;
+  private readonly offscreens = new Set<Offscreen>();
+  private readonly ids = new Uint32Array(1);
+  private readonly view = mat4.create();
+  private readonly proj = mat4.create();
+  private readonly viewProj = mat4.create();
+  private readonly pixelProj = mat4.create();
+  private readonly forward = vec3.create();
+  private disposed = false;
+
+  constructor(readonly gl: Gl, opts: RendererOptions = {}) {
+    const root = opts.root ?? findPackageRoot();
+    this.state = new GlState(gl);
+    const vert = opts.boxShaders?.vert ?? readShader('box_instanced.vert', root);
+    const frag = opts.boxShaders?.frag ?? readShader('box_instanced.frag', root);
+    this.box = buildProgram(gl, vert, frag, ['u_view_projection', 'u_light_dir', 'u_camera_pos'] as const);
+    this.textProgram = buildProgram(gl, readShader('text.vert', root), readShader('text.frag', root), [
+      'u_matrix', 'u_atlas',
+    ] as const);
+    const st = this.state;
+    gl.glGenVertexArrays(1, this.ids);
+    this.cubeVao = this.ids[0]!;
+    gl.glGenBuffers(1, this.ids);
+    this.cubeVbo = this.ids[0]!;
+    gl.glGenBuffers(1, this.ids);
+    this.instanceVbo = this.ids[0]!;
+    st.bindVao(this.cubeVao);
+    st.bindArrayBuffer(this.cubeVbo);
+    const mesh = buildCubeMesh();
+    gl.glBufferData(GL_ARRAY_BUFFER, mesh.byteLength, mesh, GL_STATIC_DRAW);
+    const vstride = CUBE_VERTEX_FLOATS * 4;
+    gl.glEnableVertexAttribArray(0);
+    gl.glVertexAttribPointer(0, 3, GL_FLOAT, 0, vstride, 0);
+    gl.glEnableVertexAttribArray(1);
+    gl.glVertexAttribPointer(1, 3, GL_FLOAT, 0, vstride, 12);
+    st.bindArrayBuffer(this.instanceVbo);
+    for (let loc = 2; loc <= 4; loc++) {
+      gl.glEnableVertexAttribArray(loc);
+      gl.glVertexAttribDivisor(loc, 1);
+    }
+    this.pointInstances(0);
+    this.growInstances(MIN_GPU_INSTANCES);
+    st.bindVao(0);
+    this.text = new TextRenderer(gl, st, this.textProgram);
+    gl.glDepthFunc(GL_LESS);
+    gl.glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    gl.glCullFace(GL_BACK);
+    gl.glFrontFace(GL_CCW);
+    st.set(GL_MULTISAMPLE, true);
+  }
+
+  /** Point the per-instance attributes at instance index `base` of the bound instance buffer. */
+  private pointInstances(base: number): void {
+    const gl = this.gl;
+    const off = base * INSTANCE_BYTES;
+    gl.glVertexAttribPointer(2, 3, GL_FLOAT, 0, INSTANCE_BYTES, off);
+    gl.glVertexAttribPointer(3, 4, GL_FLOAT, 0, INSTANCE_BYTES, off + 12);
+    gl.glVertexAttribPointer(4, 3, GL_FLOAT, 0, INSTANCE_BYTES, off + 28);
+  }
+
+  private growInstances(n: number): void {
+    if (n <= this.gpuInstances) return;
+    let cap = Math.max(MIN_GPU_INSTANCES, this.gpuInstances);
+    while (cap < n) cap *= 2;
+    this.gpuInstances = cap;
+    this.state.bindArrayBuffer(this.instanceVbo);
+    this.gl.glBufferData(GL_ARRAY_BUFFER, cap * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
+  }
+
+  /** Instance capacity of the GPU buffer. */
+  get instanceCapacity(): number {
+    return this.gpuInstances;
+  }
+
+  /** Build the atlases for this pixel ratio now (otherwise done on first text draw at ratio 1). */
+  setPixelRatio(ratio: number): void {
+    this.text.setPixelRatio(ratio);
+  }
+
+  /**
+   * Fill + upload the frame's instances into the GPU buffer (opaque then transparent, packed).
+   * Returns the bytes uploaded. Separate from drawing so the benchmark can time it.
+   */
+  uploadInstances(frame: FrameDesc): number {
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    const gl = this.gl;
+    this.growInstances(oc + tc);
+    this.state.bindArrayBuffer(this.instanceVbo);
+    // Orphan the storage so a frame still being drawn never stalls this upload.
+    gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
+    if (oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances.subarray(0, oc * INSTANCE_FLOATS));
+    if (tc > 0) {
+      const start = (frame.capacity - tc) * INSTANCE_FLOATS;
+      gl.glBufferSubData(
+        GL_ARRAY_BUFFER, oc * INSTANCE_BYTES, tc * INSTANCE_BYTES,
+        frame.instances.subarray(start, start + tc * INSTANCE_FLOATS),
+      );
+    }
+    return (oc + tc) * INSTANCE_BYTES;
+  }
+
+  /**
+   * Draw `frame` into the bound draw framebuffer of size width × height (pixels). `pixelRatio`
+   * scales text (framebuffer pixels per window pixel). A 0×0 framebuffer (minimised) draws nothing.
+   */
+  render(frame: FrameDesc, width: number, height: number, pixelRatio = 1): void {
+    if (this.disposed) throw new Error('Renderer used after dispose()');
+    const gl = this.gl;
+    const st = this.state;
+    const s = this.stats;
+    s.drawCalls = s.instances = s.textQuads = s.uploadBytes = 0;
+    if (width <= 0 || height <= 0) return;
+    this.text.setPixelRatio(pixelRatio);
+    st.viewport(0, 0, width, height);
+    const c = frame.clearColor;
+    gl.glClearColor(c[0]!, c[1]!, c[2]!, c[3]!);
+    st.depthMask(true);
+    gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+
+    viewMatrix(this.view, frame.camera);
+    projectionMatrix(this.proj, frame.camera, width / height);
+    mat4.multiply(this.viewProj, this.proj, this.view);
+    cameraForward(this.forward, frame.camera);
+
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    if (oc + tc > 0) {
+      s.uploadBytes = this.uploadInstances(frame);
+      st.useProgram(this.box.program);
+      const u = this.box.uniforms;
+      gl.glUniformMatrix4fv(u.u_view_projection, 1, 0, this.viewProj as Float32Array);
+      gl.glUniform3f(u.u_light_dir, LIGHT_DIR[0], LIGHT_DIR[1], LIGHT_DIR[2]);
+      const p = frame.camera.position;
+      gl.glUniform3f(u.u_camera_pos, p[0]!, p[1]!, p[2]!);
+      st.bindVao(this.cubeVao);
+      st.set(GL_DEPTH_TEST, true);
+      st.set(GL_CULL_FACE, true);
+      if (oc > 0) {
+        this.pointInstances(0);
+        st.set(GL_BLEND, false);
+        st.depthMask(true);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, 0, CUBE_VERTEX_COUNT, oc);
+        s.drawCalls++;
+      }
+      if (tc > 0) {
+        this.pointInstances(oc);
+        st.set(GL_BLEND, true);
+        st.depthMask(false);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, 0, CUBE_VERTEX_COUNT, tc);
+        s.drawCalls++;
+      }
+      s.instances = oc + tc;
+    }
+    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
+    this.text.draw(frame, width, height, this.viewProj, this.pixelProj, this.forward as Float32Array);
+    s.drawCalls += this.text.drawCalls;
+    s.textQuads = this.text.quadCount;
+  }
+
+  /** The combined projection·view matrix of the last render (for tests and picking). */
+  get lastViewProjection(): mat4 {
+    return this.viewProj;
+  }
+
+  /** A 4× MSAA offscreen target of width × height with a resolve buffer and pixel readback. */
+  createOffscreen(width: number, height: number, samples = 4): Offscreen {
+    const o = new Offscreen(this, width, height, samples, () => this.offscreens.delete(o));
+    this.offscreens.add(o);
+    return o;
+  }
+
+  /** Delete every GL object this renderer created (offscreens included). Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const o of [...this.offscreens]) o.dispose();
+    this.text.dispose();
+    const gl = this.gl;
+    this.ids[0] = this.cubeVao;
+    gl.glDeleteVertexArrays(1, this.ids);
+    this.ids[0] = this.cubeVbo;
+    gl.glDeleteBuffers(1, this.ids);
+    this.ids[0] = this.instanceVbo;
+    gl.glDeleteBuffers(1, this.ids);
+    gl.glDeleteProgram(this.box.program);
+    gl.glDeleteProgram(this.textProgram.program);
+    this.state.invalidate();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Text layout (spec §7.5), pure: string + glyph metrics → quads. No GL, no canvas.
+ *
+ * Coordinates are a local 2D frame in font pixels × `scale`: x grows along the reading direction,
+ * y grows upward, and the origin is the bottom of the text cell (below the descenders), so a
+ * line of text occupies y ∈ [0, lineHeight·scale]. Callers map the frame to world space (3D
+ * labels: local x → world −X, spec §7.5) or to framebuffer pixels (2D overlay).
+ *
+ * Each quad is 8 floats: x0 y0 x1 y1 (local) u0 v0 u1 v1 (atlas, v0 at the quad's top).
+ * Unknown characters fall back to the space glyph. Allocation-free.
+ */
+
+/** One glyph of an atlas, in atlas pixels relative to the pen on the baseline. */
+export interface GlyphMetrics {
+  /** Pen advance. */
+  advance: number;
+  /** Quad extent: x from pen, y from the baseline (up positive). */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  /** Texture rectangle (normalised); v0 is the quad's top edge. */
+  u0: number;
+  v0: number;
+  u1: number;
+  v1: number;
+}
+
+export interface FontMetrics {
+  /** Font ascent and descent in atlas pixels (both positive). */
+  ascent: number;
+  descent: number;
+  /** ascent + descent: the text cell height. */
+  lineHeight: number;
+  glyphs: ReadonlyMap<number, GlyphMetrics>;
+  /** Glyph used for characters the atlas lacks (the space). */
+  fallback: GlyphMetrics;
+}
+
+export const QUAD_FLOATS = 8;
+
+function glyphOf(font: FontMetrics, code: number): GlyphMetrics {
+  return font.glyphs.get(code) ?? font.fallback;
+}
+
+/**
+ * Width of `text` in atlas pixels (sum of advances).
+ * @example measureText(font, 'ab') === font.glyphs.get(97).advance + font.glyphs.get(98).advance
+ */
+export function measureText(font: FontMetrics, text: string): number {
+  let w = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
+    w += glyphOf(font, code).advance;
+  }
+  return w;
+}
+
+/** Number of quads `layoutLine` writes for `text` (whitespace included: glyph quads may be blank). */
+export function countQuads(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.codePointAt(i)! > 0xffff) i++;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Lay out one line starting at local (x, y) = cell bottom-left, `scale` local units per atlas
+ * pixel. Writes quads from `out[offset]` and returns the number written. Spaces produce no quad.
+ * @example layoutLine(quads, 0, font, 'Hi', 0, 0, 1) === 2
+ */
+export function layoutLine(
+  out: Float32Array, offset: number, font: FontMetrics, text: string, x: number, y: number, scale: number,
+): number {
+  let pen = x;
+  const baseline = y + font.descent * scale;
+  let n = 0;
+  let o = offset;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
+    const g = glyphOf(font, code);
+    if (g.x1 > g.x0 && code !== 32) {
+      out[o] = pen + g.x0 * scale;
+      out[o + 1] = baseline + g.y0 * scale;
+      out[o + 2] = pen + g.x1 * scale;
+      out[o + 3] = baseline + g.y1 * scale;
+      out[o + 4] = g.u0;
+      out[o + 5] = g.v0;
+      out[o + 6] = g.u1;
+      out[o + 7] = g.v1;
+      o += QUAD_FLOATS;
+      n++;
+    }
+    pen += g.advance * scale;
+  }
+  return n;
+}
