@@ -1,0 +1,108 @@
+/**
+ * Characters (spec §5.11): the character display (big characters that fly onto the input rows),
+ * the persistent input characters of logits-only scenes, and the predicted-character return.
+ *
+ * What it is: build-time character data (positions of §5.7.2 / §5.11.3) and allocation-free
+ * per-frame drawing into the FrameDesc's label pool. Characters are labels with alignX 0.5 →
+ * centred (the spec's explicit centring offsets) and alignY 0.5 (vertically centred on their row,
+ * like the row labels they turn into). What it is not: label fades (labels.ts).
+ *
+ * Deliberate change (spec §11.3 #11): the returning character starts at the prediction label's
+ * height (0.75·ortho/10), not the smaller input-label height, so there is no size jump.
+ */
+import { smooth } from '../animation/easing.js';
+import type { FrameDesc } from '../frame.js';
+import { pushLabel } from '../frame.js';
+import type { CharReturn, DisplayChar, SceneState } from './scene-types.js';
+import type { Vec3 } from './visual-types.js';
+import { PHASE_APPEAR, PHASE_INACTIVE } from './stage-state.js';
+
+/** Character spacing for n characters (spec §5.7.2): max(2, 4.5 − 0.15·n). */
+export function charSpacing(n: number): number {
+  return Math.max(2.0, 4.5 - 0.15 * n);
+}
+
+/** Position of character i of n at spacing cs (spec §5.7.2): ((n − 1)·cs/2 − i·cs, y, z). */
+export function charPosition(i: number, n: number, cs: number, y: number, z: number): Vec3 {
+  return [(n - 1) * cs / 2 - i * cs, y, z];
+}
+
+export interface CharacterData {
+  /** Big characters of the display, in order. */
+  readonly chars: readonly DisplayChar[];
+  readonly spacing: number;
+  /** 'full': fade in over the first half of the appear; otherwise visible from the first frame. */
+  readonly fadeIn: boolean;
+  /** Logits-only persistent input characters (row labels), or empty. */
+  readonly persistent: readonly { readonly text: string; readonly pos: Vec3 }[];
+  /** Time from which the persistent characters show. */
+  readonly persistentFrom: number;
+  readonly ret?: CharReturn;
+}
+
+export interface CharFrame {
+  readonly charIdx: number;
+  /** First visual of the character stage (the placeholder). */
+  readonly placeholder: number;
+  readonly total: number;
+  readonly returnDuration: number;
+}
+
+/** Big character height (spec §5.11.1): min(4·ortho/10, cs·1.4). */
+export function bigHeight(ortho: number, cs: number): number {
+  return Math.min(4.0 * ortho / 10, cs * 1.4);
+}
+
+/**
+ * Draw the character display, the persistent input characters and the return flight at t.
+ * `st` holds the evaluated state at t; `ortho` is the camera's ortho size.
+ */
+export function drawCharacters(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState, t: number, ortho: number): void {
+  const small = 0.55 * ortho / 10;
+  if (f.charIdx >= 0) {
+    const sa = st.stageAlpha[f.charIdx]!;
+    const phase = st.phase[f.charIdx]!;
+    if (sa >= 0.01 && phase !== PHASE_INACTIVE) {
+      const appearT = st.appearT[f.placeholder]!;
+      const ct = st.t[f.placeholder]!;
+      const big = bigHeight(ortho, data.spacing);
+      for (const ch of data.chars) {
+        if (ch.end !== undefined && ct > 0) {
+          const s = smooth(0, 1, ct);
+          const a = sa * (ct > 0.9 ? Math.max(0, 1 - (ct - 0.9) / 0.1) : 1);
+          if (a < 0.01) continue;
+          pushLabel(out, ch.text,
+            ch.start[0] + (ch.end[0] - ch.start[0]) * s, ch.start[1] + (ch.end[1] - ch.start[1]) * s,
+            ch.start[2] + (ch.end[2] - ch.start[2]) * s,
+            big + (small - big) * s, 0.5 * (1 - s), 0.5, a, false);
+        } else {
+          const a = data.fadeIn && phase === PHASE_APPEAR ? sa * Math.min(2 * appearT, 1) : sa;
+          if (a < 0.01) continue;
+          pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, a, false);
+        }
+      }
+    }
+  }
+  const inReturn = t > f.total && f.returnDuration > 0;
+  const r = inReturn ? Math.min((t - f.total) / f.returnDuration, 1) : 0;
+  if (data.persistent.length > 0 && t >= data.persistentFrom && !(inReturn && data.ret !== undefined)) {
+    const a = inReturn ? Math.min(1, Math.max(0, (1 - r) / 0.05)) : 1;
+    if (a >= 0.01) for (const p of data.persistent) pushLabel(out, p.text, p.pos[0], p.pos[1], p.pos[2], small, 0, 0.5, a, false);
+  }
+  const ret = data.ret;
+  if (inReturn && ret !== undefined) {
+    const big = bigHeight(ortho, ret.nextSpacing);
+    for (const ch of ret.existing) pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
+    const s = smooth(0, 1, Math.min(r / 0.8, 1));
+    const h0 = 0.75 * ortho / 10;
+    pushLabel(out, ret.text,
+      ret.start[0] + (ret.end[0] - ret.start[0]) * s, ret.start[1] + (ret.end[1] - ret.start[1]) * s,
+      ret.start[2] + (ret.end[2] - ret.start[2]) * s, h0 + (big - h0) * s, 0.5 * s, 0.5, 1, false);
+    const pa = 0.78 * Math.max(0, 1 - 4 * r);
+    if (pa >= 0.01 && ret.pct.length > 0) {
+      // The percentage stays where it was in the label: after the character and a space.
+      const shift = (ret.text.length + 1) * 0.55 * h0;
+      pushLabel(out, ret.pct, ret.start[0] - shift, ret.start[1], ret.start[2], h0, 0, 0.5, pa, false);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * frameAt(scene, t, view, aspect, out): the only way to get a picture (STYLE.md §6). Fills the
+ * preallocated FrameDesc with everything on screen at timeline time t, in the order of spec
+ * Appendix A / §7.2: state (phases → group state → takeover → finished-stage fade → return fade)
+ * → cubes of every visible stage in pipeline order → camera (waypoints at t, then the user's
+ * orbit/zoom) → characters (display, persistent input characters, return flight) → labels →
+ * the 2D stage-name overlay.
+ *
+ * Pure in what it produces: it clears `out` first and writes only into it; the scene's scratch
+ * state is overwritten completely before being read and the per-aspect waypoint cache holds a
+ * pure function of (scene, aspect), so the same (t, view, aspect) gives identical output in any
+ * call order. Allocation-free in the steady state (the first frame at a new aspect builds that
+ * aspect's waypoints).
+ */
+import type { ViewState, Waypoint } from '../animation/camera-path.js';
+import { applyView, cameraAt } from '../animation/camera-path.js';
+import type { FrameDesc } from '../frame.js';
+import { clearFrame, pushOverlay } from '../frame.js';
+import { sceneWaypoints } from './camera-waypoints.js';
+import { drawCharacters } from './characters.js';
+import type { CharFrame } from './characters.js';
+import { drawLabels } from './labels.js';
+import type { Scene } from './scene.js';
+import { evaluateState } from './scene-eval.js';
+import type { VisualState } from './visual-types.js';
+import { drawVisual } from './visuals.js';
+
+const VS: VisualState = { alpha: 0, appearT: 0, t: 0, outputMult: 0 };
+
+/** The scene's waypoints at an aspect ratio (built once per aspect, then cached). */
+export function waypointsFor(scene: Scene, aspect: number): Waypoint[] {
+  let w = scene.waypointCache.get(aspect);
+  if (w === undefined) {
+    w = sceneWaypoints(scene, aspect);
+    scene.waypointCache.set(aspect, w);
+  }
+  return w;
+}
+
+/** Draw the cubes of every visible stage (stage alpha ≥ 0.01) in pipeline order. */
+function drawCubes(scene: Scene, out: FrameDesc): void {
+  const st = scene.state;
+  for (let si = 0; si < scene.stages.length; si++) {
+    if (st.stageAlpha[si]! < 0.01) continue;
+    const stage = scene.stages[si]!;
+    const v1 = stage.firstVisual + stage.visualCount;
+    for (let vi = stage.firstVisual; vi < v1; vi++) {
+      const sv = scene.visuals[vi]!;
+      if (!sv.drawn) continue;
+      VS.alpha = st.alpha[vi]!;
+      VS.appearT = st.appearT[vi]!;
+      VS.t = st.t[vi]!;
+      VS.outputMult = st.outputMult[vi]!;
+      drawVisual(out, sv.visual, VS, scene.noise);
+    }
+  }
+}
+
+/**
+ * Everything on screen at timeline time t, written into `out` (cleared first); returns `out`.
+ * `aspect` = framebuffer width / height (framing is computed for it).
+ *
+ * @example frameAt(scene, 19.6, INITIAL_VIEW, 16 / 9, createFrame())
+ */
+export function frameAt(scene: Scene, t: number, view: ViewState, aspect: number, out: FrameDesc): FrameDesc {
+  clearFrame(out);
+  out.time = t;
+  const current = evaluateState(scene, t);
+  drawCubes(scene, out);
+  cameraAt(waypointsFor(scene, aspect), t, out.camera);
+  applyView(out.camera, view);
+  const ortho = out.camera.orthoSize;
+  const cf: CharFrame = scene.charFrame;
+  drawCharacters(out, scene.characters, cf, scene.state, t, ortho);
+  drawLabels(out, scene, scene.labels, scene.fades, t, ortho);
+  if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * The accumulator the pipeline uses to build a scene's stages, visuals and labels (spec §5.5,
+ * §5.10.1): stage ranges, visual flags, and the label positions of spec §5.10.1 (matrix title,
+ * row label, column header, raised title).
+ *
+ * What it is: build-time helpers only (allocation is fine here). What it is not: which visuals
+ * exist (pipeline.ts) or anything evaluated per frame.
+ */
+import type { Stage } from '../animation/timeline.js';
+import { stageTitle } from '../animation/stages.js';
+import type { Matrix } from '../transformer/tensor.js';
+import type { LabelKind, SceneLabel, SceneStage, SceneVisual } from './scene-types.js';
+import type { Placed, Vec3, Visual } from './visual-types.js';
+import { SP } from './visual-types.js';
+import type { Box } from '../animation/camera-path.js';
+import { placedBox } from './visuals.js';
+
+export interface VisualFlags {
+  readonly output?: boolean;
+  readonly fadeOnTakeover?: boolean;
+  readonly drawn?: boolean;
+}
+
+/** Columns [c0, c1) of m as a new matrix. */
+export function sliceCols(m: Matrix, c0: number, c1: number): Matrix {
+  const cols = c1 - c0;
+  const data = new Float32Array(m.rows * cols);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = m.data[r * m.cols + c0 + c]!;
+  return { rows: m.rows, cols, data };
+}
+
+/** mᵀ as a new matrix. */
+export function transposed(m: Matrix): Matrix {
+  const data = new Float32Array(m.rows * m.cols);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) data[c * m.rows + r] = m.data[r * m.cols + c]!;
+  return { rows: m.cols, cols: m.rows, data };
+}
+
+/** The matrices a visual draws (framing uses their boxes, with the anchor as depth reference). */
+export function placedOf(v: Visual): Placed[] {
+  switch (v.kind) {
+    case 'static': return [v.m];
+    case 'activation': return [v.pre];
+    case 'add': return [v.a, v.b, v.c];
+    case 'matmul': return [v.a, v.b, v.c];
+  }
+}
+
+/** Title position of a placed matrix: centred, 1.2 (+ raise) above row 0 (spec §5.10.1). */
+export function titlePos(p: Placed, raise = 1.2): Vec3 {
+  return [p.anchor[0] - (p.cols - 1) * SP / 2, p.anchor[1] + raise, p.anchor[2]];
+}
+
+/** Row-label position of row r: just past the last column (screen-right). */
+export function rowPos(p: Placed, r: number): Vec3 {
+  return [p.anchor[0] - p.cols * SP - 0.8, p.anchor[1] - r * SP, p.anchor[2]];
+}
+
+export class SceneBuilder {
+  readonly visuals: SceneVisual[] = [];
+  readonly labels: SceneLabel[] = [];
+  readonly stages: SceneStage[] = [];
+  private stageIndex = -1;
+  private timing: Stage | undefined;
+  private firstVisual = 0;
+  private firstLabel = 0;
+
+  /** Start collecting the visuals and labels of a timeline stage. */
+  begin(timing: Stage): void {
+    this.timing = timing;
+    this.stageIndex = this.stages.length;
+    this.firstVisual = this.visuals.length;
+    this.firstLabel = this.labels.length;
+  }
+
+  /** Add a visual to the current stage; returns its index. */
+  visual(visual: Visual, group: number, flags: VisualFlags = {}): number {
+    const boxes: Box[] = flags.drawn === false ? [] : placedOf(visual).map((p) => ({ ...placedBox(p), anchor: p.anchor }));
+    this.visuals.push({
+      visual, stage: this.stageIndex, group,
+      isStageOutput: flags.output ?? false,
+      fadeInputsOnTakeover: flags.fadeOnTakeover ?? false,
+      drawn: flags.drawn ?? true,
+      boxes,
+    });
+    return this.visuals.length - 1;
+  }
+
+  /** Add a label; returns its index. */
+  label(
+    text: string, pos: Vec3, owner: number, kind: LabelKind,
+    opts: { background?: boolean; alignX?: number; size?: 'title' | 'row'; inputRow?: boolean; hiddenBy?: number } = {},
+  ): number {
+    this.labels.push({
+      text, pos, owner, stage: this.stageIndex, kind,
+      background: opts.background ?? true,
+      alignX: opts.alignX ?? 0.5,
+      size: opts.size ?? 'title',
+      inputRow: opts.inputRow ?? false,
+      hiddenBy: opts.hiddenBy ?? -1,
+    });
+    return this.labels.length - 1;
+  }
+
+  /** Title label of a placed matrix. */
+  title(text: string, p: Placed, owner: number, kind: LabelKind): number {
+    return this.label(text, titlePos(p), owner, kind);
+  }
+
+  /** Finish the current stage. */
+  end(): void {
+    const timing = this.timing;
+    if (timing === undefined) throw new Error('SceneBuilder.end without begin');
+    const groups = new Set<number>();
+    for (let i = this.firstVisual; i < this.visuals.length; i++) groups.add(this.visuals[i]!.group);
+    this.stages.push({
+      name: timing.name,
+      timing,
+      firstVisual: this.firstVisual,
+      visualCount: this.visuals.length - this.firstVisual,
+      firstLabel: this.firstLabel,
+      labelCount: this.labels.length - this.firstLabel,
+      groups: Math.max(1, groups.size),
+      title: stageTitle(timing.name),
+    });
+    this.timing = undefined;
+  }
+}

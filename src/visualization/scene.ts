@@ -1,0 +1,203 @@
+/**
+ * buildScene: the immutable scene of one generation step (spec §3.3–3.4, §5, §6.3). Everything
+ * that does not depend on t is computed here once — the timeline, every visual with its colours,
+ * the label records and their closed-form fade switches, the character data, the noise table —
+ * so that `frameAt` (frame-at.ts) only evaluates closed-form functions of t.
+ *
+ * Scene kinds: 'full' (first step: character display → the detailed block 1 → blocks 2…B → LM
+ * head → return), 'random' (random-weights mode: no characters, no LM head), 'logits' (middle
+ * steps: block hops, static logits, token probabilities) and 'final' (the big characters only).
+ *
+ * What it is not: per-frame evaluation (frame-at.ts), drawing primitives (visuals.ts).
+ */
+import type { SceneKind } from '../animation/stages.js';
+import { blockNumber } from '../animation/stages.js';
+import type { SpeedTables } from '../animation/speeds.js';
+import type { Timeline } from '../animation/timeline.js';
+import { buildTimeline } from '../animation/timeline.js';
+import type { Waypoint } from '../animation/camera-path.js';
+import { noiseTable } from '../animation/noise.js';
+import type { ForwardRecord } from '../transformer/activations.js';
+import { PAD_ID, tokenLabel } from '../transformer/vocab.js';
+import { UserError } from '../errors.js';
+import type { Layout } from './layout.js';
+import { layout } from './layout.js';
+import type { CharacterData, CharFrame } from './characters.js';
+import { charPosition, charSpacing } from './characters.js';
+import type { LabelFades } from './labels.js';
+import { buildLabelFades } from './labels.js';
+import { buildAttention, buildBlock, buildBlockOutput, buildConcat, buildFfn, buildInput, buildQkv, buildResidual } from './pipeline.js';
+import {
+  buildBlockHop, buildCharPlaceholder, buildOutputProjection, buildStaticLogits, buildTokenProbs, predictionOf,
+} from './pipeline-head.js';
+import { rowPos, SceneBuilder } from './scene-builder.js';
+import { createState } from './scene-eval.js';
+import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
+import type { Vec3 } from './visual-types.js';
+
+export interface SceneInput {
+  readonly kind: SceneKind;
+  readonly record: ForwardRecord;
+  /** labels(ids) of the step (S labels, `_` for PAD); none in random mode. */
+  readonly inputLabels?: readonly string[];
+  /** S strings, only row predPos non-empty (e.g. `e 85%`). */
+  readonly outputLabels?: readonly string[];
+  /** Row whose prediction matters (len(cur) − 1). */
+  readonly predPos?: number;
+  /** The chosen token id of row predPos (the sampled one; argmax at T = 0). */
+  readonly predId?: number;
+  /** Character spacing handed over from the previous step (spec §5.11.3). */
+  readonly charSpacing?: number;
+}
+
+export interface SceneOptions {
+  readonly speeds?: SpeedTables;
+}
+
+export interface Scene extends SceneCore {
+  readonly kind: SceneKind;
+  readonly timeline: Timeline;
+  readonly layout: Layout;
+  readonly labels: readonly SceneLabel[];
+  readonly fades: LabelFades;
+  readonly characters: CharacterData;
+  readonly charFrame: CharFrame;
+  /** Spacing the next step's character display should use (spec §5.11.3). */
+  readonly nextCharSpacing: number;
+  /** Stage-name overlay per stage (spec §7.5). */
+  readonly titles: readonly string[];
+  readonly noise: Float32Array;
+  /** Character positions (for the character framing) and the next step's, if a character returns. */
+  readonly charPositions: readonly Vec3[];
+  readonly nextCharPositions?: readonly Vec3[];
+  /** Waypoints per aspect ratio (a cache filled by frame-at.ts; not part of the scene's value). */
+  readonly waypointCache: Map<number, Waypoint[]>;
+}
+
+function checkInput(inp: SceneInput): void {
+  const rec = inp.record;
+  const S = rec.config.seqLen;
+  if (rec.blocks.length !== rec.config.numBlocks) {
+    throw new UserError(`scene: the record has ${rec.blocks.length} blocks but the config says ${rec.config.numBlocks}`);
+  }
+  if (inp.inputLabels !== undefined && inp.inputLabels.length !== S) {
+    throw new UserError(`scene: ${inp.inputLabels.length} input labels for seq_len ${S}`);
+  }
+  if ((inp.kind === 'full' || inp.kind === 'logits') && (rec.logits === undefined || rec.probs === undefined || rec.W_out === undefined)) {
+    throw new UserError(`scene: a '${inp.kind}' scene needs a CharLM record (logits, probs, W_out)`);
+  }
+}
+
+/**
+ * Build the scene of one step.
+ *
+ * @example
+ * const scene = buildScene({kind: 'random', record: randomModeForward(config)});
+ * frameAt(scene, 19.6, NO_VIEW, 16 / 9, frame);
+ */
+export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
+  checkInput(inp);
+  const rec = inp.record;
+  const cfg = rec.config;
+  const L = layout(cfg);
+  const labelsIn = inp.kind === 'random' ? undefined : inp.inputLabels;
+  const displayed = (labelsIn ?? []).map((text, row) => ({ text, row })).filter((c) => c.text !== '_');
+  const hasCharDisplay = inp.kind === 'final' || displayed.length > 0;
+  const timeline = buildTimeline(inp.kind, { numBlocks: cfg.numBlocks, hasCharDisplay, speeds: opts.speeds });
+  const b = new SceneBuilder();
+  const pred = predictionOf(rec, inp.predPos ?? -1, inp.predId, inp.outputLabels);
+  const y = L.input[1];
+  let inputPlacedRows: Vec3[] = [];
+  for (const st of timeline.stages) {
+    const k = blockNumber(st.name);
+    switch (st.name) {
+      case 'char_display': buildCharPlaceholder(b, st, L.charZ, y); break;
+      case 'input': buildInput(b, st, rec, L, labelsIn, inp.kind !== 'logits'); break;
+      case 'qkv_projection': buildQkv(b, st, rec, L); break;
+      case 'multi_head_attn': buildAttention(b, st, rec, L); break;
+      case 'concat_output_proj': buildConcat(b, st, rec, L); break;
+      case 'residual_ln1': buildResidual(b, st, rec, L, 1); break;
+      case 'ffn': buildFfn(b, st, rec, L); break;
+      case 'residual_ln2': buildResidual(b, st, rec, L, 2); break;
+      case 'output': buildBlockOutput(b, st, rec, L); break;
+      case 'output_projection':
+        if (inp.kind === 'logits') buildStaticLogits(b, st, rec, L);
+        else buildOutputProjection(b, st, rec, L);
+        break;
+      case 'token_probs':
+        buildTokenProbs(b, st, rec, L, inp.kind === 'logits' ? L.logitsOnly.logits : L.outProj.c, pred);
+        break;
+      default:
+        if (k < 1) throw new Error(`scene: unknown stage ${st.name}`);
+        if (inp.kind === 'logits') buildBlockHop(b, st, rec, L, k);
+        else buildBlock(b, st, rec, L, k);
+    }
+    if (st.name === 'input') {
+      const x = b.visuals[b.visuals.length - 1]!.visual;
+      if (x.kind === 'static') inputPlacedRows = Array.from({ length: x.m.rows }, (_, r) => rowPos(x.m, r));
+    }
+  }
+  const stages = b.stages;
+  const idx = (name: string): number => stages.findIndex((s) => s.name === name);
+  const charIdx = idx('char_display');
+  const inputIdx = idx('input');
+  const probsIdx = idx('token_probs');
+
+  // Characters (spec §5.11).
+  const cs = inp.charSpacing ?? charSpacing(displayed.length);
+  const charZ = L.charZ;
+  const chars: DisplayChar[] = displayed.map((c, i) => ({
+    text: c.text,
+    start: charPosition(i, displayed.length, cs, y, charZ),
+    end: inp.kind === 'final' ? undefined : inputPlacedRows[c.row],
+  }));
+  const predChar = pred.id === PAD_ID ? undefined : tokenLabel(pred.id);
+  let ret: CharReturn | undefined;
+  let nextCharPositions: Vec3[] | undefined;
+  if (probsIdx >= 0 && inp.kind !== 'final' && predChar !== undefined && rec.probs !== undefined) {
+    const n2 = pred.row + 2;
+    const cs2 = charSpacing(n2);
+    const existing: DisplayChar[] = [];
+    for (let i = 0; i < n2 - 1; i++) {
+      const text = labelsIn?.[i] ?? '';
+      existing.push({ text: text === '_' ? '' : text, start: charPosition(i, n2, cs2, y, charZ) });
+    }
+    const endPos = charPosition(n2 - 1, n2, cs2, y, charZ);
+    const probsPlaced = b.visuals[stages[probsIdx]!.firstVisual]!.visual;
+    const start = probsPlaced.kind === 'activation' ? rowPos(probsPlaced.pre, pred.row) : endPos;
+    const space = pred.label.indexOf(' ', predChar === ' ' ? 1 : 0);
+    ret = {
+      text: predChar, start, end: endPos, existing: existing.filter((e) => e.text.length > 0),
+      pct: space >= 0 ? pred.label.slice(space + 1) : '', nextSpacing: cs2,
+    };
+    nextCharPositions = [...existing.map((e) => e.start), endPos];
+  }
+  const persistent = inp.kind === 'logits' && labelsIn !== undefined
+    ? labelsIn.map((text, r) => ({ text, pos: inputPlacedRows[r]! })).filter((p) => p.text.length > 0 && p.pos !== undefined)
+    : [];
+  const persistentFrom = charIdx >= 0 ? stages[charIdx]!.timing.start + stages[charIdx]!.timing.appear + stages[charIdx]!.timing.compute
+    : inputIdx >= 0 ? stages[inputIdx]!.timing.start : 0;
+  const characters: CharacterData = { chars, spacing: cs, fadeIn: inp.kind === 'full', persistent, persistentFrom, ret };
+
+  const core: SceneCore = {
+    stages, visuals: b.visuals, charIdx, inputIdx,
+    fastFadeIdx: ret !== undefined ? probsIdx : -1,
+    total: timeline.total, returnDuration: timeline.returnDuration,
+    state: createState(stages.length, b.visuals.length),
+  };
+  const fades = buildLabelFades(core, b.labels);
+  return Object.freeze({
+    ...core,
+    kind: inp.kind, timeline, layout: L, labels: b.labels, fades, characters,
+    charFrame: {
+      charIdx, placeholder: charIdx >= 0 ? stages[charIdx]!.firstVisual : -1,
+      total: timeline.total, returnDuration: timeline.returnDuration,
+    },
+    nextCharSpacing: ret !== undefined ? ret.nextSpacing : cs,
+    titles: stages.map((s) => s.title),
+    noise: noiseTable(),
+    charPositions: chars.map((c) => c.start),
+    nextCharPositions,
+    waypointCache: new Map<number, Waypoint[]>(),
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Scenes for the visualisation tests: the random-mode scene and the "hello" generation step
+ * scenes (full, logits-only, final), built from the default-initialised weights (bit-equal to the
+ * golden fixtures' weights, test/fixtures/README.md) through the real forward pass.
+ */
+import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
+import { initWeights } from '../../src/transformer/init.js';
+import { forward, randomModeForward } from '../../src/transformer/model.js';
+import { encode, labels, tokenLabel } from '../../src/transformer/vocab.js';
+import type { SceneInput } from '../../src/visualization/scene.js';
+
+let cachedRandom: SceneInput | undefined;
+export function randomInput(): SceneInput {
+  cachedRandom ??= { kind: 'random', record: randomModeForward(DEFAULT_CONFIG) };
+  return cachedRandom;
+}
+
+/** One generation step for `text` (spec §3.2), as the kind given. */
+export function stepInput(text: string, kind: 'full' | 'logits' | 'final', temperature = 0.3, charSpacing?: number): SceneInput {
+  const w = initWeights(DEFAULT_CONFIG);
+  const S = DEFAULT_CONFIG.seqLen;
+  const ids = encode(text, S);
+  const record = forward(w, ids, { temperature });
+  const predPos = text.length - 1;
+  const predId = record.predictedIds![predPos]!;
+  const pct = Math.round(100 * record.probs!.data[predPos * record.probs!.cols + predId]!);
+  const outputLabels = Array.from({ length: S }, (_, r) => (r === predPos && kind !== 'final' ? `${tokenLabel(predId)} ${pct}%` : ''));
+  return { kind, record, inputLabels: labels(ids), outputLabels, predPos, predId, charSpacing };
+}
