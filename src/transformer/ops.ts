@@ -17,37 +17,95 @@ export const MASK_VALUE = 1e9;
 /** LayerNorm epsilon (spec §1.5). */
 export const LN_EPS = 1e-5;
 
+/** Dot product of row `ai` of a (length K, contiguous) with column j of b (K×N). */
+function dotCol(a: Float32Array, ai: number, b: Float32Array, j: number, K: number, N: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += a[ai + k]! * b[k * N + j]!;
+  return s;
+}
+
 /**
- * out = a · b.
+ * out = a · b, register-blocked 2 rows × 4 columns (float64 accumulators, one rounding per
+ * output); remainders of odd M or N not divisible by 4 take a scalar path.
  * out: M×N, a: M×K, b: K×N. `out` must not alias `a` or `b`.
  * @example matmul(out, a, b, 2, 3, 4)
  */
 export function matmul(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
-  for (let i = 0; i < M; i++) {
-    const ai = i * K;
-    const oi = i * N;
-    for (let j = 0; j < N; j++) out[oi + j] = 0;
-    for (let k = 0; k < K; k++) {
-      const aik = a[ai + k]!;
-      if (aik === 0) continue;
-      const bk = k * N;
-      for (let j = 0; j < N; j++) out[oi + j]! += aik * b[bk + j]!;
+  const M2 = M - (M % 2);
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M2; i += 2) {
+    const a0 = i * K;
+    const a1 = a0 + K;
+    const o0 = i * N;
+    const o1 = o0 + N;
+    for (let j = 0; j < N4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+      for (let k = 0; k < K; k++) {
+        const x0 = a[a0 + k]!;
+        const x1 = a[a1 + k]!;
+        const bk = k * N + j;
+        const b0 = b[bk]!;
+        const b1 = b[bk + 1]!;
+        const b2 = b[bk + 2]!;
+        const b3 = b[bk + 3]!;
+        s00 += x0 * b0;
+        s01 += x0 * b1;
+        s02 += x0 * b2;
+        s03 += x0 * b3;
+        s10 += x1 * b0;
+        s11 += x1 * b1;
+        s12 += x1 * b2;
+        s13 += x1 * b3;
+      }
+      out[o0 + j] = s00;
+      out[o0 + j + 1] = s01;
+      out[o0 + j + 2] = s02;
+      out[o0 + j + 3] = s03;
+      out[o1 + j] = s10;
+      out[o1 + j + 1] = s11;
+      out[o1 + j + 2] = s12;
+      out[o1 + j + 3] = s13;
+    }
+    for (let j = N4; j < N; j++) {
+      out[o0 + j] = dotCol(a, a0, b, j, K, N);
+      out[o1 + j] = dotCol(a, a1, b, j, K, N);
     }
   }
+  for (let i = M2; i < M; i++) for (let j = 0; j < N; j++) out[i * N + j] = dotCol(a, i * K, b, j, K, N);
 }
 
 /**
- * out = a · bᵀ (dot products of rows).
+ * out = a · bᵀ (dot products of rows), 1 row × 4 rows of b per pass.
  * out: M×N, a: M×K, b: N×K. `out` must not alias `a` or `b`.
  */
 export function matmulBT(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+  const N4 = N - (N % 4);
   for (let i = 0; i < M; i++) {
     const ai = i * K;
-    for (let j = 0; j < N; j++) {
+    const oi = i * N;
+    for (let j = 0; j < N4; j += 4) {
+      const b0 = j * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+      for (let k = 0; k < K; k++) {
+        const x = a[ai + k]!;
+        s0 += x * b[b0 + k]!;
+        s1 += x * b[b1 + k]!;
+        s2 += x * b[b2 + k]!;
+        s3 += x * b[b3 + k]!;
+      }
+      out[oi + j] = s0;
+      out[oi + j + 1] = s1;
+      out[oi + j + 2] = s2;
+      out[oi + j + 3] = s3;
+    }
+    for (let j = N4; j < N; j++) {
       const bj = j * K;
       let s = 0;
       for (let k = 0; k < K; k++) s += a[ai + k]! * b[bj + k]!;
-      out[i * N + j] = s;
+      out[oi + j] = s;
     }
   }
 }
@@ -110,7 +168,9 @@ export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, co
     let sum = 0;
     for (let j = 0; j < cols; j++) {
       const v = t === 1 ? x[o + j]! : Math.fround(x[o + j]! / t);
-      out[o + j] = Math.exp(Math.fround(v - max));
+      const d = Math.fround(v - max);
+      // exp(d) < 2^-149 rounds to 0 in float32: skip the call (half of a causal score matrix).
+      out[o + j] = d < -110 ? 0 : Math.exp(d);
       sum += out[o + j]!;
     }
     const s32 = Math.fround(sum);

@@ -10,23 +10,11 @@ import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
 import { blockForward, createForwardRecord, forward, forwardInto, randomModeForward } from '../../src/transformer/model.js';
 import type { Matrix } from '../../src/transformer/tensor.js';
 import { matrixFrom } from '../../src/transformer/tensor.js';
-import type { Weights } from '../../src/transformer/weights.js';
-import { allocateWeights } from '../../src/transformer/weights.js';
 import { closeTo } from '../helpers/close-to.js';
 import { HELLO, RANDOM, TO_BE, loadFixture } from '../helpers/fixtures.js';
+import { fixtureWeights } from './fixture-weights.js';
 
 const TOL = { atol: 1e-5 };
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function fixtureWeights(fx: any): Weights {
-  const w = allocateWeights(DEFAULT_CONFIG);
-  for (const g of w.groups) {
-    const m = /^block(\d+)_(.+)$/.exec(g.key);
-    const arr = m ? fx.weights.blocks[Number(m[1])][m[2]!] : fx.weights[g.key];
-    g.matrix.data.set(arr.data);
-  }
-  return w;
-}
 
 const BLOCK_FIELDS = [
   'input', 'Q', 'K', 'V', 'concat', 'attn_output', 'residual1', 'layernorm1', 'ffn_pre_relu', 'ffn_hidden',
