@@ -11,7 +11,10 @@
  *   camera a unit of +Z lifts a matrix by one view unit while a matrix of R rows is √½·extent(R)
  *   view units tall, so every spec depth gap g becomes g + grow(R) with
  *   grow(R) = max(0, √½·extent(R) + BS − 6): zero for R ≤ 16 (the reference's 6-unit gap already
- *   clears 16 rows), growing with taller matrices;
+ *   clears 16 rows), growing with taller matrices; a matmul's C (beside A and B) stays 3 units in
+ *   front of B, so B never slides over it on screen;
+ * - W2 (its D columns over the hidden's screen-right end) sits max(6, W_D − 2) behind the hidden, so
+ *   it slides as far to the screen-right of the hidden as the reference's 16-column W2 does;
  * - vertical spacings use the true matrix heights (the reference uses D·SP for the Q/K/V rows);
  * - each stage starts the spec's gap behind the deepest matrix of the previous stage, so stage
  *   base depths follow from the stages' own depths.
@@ -27,8 +30,9 @@ export const MATRIX_X_GAP = 4;
 export const QKV_STACK_Y_GAP = 4;
 /** Vertical gap between attention heads. */
 export const MHA_HEAD_Y_GAP = 3.5;
-/** Depth of a matmul's B behind A (C sits half-way). */
+/** Depth of a matmul's B behind A, and of its C in front of B (C is to the side, 3 behind A by default). */
 export const MATMUL_Z_B = 6;
+export const MATMUL_C_BEFORE_B = 3;
 /** Depth of an add's result behind its operands. */
 export const RESIDUAL_ADD_Z = 6;
 /** FFN depths behind LN1 (W1) and behind W1 (pre-ReLU), of W2 behind the hidden, of the output behind the hidden. */
@@ -124,25 +128,26 @@ export function layout(config: ModelConfig): Layout {
 
   const input = at(-WD / 2, D, ROW_Y, 0);
 
-  // QKV projection: rows spaced by the taller of X/result (S rows) and W (D rows).
+  // QKV projection: rows spaced by the taller of X/result (S rows) and W (D rows), plus whatever
+  // W rises on screen beyond the reference (so W of row i+1 overlaps row i no more than there).
   const zQkv = input[2] + STAGE_GAP.qkv;
   const zQkvB = zQkv + MATMUL_Z_B + grow(D);
   const [xC, xA] = sideBySide([WD, WD], G);
   const qkv = [0, 1, 2].map((i) => {
-    const y = -i * (Math.max(S, D) * SP + QKV_STACK_Y_GAP);
-    return Object.freeze({ a: at(xA, D, y, zQkv), b: at(xA, D, y, zQkvB), c: at(xC, D, y, (zQkv + zQkvB) / 2) });
+    const y = 0 - i * (Math.max(S, D) * SP + QKV_STACK_Y_GAP + Math.SQRT2 * grow(D));
+    return Object.freeze({ a: at(xA, D, y, zQkv), b: at(xA, D, y, zQkvB), c: at(xC, D, y, zQkvB - MATMUL_C_BEFORE_B) });
   });
 
   // Multi-head attention: group 0 Q_h·K_hᵀ, group 2 weights·V_h behind the scores.
   const zMha = zQkvB + STAGE_GAP.mha;
   const zKT = zMha + MATMUL_Z_B + grow(dk);
-  const zScores = (zMha + zKT) / 2;
+  const zScores = zKT - MATMUL_C_BEFORE_B;
   const zV = zScores + MATMUL_Z_B + grow(S);
-  const zOut = (zScores + zV) / 2;
+  const zOut = zV - MATMUL_C_BEFORE_B;
   const [xS, xQ] = sideBySide([WS, WS], G);
   const mha = Array.from({ length: H }, (_, h) => {
-    const y = -h * (Math.max(S, dk) * SP + MHA_HEAD_Y_GAP);
-    const dx = -h * dk * SP;
+    const y = 0 - h * (Math.max(S, dk) * SP + MHA_HEAD_Y_GAP);
+    const dx = 0 - h * dk * SP;
     return Object.freeze({
       q: at(xQ, dk, y, zMha), kT: at(xQ, S, y, zKT), scores: at(xS, S, y, zScores), v: at(xS, dk, y, zV),
       out: at(xS - Wk - G, dk, y, zOut),
@@ -154,7 +159,7 @@ export function layout(config: ModelConfig): Layout {
   // Concat + output projection.
   const zConcat = mhaMaxZ + STAGE_GAP.concat;
   const zWO = zConcat + MATMUL_Z_B + grow(D);
-  const concat = Object.freeze({ a: at(xA, D, ROW_Y, zConcat), b: at(xA, D, ROW_Y, zWO), c: at(xC, D, ROW_Y, (zConcat + zWO) / 2) });
+  const concat = Object.freeze({ a: at(xA, D, ROW_Y, zConcat), b: at(xA, D, ROW_Y, zWO), c: at(xC, D, ROW_Y, zWO - MATMUL_C_BEFORE_B) });
 
   // Residual adds: operands side by side, the sum centred behind them.
   const residual = (z: number): MatmulAnchors =>
@@ -165,7 +170,7 @@ export function layout(config: ModelConfig): Layout {
   const zFfn = res1.c[2];
   const zW1 = zFfn + FFN_W1_Z + grow(D);
   const zPre = zW1 + FFN_PRE_Z + grow(S);
-  const zW2 = zPre + FFN_W2_Z + grow(S);
+  const zW2 = zPre + Math.max(FFN_W2_Z, WD - 2 + grow(S));
   const zFfnOut = zPre + FFN_OUT_Z + grow(S);
   const ffn = Object.freeze({
     ln1: at(-WD / 2, D, ROW_Y, zFfn), w1: at(-WF / 2, F, ROW_Y, zW1), pre: at(-WF / 2, F, ROW_Y, zPre),
@@ -178,7 +183,7 @@ export function layout(config: ModelConfig): Layout {
   const zHead = blocks[B - 1][2];
   const zET = zHead + MATMUL_Z_B + grow(D);
   const outProj = Object.freeze({
-    a: blocks[B - 1], b: at(-WD / 2, V, ROW_Y, zET), c: at(-WD / 2 - G - WV, V, ROW_Y, (zHead + zET) / 2),
+    a: blocks[B - 1], b: at(-WD / 2, V, ROW_Y, zET), c: at(-WD / 2 - G - WV, V, ROW_Y, zET - MATMUL_C_BEFORE_B),
   });
   const probs = at(-WV / 2, V, ROW_Y, zET + STAGE_GAP.probs);
   const logitsOnly = Object.freeze({
