@@ -154,8 +154,8 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest known flag within edit distance 2, or undefined. */
-function closest(name: string, known: readonly string[]): string | undefined {
+/** The closest candidate within edit distance 2 (for "did you mean"), or undefined. */
+export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = 3;
   for (const k of known) {

@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { cleanText } from '../transformer/vocab.js';
-import { parseFlags, usageError, formatHelp, kebab } from './flags.js';
+import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
 
 /** The package root (the folder holding package.json), from this module's URL, not the cwd. */
@@ -158,7 +158,9 @@ export function requireWeights(explicit: string | undefined): string {
 /** "did you mean" for a mistyped subcommand. */
 function unknownCommand(word: string): UserError {
   const names = SUBCOMMANDS.map((c) => c.name);
-  return usageError('', `unknown command '${word}' (commands: ${names.join(', ')}; flags start with --)`);
+  const guess = closest(word, names);
+  const more = guess !== undefined ? `did you mean ${guess}?` : `commands: ${names.join(', ')}; flags start with --`;
+  return usageError('', `unknown command '${word}' (${more})`);
 }
 
 /**
@@ -168,7 +170,8 @@ function unknownCommand(word: string): UserError {
  * go through `warn`.
  */
 export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn): ViewOptions {
-  const { values: v, positionals, help, given } = parseFlags('', argv, VIEW_FLAGS, { positionals: 1 });
+  const { values: v, positionals, help: helpFlag, given } = parseFlags('', argv, VIEW_FLAGS, { positionals: 1 });
+  const help = helpFlag || (positionals.length === 1 && positionals[0] === 'help'); // `gptviz help`
   const defaults = {
     help,
     version: v.version,

@@ -36,7 +36,8 @@ const BAD: readonly (readonly [string[], number, string])[] = [
   [['--format', 'gif'], 2, "--format must be one of jpg, png (got 'gif')"],
   [['--max-duration', '-1'], 2, '--max-duration must be a number of at least 0 (got -1)'],
   [['--record=yes'], 2, "--record takes no value (got '--record=yes')"],
-  [['trian'], 2, "unknown command 'trian' (commands: generate, train, music, sounds, contact-sheet; flags start with --)"],
+  [['trian'], 2, "unknown command 'trian' (did you mean train?)"],
+  [['hello'], 2, "unknown command 'hello' (commands: generate, train, music, sounds, contact-sheet; flags start with --)"],
   [['--snapshot', '2', '--out', 'a.png', '--record'], 2, '--snapshot and --record cannot be combined (one PNG or one video)'],
   [['--out', 'a.png'], 2, '--out only applies to --snapshot SECONDS'],
   [['--snapshot', '2'], 2, '--snapshot needs --out FILE.png'],
@@ -88,8 +89,11 @@ test('--help lists every flag, every subcommand and the controls, on stdout, exi
   for (const word of ['Space', 'Esc', 'default 0.3', 'default 180', 'default 30', 'default 1920', 'default jpg']) {
     t.true(r.stdout.includes(word), word);
   }
-  const short = await runBin(['-h']);
-  t.is(short.stdout, r.stdout);
+  for (const alias of [['-h'], ['help']]) {
+    const again = await runBin(alias);
+    t.is(again.code, 0);
+    t.is(again.stdout, r.stdout);
+  }
 });
 
 test('--version prints the version in package.json', async (t) => {

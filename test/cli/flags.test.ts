@@ -2,7 +2,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { UsageError } from '../../src/errors.js';
-import { parseFlags, formatHelp, kebab, describeAccepted, checkNumber } from '../../src/cli/flags.js';
+import { parseFlags, formatHelp, kebab, describeAccepted, checkNumber, closest } from '../../src/cli/flags.js';
 
 const SPECS = {
   fps: { type: 'integer', default: 30, min: 1, max: 240, help: 'frame rate' },
@@ -125,7 +125,10 @@ test('formatHelp lists every flag with placeholder, range and default, then sect
   t.true(formatHelp('train', 's', {}).startsWith('Usage: gptviz train [flags]'));
 });
 
-test('helpers: kebab, describeAccepted, checkNumber', (t) => {
+test('helpers: kebab, describeAccepted, checkNumber, closest', (t) => {
+  t.is(closest('trian', ['generate', 'train']), 'train');
+  t.is(closest('sound', ['sounds', 'music']), 'sounds');
+  t.is(closest('xyzzy', ['train']), undefined);
   t.is(kebab('maxDuration'), 'max-duration');
   t.is(kebab('outputDir'), 'output-dir');
   t.is(describeAccepted(SPECS.maxDuration), 'a number of at least 0');
