@@ -1,6 +1,183 @@
-/** `gptviz train` — placeholder until its feature lands: says so and exits non-zero. */
+/**
+ * `gptviz train` (spec §2, issue 4): read the corpus, optionally check gradients, train
+ * data-parallel over worker threads, print per-epoch lines (with a progress bar on a TTY),
+ * checkpoint the best-validation weights atomically, write the loss curves as CSV and PNG next
+ * to the weights, and on Ctrl-C stop after the current step keeping the best weights saved.
+ *
+ * What this is not: the training maths (transformer/train.ts and friends) or the .npz format
+ * (transformer/npz.ts). `--seed` seeds the per-epoch shuffle (default 0, as the reference);
+ * initialisation always uses the reference's seeds (spec §1.4).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { UserError } from '../errors.js';
+import { makeConfig } from '../transformer/config.js';
+import { prepareCorpus } from '../transformer/data.js';
+import { checkGradients } from '../transformer/gradcheck.js';
+import { initWeights } from '../transformer/init.js';
+import { lossCsv, lossPlotPng } from '../transformer/loss-plot.js';
+import { encodeNpz } from '../transformer/npz.js';
+import { RandomState } from '../transformer/rng.js';
+import type { BatchProgress, EpochStats } from '../transformer/train.js';
+import { Trainer } from '../transformer/train.js';
+import { VOCAB_SIZE } from '../transformer/vocab.js';
+import type { Weights } from '../transformer/weights.js';
+import { formatHelp, parseFlags } from './flags.js';
 
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new UserError('gptviz train: not available yet in this version'));
+const DOWNLOAD_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
+
+const SPECS = {
+  epochs: { type: 'integer', default: 150, min: 1, help: 'training epochs (the cosine schedule scales with it)' },
+  batchSize: { type: 'integer', default: 64, min: 1, help: 'examples per optimiser step' },
+  lr: { type: 'number', default: 3e-3, min: 0, help: 'peak learning rate' },
+  lrMin: { type: 'number', default: 1e-4, min: 0, help: 'floor of the cosine schedule' },
+  maxNorm: { type: 'number', default: 1.0, min: 0, help: 'global gradient-norm clip' },
+  checkGrad: { type: 'boolean', help: 'run the float64 numerical gradient check first; stop on failure' },
+  data: { type: 'string', default: 'data/tinyshakespeare.txt', placeholder: 'FILE', help: 'training corpus' },
+  out: { type: 'string', default: 'weights/charlm.npz', placeholder: 'FILE.npz', help: 'best-validation weights' },
+  seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, help: 'seed of the per-epoch shuffle' },
+  threads: { type: 'integer', min: 1, max: 256, help: 'worker threads (default: all cores)' },
+  seqLen: { type: 'integer', default: 16, min: 1, max: 4096, help: 'S: context length' },
+  dModel: { type: 'integer', default: 16, min: 1, max: 4096, help: 'D: embedding width' },
+  heads: { type: 'integer', default: 4, min: 1, max: 256, help: 'H: attention heads' },
+  dFf: { type: 'integer', default: 128, min: 1, max: 65536, help: 'F: feed-forward width' },
+  blocks: { type: 'integer', default: 4, min: 1, max: 64, help: 'B: transformer blocks' },
+} as const;
+
+const SUMMARY =
+  'Train the character-level model on Tiny Shakespeare (Adam, warm-up + cosine schedule, global-norm\n' +
+  'clipping, data-parallel over worker threads). Saves the best-validation weights to --out and the\n' +
+  'loss curves next to them (.loss.csv, .loss.png). Ctrl-C stops and keeps the best weights.';
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+function epochLine(s: EpochStats): string {
+  const w = String(s.epochs).length;
+  return (
+    `  Epoch ${String(s.epoch).padStart(Math.max(3, w))}/${s.epochs}  train_loss=${s.trainLoss.toFixed(3)}` +
+    `  val_loss=${s.valLoss.toFixed(3)}  acc=${s.valAcc.toFixed(1)}%  lr=${s.lr.toExponential(1)}` +
+    `  grad_norm=${s.gradNorm.toFixed(3)}  ${s.seconds.toFixed(1)}s  ${int(Math.round(s.tokensPerSec))} tok/s` +
+    (s.best ? '  *' : '')
+  );
+}
+
+function progressBar(p: BatchProgress, epochs: number): string {
+  const width = 24;
+  const filled = Math.round((width * p.batch) / p.batches);
+  const eta = (p.elapsed / p.batch) * (p.batches - p.batch);
+  return (
+    `  Epoch ${p.epoch}/${epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.batch}/${p.batches}` +
+    `  ${int(Math.round(p.tokensPerSec))} tok/s  ETA ${eta.toFixed(0)}s`
+  );
+}
+
+/** Write `data` to `file` through a temporary file and a rename (never a half-written file). */
+function writeAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** The .npz of spec §1.10 (reference key names and shapes), written atomically. */
+function saveAtomic(file: string, weights: Weights): void {
+  writeAtomic(file, encodeNpz(weights.groups.map((g) => [g.key, { shape: g.npzShape, data: g.matrix.data }] as const)));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: o, help, given } = parseFlags('train', argv, SPECS);
+  if (help) {
+    process.stdout.write(formatHelp('train', SUMMARY, SPECS));
+    return 0;
+  }
+  const config = makeConfig({
+    seqLen: o.seqLen, dModel: o.dModel, numHeads: o.heads, dFF: o.dFf, numBlocks: o.blocks, vocabSize: VOCAB_SIZE,
+  });
+  if (!existsSync(o.data)) {
+    throw new UserError(`training data ${o.data} not found`, {
+      hint: `download Tiny Shakespeare from ${DOWNLOAD_URL} and pass it with --data FILE`,
+    });
+  }
+  const threads = given.has('threads') && o.threads !== undefined ? o.threads : Math.max(1, os.availableParallelism());
+  const log = (s: string): void => {
+    process.stdout.write(`${s}\n`);
+  };
+
+  log(`Loading Tiny Shakespeare from ${o.data}...`);
+  const corpus = prepareCorpus(readFileSync(o.data, 'utf8'), config.seqLen);
+  log(`  ${int(corpus.chars)} characters`);
+  log(`  train chunks: ${int(corpus.train.count)}, val chunks: ${int(corpus.val.count)}`);
+  if (corpus.train.count === 0 || corpus.val.count === 0) {
+    throw new UserError(`${o.data} is too short: need at least ${config.seqLen + 1} vocabulary characters in each split`);
+  }
+  log(`  d_model=${config.dModel}, seq_len=${config.seqLen}, heads=${config.numHeads}, d_ff=${config.dFF}, blocks=${config.numBlocks}`);
+  log(`  vocab size: ${config.vocabSize}, threads: ${threads}`);
+  const weights = initWeights(config);
+
+  if (o.checkGrad) {
+    const rows = checkGradients(weights, corpus.train.ids.subarray(0, config.seqLen + 1));
+    log(`  Checking ${rows.length} parameter groups (float64 central differences)...`);
+    for (const r of rows) {
+      const kink = r.kinks > 0 ? `  (${r.kinks} skipped: ReLU kink)` : '';
+      log(`    ${r.name.padEnd(15)} max_rel_err=${r.maxRelErr.toExponential(2)}  ${r.ok ? '[OK]' : '[FAIL]'}${kink}`);
+    }
+    if (!rows.every((r) => r.ok)) {
+      log('  Some checks FAILED!');
+      return 1;
+    }
+    log('  All checks passed!');
+  }
+
+  const out = o.out;
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  const stem = out.endsWith('.npz') ? out.slice(0, -4) : out;
+  const csvPath = `${stem}.loss.csv`;
+  const pngPath = `${stem}.loss.png`;
+  const shuffleRng = new RandomState(o.seed);
+  const trainer = new Trainer(weights, corpus, {
+    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads,
+    shuffle: (n) => shuffleRng.permutation(n),
+  });
+  let stop = false;
+  const onSigint = (): void => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\n  Interrupted: stopping after this step (Ctrl-C again to quit at once)...\n');
+  };
+  process.on('SIGINT', onSigint);
+  const tty = process.stderr.isTTY;
+  let lastDraw = 0;
+  const history: EpochStats[] = [];
+  log(`=== Training: ${o.epochs} epochs, batch_size=${o.batchSize}, lr=${o.lr} ===`);
+  try {
+    const result = await trainer.run({
+      onBatch: (p) => {
+        const now = performance.now();
+        if (!tty || (now - lastDraw < 200 && p.batch !== p.batches)) return;
+        lastDraw = now;
+        process.stderr.write(`\r${progressBar(p, o.epochs)}\x1b[K`);
+      },
+      onBest: (best) => saveAtomic(out, best),
+      onEpoch: async (s) => {
+        if (tty) process.stderr.write('\r\x1b[K');
+        log(epochLine(s));
+        history.push(s);
+        writeAtomic(csvPath, lossCsv(history));
+        writeAtomic(pngPath, await lossPlotPng(history));
+      },
+      shouldStop: () => stop,
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (result.best === null) {
+      log('  Stopped before the first epoch finished: nothing saved.');
+      return 130;
+    }
+    log(`${result.interrupted ? 'Interrupted' : 'Done'}. Best val_loss=${result.bestValLoss.toFixed(3)}`);
+    log(`  weights: ${out}`);
+    log(`  curves:  ${csvPath}, ${pngPath}`);
+    return result.interrupted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await trainer.close();
+  }
 }
