@@ -1,12 +1,74 @@
 /**
- * PLACEHOLDER for --snapshot (one frame as a PNG) — the renderer engineer replaces this file with the real module.
- * Until then the command says clearly that the feature is not available yet and exits non-zero
- * (issue 3: never a silent no-op). Contract used by cli/view-command.ts:
- * `snapshot(opts: ViewOptions): Promise<number>` returning the exit code.
+ * `gptviz --snapshot SECONDS --out FILE.png [--width W --height H]` (issue 5): open a hidden
+ * window only to own a GL context, render the frame at that timeline time into a 4× MSAA
+ * offscreen target of exactly W × H (default 1600 × 900), read it back and write a PNG
+ * (via a temporary file renamed on success, so a failure never leaves a broken PNG).
+ *
+ * What it is not: no scene logic. `buildSnapshotFrame` is the one place that decides what is
+ * drawn: buildScene (random mode, or the first generation step with --text) + frameAt.
  */
-import { UserError } from '../errors.js';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ViewOptions } from '../cli/options.js';
+import { openContext } from '../core/context.js';
+import { encodePng } from '../core/png.js';
+import { UserError } from '../errors.js';
+import type { FrameDesc } from '../frame.js';
+import { createFrame } from '../frame.js';
+import { INITIAL_VIEW } from '../animation/camera-path.js';
+import { DEFAULT_CONFIG } from '../transformer/config.js';
+import { randomModeForward } from '../transformer/model.js';
+import { loadWeights } from '../transformer/weights-file.js';
+import { frameAt } from '../visualization/frame-at.js';
+import { stepSceneInput } from '../visualization/first-step.js';
+import { buildScene } from '../visualization/scene.js';
 
-export function snapshot(_opts: ViewOptions): Promise<number> {
-  return Promise.reject(new UserError('--snapshot (one frame as a PNG) is not available yet in this version'));
+export const SNAPSHOT_DEFAULT_WIDTH = 1600;
+export const SNAPSHOT_DEFAULT_HEIGHT = 900;
+
+/**
+ * Fill `out` with the frame at `opts.snapshot` seconds for aspect `aspect`; returns a note for the
+ * user (or null). Random-weights scene without --text, else the first generation step.
+ */
+function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): string | null {
+  const input = opts.text !== undefined && opts.weights !== undefined
+    ? stepSceneInput(loadWeights(opts.weights), opts.text, { temperature: opts.temperature, seed: opts.seed })
+    : { kind: 'random' as const, record: randomModeForward(DEFAULT_CONFIG) };
+  const scene = buildScene(input);
+  frameAt(scene, opts.snapshot ?? 0, INITIAL_VIEW, aspect, out);
+  return null;
+}
+
+export async function snapshot(opts: ViewOptions): Promise<number> {
+  const out = opts.out;
+  const t = opts.snapshot;
+  if (out === undefined || t === undefined) throw new UserError('--snapshot needs SECONDS and --out FILE.png');
+  const dir = path.dirname(out);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another --out path' });
+  }
+  const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
+  const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
+  const frame = createFrame();
+  const note = buildSnapshotFrame(opts, width / height, frame);
+  const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
+  let png: Buffer;
+  try {
+    const target = ctx.renderer.createOffscreen(width, height);
+    target.render(frame, 1);
+    png = encodePng(target.readPixels('rgb'), width, height, 3);
+  } finally {
+    ctx.close();
+  }
+  const tmp = `${out}.partial-${process.pid}`;
+  try {
+    writeFileSync(tmp, png);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (note !== null) process.stderr.write(`${note}\n`);
+  process.stdout.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);
+  return 0;
 }

@@ -31,6 +31,7 @@ export interface Gl {
   glDepthMask(flag: number): void;
   glDepthFunc(func: number): void;
   glBlendFunc(sfactor: number, dfactor: number): void;
+  glBlendFuncSeparate(srcRgb: number, dstRgb: number, srcAlpha: number, dstAlpha: number): void;
   glCullFace(mode: number): void;
   glFrontFace(mode: number): void;
   glFinish(): void;
@@ -113,6 +114,7 @@ const PROTOS: readonly string[] = [
   'void glDepthMask(uint8_t flag)',
   'void glDepthFunc(uint32_t func)',
   'void glBlendFunc(uint32_t s, uint32_t d)',
+  'void glBlendFuncSeparate(uint32_t sr, uint32_t dr, uint32_t sa, uint32_t da)',
   'void glCullFace(uint32_t mode)',
   'void glFrontFace(uint32_t mode)',
   'void glFinish()',

@@ -23,7 +23,7 @@ import { CUBE_VERTEX_COUNT, CUBE_VERTEX_FLOATS, buildCubeMesh } from './cube-mes
 import type { Gl } from './gl.js';
 import {
   GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST,
-  GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE_MINUS_SRC_ALPHA, GL_SRC_ALPHA, GL_STATIC_DRAW,
+  GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_SRC_ALPHA, GL_STATIC_DRAW,
   GL_TRIANGLES,
 } from './gl-enums.js';
 import { GlState } from './gl-state.js';
@@ -108,7 +108,8 @@ export class Renderer {
     st.bindVao(0);
     this.text = new TextRenderer(gl, st, this.textProgram);
     gl.glDepthFunc(GL_LESS);
-    gl.glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    // Colour: classic over; alpha: keep the destination opaque so read-back frames stay opaque.
+    gl.glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     gl.glCullFace(GL_BACK);
     gl.glFrontFace(GL_CCW);
     st.set(GL_MULTISAMPLE, true);

@@ -1,0 +1,62 @@
+/**
+ * A display for GL tests (STYLE.md §32): when DISPLAY is unset, start our own Xvfb on a free
+ * display number (Xvfb picks it: -displayfd), wait for its socket, set process.env.DISPLAY, and
+ * return a stop function that kills exactly that process. When DISPLAY is set, use it as is.
+ * Never a silent skip: a missing Xvfb throws with the install command.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface Display {
+  /** e.g. ":99" */
+  name: string;
+  /** Stop the Xvfb we started (no-op for an existing DISPLAY). Idempotent. */
+  stop(): void;
+}
+
+export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
+  const existing = process.env.DISPLAY;
+  if (existing !== undefined && existing !== '') return { name: existing, stop: () => undefined };
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const number = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`Xvfb did not report a display within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(e.code === 'ENOENT'
+        ? new Error('GL tests need a display and Xvfb is not installed: sudo apt-get install xvfb xauth (or set DISPLAY)')
+        : e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited early (code ${code}): ${stderr}`));
+    });
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.trim());
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  // -displayfd reports once the server is ready; the abstract/unix socket check is a belt and braces.
+  const sock = `/tmp/.X11-unix/X${number}`;
+  for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+  const name = `:${number}`;
+  process.env.DISPLAY = name;
+  let stopped = false;
+  return {
+    name,
+    stop(): void {
+      if (stopped) return;
+      stopped = true;
+      if (process.env.DISPLAY === name) delete process.env.DISPLAY;
+      child.kill('SIGTERM');
+    },
+  };
+}
