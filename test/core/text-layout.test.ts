@@ -1,0 +1,47 @@
+/** Text layout (spec §7.5) with hand-made metrics: pure, no canvas, no GL. */
+import test from 'ava';
+import type { FontMetrics, GlyphMetrics } from '../../src/core/text-layout.js';
+import { QUAD_FLOATS, countQuads, layoutLine, measureText } from '../../src/core/text-layout.js';
+
+function glyph(advance: number, x0: number, x1: number, u0: number): GlyphMetrics {
+  return { advance, x0, x1, y0: -3, y1: 9, u0, v0: 0, u1: u0 + 0.1, v1: 1 };
+}
+
+const glyphs = new Map<number, GlyphMetrics>([
+  [32, glyph(4, 0, 0, 0)],
+  ['A'.codePointAt(0)!, glyph(10, -1, 11, 0.1)],
+  ['i'.codePointAt(0)!, glyph(3, 0, 3, 0.2)],
+  ['ᵀ'.codePointAt(0)!, glyph(6, 0, 6, 0.3)],
+]);
+const font: FontMetrics = { ascent: 8, descent: 2, lineHeight: 10, glyphs, fallback: glyphs.get(32)! };
+
+test('measureText sums advances; unknown characters use the space', (t) => {
+  t.is(measureText(font, ''), 0);
+  t.is(measureText(font, 'Ai'), 13);
+  t.is(measureText(font, 'A i'), 17);
+  t.is(measureText(font, 'A?'), 14);
+  t.is(measureText(font, 'Aᵀ'), 16);
+  t.is(measureText(font, 'A😀'), 14, 'astral characters count once');
+});
+
+test('layoutLine places quads along the pen, scaled, from the cell bottom', (t) => {
+  const out = new Float32Array(QUAD_FLOATS * 4);
+  const n = layoutLine(out, 0, font, 'A iᵀ', 100, 50, 2);
+  t.is(n, 3, 'the space makes no quad');
+  // 'A': pen 100, baseline 50 + 2·2 = 54
+  t.deepEqual([...out.subarray(0, 4)], [98, 48, 122, 72]);
+  t.is(out[4], Math.fround(0.1));
+  // 'i' after A (10) and space (4): pen 100 + 28
+  t.is(out[QUAD_FLOATS], 128);
+  // 'ᵀ' after i (3): pen 134
+  t.is(out[2 * QUAD_FLOATS], 134);
+  t.is(countQuads('A iᵀ'), 4);
+});
+
+test('layoutLine writes at an offset and leaves the rest alone', (t) => {
+  const out = new Float32Array(QUAD_FLOATS * 3).fill(-7);
+  t.is(layoutLine(out, QUAD_FLOATS, font, 'i', 0, 0, 1), 1);
+  t.is(out[0], -7);
+  t.is(out[QUAD_FLOATS + 2], 3);
+  t.is(out[QUAD_FLOATS * 2], -7);
+});
