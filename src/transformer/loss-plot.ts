@@ -31,14 +31,16 @@ export function parseLossCsv(text: string): EpochStats[] {
   }));
 }
 
-/** About `count` round tick values covering [lo, hi] (1, 2, 5 × 10ⁿ steps). */
+/** About `count` round tick values (1, 2, 5 × 10ⁿ steps) from below `lo` to above `hi`. */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
 }
 
@@ -105,7 +107,7 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   g.textAlign = 'center';
   g.textBaseline = 'top';
   g.fillStyle = '#333333';
-  for (const t of niceTicks(1, xMax, 10).filter((v) => v >= 1 && Number.isInteger(v))) {
+  for (const t of niceTicks(1, xMax, 10).filter((v) => v >= 1 && v <= xMax && Number.isInteger(v))) {
     const x = Math.round(xs(t)) + 0.5;
     g.strokeStyle = '#f0f0f0';
     g.beginPath();
@@ -165,8 +167,9 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   const items: [string, string, number[]][] = [
     [BLUE, 'train loss', []], [ORANGE, 'validation loss', []], [GREEN, 'validation accuracy', [7, 5]],
   ];
+  // Legend at the right, half-way down: between the accuracy curve (top) and the losses (bottom).
   const lx = M.left + pw - 230;
-  const ly = M.top + 16;
+  const ly = M.top + ph * 0.42;
   g.fillStyle = 'rgba(255,255,255,0.9)';
   g.fillRect(lx - 12, ly - 12, 232, items.length * 26 + 8);
   g.strokeStyle = '#cccccc';
