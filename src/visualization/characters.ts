@@ -7,8 +7,10 @@
  * centred (the spec's explicit centring offsets) and alignY 0.5 (vertically centred on their row,
  * like the row labels they turn into). What it is not: label fades (labels.ts).
  *
- * Deliberate change (spec §11.3 #11): the returning character starts at the prediction label's
- * height (0.75·ortho/10), not the smaller input-label height, so there is no size jump.
+ * Deliberate changes: the returning character starts at the prediction label's height
+ * (0.75·ortho/10), not the smaller input-label height, so there is no size jump (spec §11.3 #11);
+ * and it flies on the camera's curve so it never leaves the picture (see drawCharacters).
+ * Blank characters (spaces) push no label.
  */
 import { smooth } from '../animation/easing.js';
 import type { FrameDesc } from '../frame.js';
@@ -67,6 +69,7 @@ export function drawCharacters(out: FrameDesc, data: CharacterData, f: CharFrame
       const ct = st.t[f.placeholder]!;
       const big = bigHeight(ortho, data.spacing);
       for (const ch of data.chars) {
+        if (ch.text.trim() === '') continue;
         if (ch.end !== undefined && ct > 0) {
           const s = smooth(0, 1, ct);
           const a = sa * (ct > 0.9 ? Math.max(0, 1 - (ct - 0.9) / 0.1) : 1);
@@ -87,13 +90,17 @@ export function drawCharacters(out: FrameDesc, data: CharacterData, f: CharFrame
   const r = inReturn ? Math.min((t - f.total) / f.returnDuration, 1) : 0;
   if (data.persistent.length > 0 && t >= data.persistentFrom && !(inReturn && data.ret !== undefined)) {
     const a = inReturn ? Math.min(1, Math.max(0, (1 - r) / 0.05)) : 1;
-    if (a >= 0.01) for (const p of data.persistent) pushLabel(out, p.text, p.pos[0], p.pos[1], p.pos[2], small, 0, 0.5, a, false);
+    if (a >= 0.01) for (const p of data.persistent) if (p.text.trim() !== '') pushLabel(out, p.text, p.pos[0], p.pos[1], p.pos[2], small, 0, 0.5, a, false);
   }
   const ret = data.ret;
   if (inReturn && ret !== undefined) {
     const big = bigHeight(ortho, ret.nextSpacing);
-    for (const ch of ret.existing) pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
-    const s = smooth(0, 1, Math.min(r / 0.8, 1));
+    for (const ch of ret.existing) if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
+    // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
+    // last stage to the character framing on the same curve), so the character stays in view all the
+    // way and lands as the camera arrives; the reference lands at r = 0.8 while the camera is still
+    // far away, leaving its frames at r ≈ 0.2–0.8 black.
+    const s = smooth(0, 1, r);
     const h0 = 0.75 * ortho / 10;
     pushLabel(out, ret.text,
       ret.start[0] + (ret.end[0] - ret.start[0]) * s, ret.start[1] + (ret.end[1] - ret.start[1]) * s,
