@@ -1,0 +1,156 @@
+/**
+ * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn:
+ * prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut to S),
+ * then up to S forward passes, each predicting the character after the last prompt row
+ * (pred_pos = len(cur) − 1), stopping on a PAD prediction or a full context, then one final
+ * pass over the completed text. The visualiser animates exactly these steps and `gptviz
+ * generate` prints them; both get the same numbers from here.
+ *
+ * Differences from the reference, on purpose: an empty prompt (everything filtered away) is an
+ * error instead of silently predicting from the last row (spec §11.3 #8); the clean-up reports
+ * what was dropped and whether the prompt was cut, so the CLI can warn.
+ *
+ * Not here: printing (cli/generate-command.ts), scenes (visualization/).
+ */
+import { UserError } from '../errors.js';
+import type { ForwardRecord } from './activations.js';
+import type { ForwardOptions } from './model.js';
+import { forward } from './model.js';
+import { CHARS, PAD_ID, TOKENS, cleanText, encode, labels, tokenLabel } from './vocab.js';
+import type { Weights } from './weights.js';
+
+/** The prompt after clean-up (spec §3.2 step 1). */
+export interface PreparedPrompt {
+  /** Kept characters, cut to S. */
+  readonly text: string;
+  /** Distinct dropped characters in order of appearance (newlines are dropped silently). */
+  readonly dropped: readonly string[];
+  /** True when more than S characters were kept and the rest was cut. */
+  readonly truncated: boolean;
+}
+
+/** One generation step = one scene (spec §3.2–3.3). */
+export interface GenerationStep {
+  /** 'prediction': predicts the next character; 'final': the completed text, nothing predicted. */
+  readonly kind: 'prediction' | 'final';
+  /** The text fed to the model at this step (before the prediction is appended). */
+  readonly text: string;
+  readonly record: ForwardRecord;
+  /** Row whose next-token prediction matters: len(text) − 1. */
+  readonly predPos: number;
+  /** predicted_ids[predPos] (sampled at T > 0, argmax at T = 0). */
+  readonly predId: number;
+  /** 100 · probs[predPos][predId] (temperature-scaled probability). */
+  readonly pct: number;
+  /** labels(ids): one display label per row (PAD → '_'). */
+  readonly inputLabels: readonly string[];
+  /** S labels, all empty except row predPos = "{c} {pct:.0f}%" on prediction steps. */
+  readonly outputLabels: readonly string[];
+}
+
+/** One console line of the loop: every iteration prints, including the one that stops. */
+export interface GenerationLogEntry {
+  /** 1-based iteration number. */
+  readonly step: number;
+  readonly text: string;
+  readonly predId: number;
+  readonly pct: number;
+  /** The forward pass of this iteration (for --top K). */
+  readonly record: ForwardRecord;
+  readonly predPos: number;
+  /** False for the iteration that stopped the loop (its prediction is never shown). */
+  readonly kept: boolean;
+}
+
+export interface Generation {
+  readonly prompt: PreparedPrompt;
+  /** Kept prediction steps, then the final step. */
+  readonly steps: readonly GenerationStep[];
+  readonly log: readonly GenerationLogEntry[];
+  /** The completed text. */
+  readonly result: string;
+}
+
+/**
+ * Clean a prompt for a model with context S: lower-case, newlines dropped, characters outside
+ * the vocabulary dropped (reported), at most S characters kept (truncation reported).
+ * @example preparePrompt('Hello, World!', 16) → { text: 'hello world!', dropped: [','], truncated: false }
+ */
+export function preparePrompt(raw: string, seqLen: number): PreparedPrompt {
+  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
+  return { text: kept.slice(0, seqLen), dropped, truncated: kept.length > seqLen };
+}
+
+/**
+ * Python's `f"{x:.0f}"` for a finite non-negative x: round half to even on the exact binary
+ * value (JS toFixed rounds exact halves up).
+ * @example formatPct(40.5) === '40'; formatPct(41.5) === '42'
+ */
+export function formatPct(x: number): string {
+  const f = Math.floor(x);
+  const r = x - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(x);
+  return String(r);
+}
+
+/** Python `repr` of a string (single quotes unless it contains ' and no "). */
+export function pyRepr(s: string): string {
+  if (s.includes("'") && !s.includes('"')) return `"${s}"`;
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** `  Step {k}: {text} -> {c!r} ({pct:.0f}%)` as the reference prints it (PAD shows as '<PAD>'). */
+export function formatStepLine(e: GenerationLogEntry): string {
+  return `  Step ${e.step}: ${e.text} -> ${pyRepr(TOKENS[e.predId] ?? '?')} (${formatPct(e.pct)}%)`;
+}
+
+/** `  Result: '…'`. */
+export function formatResultLine(result: string): string {
+  return `  Result: ${pyRepr(result)}`;
+}
+
+function step(kind: GenerationStep['kind'], text: string, weights: Weights, opts: ForwardOptions): GenerationStep {
+  const S = weights.config.seqLen;
+  const V = weights.config.vocabSize;
+  const ids = encode(text, S);
+  const record = forward(weights, ids, opts);
+  const predPos = text.length - 1;
+  const predId = record.predictedIds![predPos]!;
+  const pct = Math.fround(100 * record.probs!.data[predPos * V + predId]!); // float32, as numpy
+  const outputLabels = new Array<string>(S).fill('');
+  if (kind === 'prediction') outputLabels[predPos] = `${tokenLabel(predId)} ${formatPct(pct)}%`;
+  return { kind, text, record, predPos, predId, pct, inputLabels: labels(ids), outputLabels };
+}
+
+/**
+ * The whole generation for a prompt (spec §3.2): prepared prompt, kept steps + final step, the
+ * console log, the result text. Throws a UserError when nothing of the prompt is left.
+ */
+export function runGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): Generation {
+  const S = weights.config.seqLen;
+  const prepared = preparePrompt(prompt, S);
+  if (prepared.text === '') {
+    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
+  }
+  let cur = prepared.text;
+  const steps: GenerationStep[] = [];
+  const log: GenerationLogEntry[] = [];
+  for (let k = 1; k <= S; k++) {
+    const s = step('prediction', cur, weights, opts);
+    const stop = s.predId === PAD_ID || cur.length >= S;
+    log.push({ step: k, text: cur, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept: !stop });
+    if (stop) break;
+    steps.push(s);
+    cur += CHARS[s.predId]!;
+  }
+  steps.push(step('final', cur, weights, opts));
+  return { prompt: prepared, steps, log, result: cur };
+}
+
+/**
+ * The generation steps for a prompt (spec §3.2): S − L prediction steps (fewer if PAD is
+ * predicted) and one final step.
+ * @example precomputeGeneration(weights, 'hello', { temperature: 0.3 }).length === 12 // S = 16
+ */
+export function precomputeGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): GenerationStep[] {
+  return [...runGeneration(weights, prompt, opts).steps];
+}
