@@ -1,6 +1,62 @@
-/** `gptviz generate` — placeholder until its feature lands: says so and exits non-zero. */
-import { UserError } from '../errors.js';
+/**
+ * `gptviz generate --text hello [--weights FILE] [--temperature 0.3] [--seed N] [--top K]`
+ * (issue 3; spec §3.2): load the weights, run the autoregressive generation exactly as the
+ * visualiser pre-computes it, and print the reference's console lines
+ *   `  Step 1: hello -> ' ' (41%)` … `  Result: '…'`
+ * — every iteration, including the one that stops, as the reference prints. `--top K` adds the K
+ * most likely next characters (temperature-scaled probabilities) under each step line.
+ *
+ * Prompt clean-up warnings (dropped characters, cut to the model's S) go to stderr; an empty
+ * prompt, bad flags (exit 2) and a missing/unreadable weights file are one-line UserErrors.
+ *
+ * Not here: the generation maths (transformer/generation.ts), flag parsing (flags.ts).
+ */
+import type { GenerationLogEntry } from '../transformer/generation.js';
+import { formatPct, formatResultLine, formatStepLine, pyRepr, runGeneration } from '../transformer/generation.js';
+import { loadWeights } from '../transformer/weights-file.js';
+import { TOKENS } from '../transformer/vocab.js';
+import { formatHelp, parseFlags, usageError } from './flags.js';
+import { cleanPrompt, fitPrompt, requireWeights } from './options.js';
 
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new UserError('gptviz generate: not available yet in this version'));
+const SPECS = {
+  text: { type: 'string', placeholder: 'TEXT', help: "prompt (a–z, space and ! ' . ?; other characters are dropped)" },
+  weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights (default weights/charlm.npz in the package)' },
+  temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
+  seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  top: { type: 'integer', min: 1, max: 32, placeholder: 'K', help: 'also list the K most likely next characters per step' },
+} as const;
+
+const SUMMARY =
+  'Print the autoregressive generation steps for --text, exactly as the visualiser animates them:\n' +
+  'one line per step with the predicted character and its (temperature-scaled) probability.';
+
+/** The K most likely next characters of one log entry: `      'e' 85%  'a' 7%  …`. */
+export function topLine(e: GenerationLogEntry, k: number): string {
+  const V = e.record.config.vocabSize;
+  const row = e.record.probs!.data.subarray(e.predPos * V, (e.predPos + 1) * V);
+  const order = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b);
+  const items = order.slice(0, k).map((id) => `${pyRepr(TOKENS[id] ?? '?')} ${formatPct(Math.fround(100 * row[id]!))}%`);
+  return `      top ${k}: ${items.join('  ')}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: v, help } = parseFlags('generate', argv, SPECS);
+  if (help) {
+    process.stdout.write(formatHelp('generate', SUMMARY, SPECS, { usage: 'gptviz generate --text TEXT [flags]' }));
+    return 0;
+  }
+  if (v.text === undefined) throw usageError('generate', '--text is required (the prompt to continue)');
+  const warn = (m: string): void => void process.stderr.write(`${m}\n`);
+  const cleaned = cleanPrompt(v.text, warn);
+  const weights = loadWeights(requireWeights(v.weights));
+  const prompt = fitPrompt(cleaned, weights.config.seqLen, warn);
+  const g = runGeneration(weights, prompt, { temperature: v.temperature, seed: v.seed });
+  const out: string[] = [];
+  for (const e of g.log) {
+    out.push(formatStepLine(e));
+    if (v.top !== undefined) out.push(topLine(e, v.top));
+  }
+  out.push(formatResultLine(g.result));
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
 }
