@@ -1,0 +1,206 @@
+/**
+ * ffmpeg as a child process (spec §9.5, issue 9): find it (missing → a UserError with the install
+ * command, before anything is rendered), build the argument lists, spawn it in its own process
+ * group with raw RGBA frames on stdin (→ H.264 in a temporary .mkv), then make the final .mp4
+ * from that file by a stream copy of the video plus the soundtrack, raw float32 stereo on a second
+ * pipe (fd 3) encoded to AAC, with `+faststart`.
+ *
+ * Why its own process group (detached): a terminal Ctrl-C goes to the foreground process group;
+ * ffmpeg receiving it too exits 255 mid-stream with audio and video of different lengths. We catch
+ * SIGINT ourselves, end ffmpeg's stdin, and let it finish cleanly.
+ * Why .mkv first: an mp4 whose writer dies has no moov atom and is unplayable; a Matroska file
+ * is playable up to its last cluster. The mp4 is made from it by a stream copy (seconds).
+ *
+ * x264 settings: see ENCODER below and the benchmark (bench/record.bench.ts) for the measurement.
+ *
+ * What it is not: no frame loop, no temp-file naming or signal handling (recorder.ts).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { UserError } from '../errors.js';
+
+/** Install hint shown whenever ffmpeg is missing. */
+export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)';
+
+/**
+ * x264 preset and CRF. The reference used `-preset slow -crf 18`. Measured on a 1920×1080 clip of
+ * the random-weights pipeline (mostly black background, flat-coloured cubes, text): `veryfast`
+ * at CRF 17 matches slow/18 in SSIM/PSNR against the source at a fraction of the encoder time;
+ * see bench/record.bench.ts and the README's Recording section for the numbers.
+ */
+export const ENCODER = { preset: 'veryfast', crf: 17, audioBitrate: '192k' } as const;
+
+export interface EncodeSpec {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  /** Output file (Matroska; `muxArgs` makes the mp4 from it). */
+  readonly output: string;
+  readonly preset?: string;
+  readonly crf?: number;
+}
+
+/** Sample rate of the soundtrack pipe. */
+export const AUDIO_RATE = 44100;
+
+/**
+ * The encoder's arguments: rawvideo RGBA from pipe:0 → H.264 yuv420p in a Matroska file.
+ *
+ * @example encoderArgs({width: 320, height: 180, fps: 30, output: 'x.mkv'}).includes('libx264') // → true
+ */
+export function encoderArgs(spec: EncodeSpec): string[] {
+  return [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
+    '-i', 'pipe:0',
+    '-map', '0:v:0',
+    '-c:v', 'libx264', '-preset', spec.preset ?? ENCODER.preset, '-crf', String(spec.crf ?? ENCODER.crf),
+    '-pix_fmt', 'yuv420p', '-r', String(spec.fps),
+    '-f', 'matroska', spec.output,
+  ];
+}
+
+/**
+ * The final step's arguments: the video stream of `src` copied, the soundtrack (f32le stereo on
+ * pipe:3, when `audio`) encoded to AAC, into an mp4 with `+faststart`.
+ *
+ * Why the audio is encoded here and not with the video: AAC in Matroska loses the encoder delay
+ * and the length of the last packet, so an mp4 remuxed from it has audio up to ~2 AAC packets
+ * (≈ 46 ms) longer than the video; encoded straight into the mp4 it is sample-exact, and an
+ * interrupted run simply pipes fewer samples.
+ */
+export function muxArgs(src: string, dst: string, audio: boolean): string[] {
+  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-i', src];
+  if (audio) args.push('-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3');
+  args.push('-map', '0:v:0', '-c:v', 'copy');
+  if (audio) args.push('-map', '1:a:0', '-c:a', 'aac', '-b:a', ENCODER.audioBitrate);
+  args.push('-movflags', '+faststart', '-f', 'mp4', dst);
+  return args;
+}
+
+/**
+ * Check that `ffmpeg` runs and has libx264; returns the command to use. Throws a one-line
+ * UserError with the install command otherwise.
+ */
+export function findFfmpeg(command = 'ffmpeg'): string {
+  const r = spawnSync(command, ['-hide_banner', '-encoders'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+  if (r.error !== undefined) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('ffmpeg not found on the PATH: --record needs it to encode the video', { hint: FFMPEG_HINT });
+    throw new UserError(`cannot run ffmpeg: ${r.error.message}`, { hint: FFMPEG_HINT });
+  }
+  if (r.status !== 0) throw new UserError(`ffmpeg does not work (exit ${r.status}): ${lastLine(r.stderr)}`, { hint: FFMPEG_HINT });
+  if (!/\blibx264\b/.test(r.stdout)) {
+    throw new UserError('this ffmpeg has no libx264 encoder (needed for H.264 video)', { hint: 'install a full build: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)' });
+  }
+  return command;
+}
+
+/** The last non-empty line of some text, trimmed (ffmpeg's error is usually there). */
+export function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** A readable cause from ffmpeg's stderr (disk full and permissions named plainly). */
+export function ffmpegCause(stderr: string, fallback: string): string {
+  if (/No space left on device/i.test(stderr)) return 'the disk is full (No space left on device)';
+  if (/Permission denied/i.test(stderr)) return `permission denied: ${lastLine(stderr)}`;
+  const line = lastLine(stderr);
+  return line !== '' ? line : fallback;
+}
+
+/** A running encoder: frames go to `video`, the soundtrack to `audio`. */
+export class FfmpegProcess {
+  private stderrText = '';
+  private exitCode: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+  private readonly exited: Promise<void>;
+  private spawnError: Error | undefined;
+
+  private constructor(private readonly child: ChildProcess, readonly command: string) {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      this.stderrText = (this.stderrText + d).slice(-8192);
+    });
+    // Broken pipes are reported through the exit status; never crash on them.
+    child.stdin!.on('error', () => undefined);
+    child.stdio[3]?.on('error', () => undefined);
+    this.exited = new Promise((resolve) => {
+      child.on('error', (e) => {
+        this.spawnError = e;
+        resolve();
+      });
+      child.on('close', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        resolve();
+      });
+    });
+  }
+
+  /** Spawn `command args…` in its own process group with stdin, stderr and fd 3 piped. */
+  static spawn(command: string, args: readonly string[]): FfmpegProcess {
+    const child = spawn(command, args, { detached: true, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    return new FfmpegProcess(child, command);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get video(): Writable {
+    return this.child.stdin!;
+  }
+
+  get audio(): Writable {
+    return this.child.stdio[3] as Writable;
+  }
+
+  /** True once the process has ended (or failed to start). */
+  get done(): boolean {
+    return this.exitCode !== null || this.exitSignal !== null || this.spawnError !== undefined;
+  }
+
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  /** Resolves when the process has ended (never rejects). */
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+
+  /** Why it ended unsuccessfully, or undefined after exit code 0. */
+  failure(): string | undefined {
+    if (this.spawnError !== undefined) return `cannot start ${this.command}: ${this.spawnError.message}`;
+    if (this.exitCode === 0) return undefined;
+    const how = this.exitSignal !== null ? `killed by ${this.exitSignal}` : `exit ${this.exitCode}`;
+    return `${ffmpegCause(this.stderrText, how)} (ffmpeg ${how})`;
+  }
+
+  /** Kill the whole process group at once (no orphan survives). Safe to call twice. */
+  kill(): void {
+    if (this.done || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+}
+
+/**
+ * Make the final mp4 `dst` from the video-only `src` and the soundtrack `pcm` (interleaved
+ * float32 stereo, exactly as long as the video; undefined = no audio). Throws UserError on failure.
+ */
+export async function mux(command: string, src: string, dst: string, pcm: Float32Array | undefined): Promise<void> {
+  const p = FfmpegProcess.spawn(command, muxArgs(src, dst, pcm !== undefined));
+  p.video.end();
+  if (pcm !== undefined) p.audio.end(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  else p.audio.end();
+  await p.whenExited();
+  const why = p.failure();
+  if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`);
+}
