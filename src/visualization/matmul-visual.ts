@@ -201,7 +201,8 @@ export function drawMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, nois
       const size = BS * (1 - 0.6 * l);
       for (let p = 0; p < k; p++) pushCell(out, B.colors, p * n + j, x, B.anchor[1] - p * SP, B.anchor[2], a, size);
     }
-    if (u <= 1) drawActiveColumn(out, v, j, u, va, mult, noise);
+    // t ≥ 1 means every column is finished (exact rest, whatever the rounding of start + w).
+    if (u <= 1 && t < 1) drawActiveColumn(out, v, j, u, va, mult, noise);
     else {
       const cx = C.anchor[0] - j * SP;
       const a = va * mult;
