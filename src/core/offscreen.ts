@@ -16,7 +16,7 @@ import { UserError } from '../errors.js';
 import {
   GL_COLOR_ATTACHMENT0, GL_COLOR_BUFFER_BIT, GL_DEPTH_ATTACHMENT, GL_DEPTH_COMPONENT24,
   GL_FRAMEBUFFER, GL_FRAMEBUFFER_COMPLETE, GL_MAX_SAMPLES, GL_NEAREST, GL_READ_FRAMEBUFFER, GL_RENDERBUFFER,
-  GL_RENDERBUFFER_SAMPLES, GL_RGBA8,
+  GL_RGBA8, GL_SAMPLES,
 } from './gl-enums.js';
 import type { PixelFormat } from './readback.js';
 import { PixelReader } from './readback.js';
@@ -95,12 +95,12 @@ export class Offscreen {
     }
   }
 
-  /** Samples actually allocated for the colour buffer (GL_RENDERBUFFER_SAMPLES). */
+  /** Samples per pixel of the drawing framebuffer, as GL reports it (GL_SAMPLES with it bound). */
   samples(): number {
-    const gl = this.renderer.gl;
-    gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[0]!);
-    gl.glGetRenderbufferParameteriv(GL_RENDERBUFFER, GL_RENDERBUFFER_SAMPLES, this.query);
-    gl.glBindRenderbuffer(GL_RENDERBUFFER, 0);
+    const st = this.renderer.state;
+    st.bindDrawFramebuffer(this.msaaFbo);
+    this.renderer.gl.glGetIntegerv(GL_SAMPLES, this.query);
+    st.bindDrawFramebuffer(0);
     return this.query[0]!;
   }
 
