@@ -1,0 +1,66 @@
+/**
+ * `gptviz train` spawned as a user runs it (issue 4): bad flags and a missing corpus give one
+ * error line plus a hint; a tiny run on a small corpus prints the header and one line per epoch
+ * and writes the weights (.npz with the reference keys), the CSV and the PNG next to them.
+ */
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpz } from '../../src/transformer/npz.js';
+import { lines, runBin } from '../helpers/bin.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'gptviz-train-'));
+const TINY = ['--seq-len', '8', '--d-model', '8', '--heads', '2', '--d-ff', '16', '--blocks', '1', '--batch-size', '16'];
+
+test('bad flags are one-line usage errors (exit 2)', async (t) => {
+  for (const [args, msg] of [
+    [['--epochs', '0'], '--epochs must be an integer of at least 1 (got 0)'],
+    [['--lr', 'fast'], "--lr must be a number of at least 0 (got 'fast')"],
+    [['--bogus'], 'unknown flag --bogus'],
+  ] as const) {
+    const r = await runBin(['train', ...args]);
+    t.is(r.code, 2, args.join(' '));
+    t.is(lines(r.stderr)[0], `gptviz: error: ${msg}`);
+    t.is(lines(r.stderr).length, 2);
+  }
+});
+
+test('a config error names the numbers (exit 1)', async (t) => {
+  const r = await runBin(['train', '--d-model', '10', '--heads', '4']);
+  t.is(r.code, 1);
+  t.is(lines(r.stderr)[0], 'gptviz: error: d_model (10) must be divisible by num_heads (4)');
+});
+
+test('a missing corpus says where to download Tiny Shakespeare and how to pass --data', async (t) => {
+  const r = await runBin(['train', '--data', join(TMP, 'nope.txt')], { cwd: TMP });
+  t.is(r.code, 1);
+  const err = lines(r.stderr);
+  t.is(err.length, 2);
+  t.regex(err[0]!, /^gptviz: error: training data .*nope\.txt not found$/);
+  t.regex(err[1]!, /karpathy\/char-rnn.*tinyshakespeare.*--data FILE/);
+});
+
+test('a tiny run checks gradients, prints epoch lines and writes weights, CSV and PNG', async (t) => {
+  const data = join(TMP, 'corpus.txt');
+  writeFileSync(data, 'To be, or not to be, that is the question:\nWhether tis nobler in the mind to suffer\n'.repeat(12));
+  const out = join(TMP, 'w', 'tiny.npz');
+  const r = await runBin(['train', ...TINY, '--data', data, '--out', out, '--epochs', '2', '--threads', '2', '--check-grad'], {
+    timeoutMs: 60_000,
+  });
+  t.is(r.code, 0, r.stderr);
+  const o = lines(r.stdout);
+  t.true(o.some((l) => l.includes('All checks passed!')));
+  t.true(o.some((l) => l.trim() === '=== Training: 2 epochs, batch_size=16, lr=0.003 ==='));
+  const epochs = o.filter((l) => /^ {2}Epoch +\d+\/2 +train_loss=\d\.\d{3} +val_loss=\d\.\d{3} +acc=\d+\.\d% +lr=\d\.\de-\d/.test(l));
+  t.is(epochs.length, 2);
+  t.true(o.some((l) => /^Done\. Best val_loss=\d\.\d{3}$/.test(l)));
+  const npz = readNpz(out);
+  t.deepEqual(npz.get('embedding')!.shape, [32, 8]);
+  t.deepEqual(npz.get('block0_b1')!.shape, [16]);
+  t.is(npz.size, 2 + 12);
+  const csv = readFileSync(join(TMP, 'w', 'tiny.loss.csv'), 'utf8').trim().split('\n');
+  t.is(csv.length, 3);
+  t.true(existsSync(join(TMP, 'w', 'tiny.loss.png')));
+  t.deepEqual(readdirSync(join(TMP, 'w')).filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+});
