@@ -78,10 +78,41 @@ function boundaryTimes(scene: SceneCore, end: number): number[] {
  * machine a few thousand times). Leaves `scene.state` in an unspecified state.
  */
 export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[]): LabelFades {
-  const end = scene.total + scene.returnDuration;
+  // Labels with the same owner, kind and rule share one switch list (e.g. the 32 column headers).
+  const keyOf = (l: SceneLabel): string => `${l.owner}/${l.kind}/${l.inputRow ? 1 : 0}`;
+  const reps: SceneLabel[] = [];
+  const repIndex = new Map<string, number>();
+  for (const l of labels) {
+    const k = keyOf(l);
+    if (!repIndex.has(k)) {
+      repIndex.set(k, reps.length);
+      reps.push(l);
+    }
+  }
   const charEnd = scene.charIdx >= 0 && scene.inputIdx >= 0 ? scene.stages[scene.charIdx]!.timing.end : -1;
+  const sw = scanSwitches(scene, reps, charEnd);
   const n = labels.length;
-  const sw: { t: number; b: number; v: number }[][] = labels.map(() => []);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + sw[repIndex.get(keyOf(labels[i]!))!]!.length;
+  const total = offsets[n]!;
+  const times = new Float64Array(total);
+  const targets = new Uint8Array(total);
+  const values = new Float64Array(total);
+  for (let i = 0; i < n; i++) {
+    sw[repIndex.get(keyOf(labels[i]!))!]!.forEach((x, k) => {
+      times[offsets[i]! + k] = x.t; targets[offsets[i]! + k] = x.b; values[offsets[i]! + k] = x.v;
+    });
+  }
+  return { offsets, times, targets, values, charEnd };
+}
+
+interface Switch { readonly t: number; readonly b: number; readonly v: number }
+
+/** The switch list of each label over [0, total + return]. */
+function scanSwitches(scene: SceneCore, labels: readonly SceneLabel[], charEnd: number): Switch[][] {
+  const end = scene.total + scene.returnDuration;
+  const n = labels.length;
+  const sw: Switch[][] = labels.map(() => []);
   const prevB = new Uint8Array(n);
   const lastT = new Float64Array(n);
   const lastV = new Float64Array(n);
@@ -129,18 +160,7 @@ export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[])
     }
     tPrev = t;
   }
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + sw[i]!.length;
-  const total = offsets[n]!;
-  const times = new Float64Array(total);
-  const targets = new Uint8Array(total);
-  const values = new Float64Array(total);
-  for (let i = 0; i < n; i++) {
-    sw[i]!.forEach((s, k) => {
-      times[offsets[i]! + k] = s.t; targets[offsets[i]! + k] = s.b; values[offsets[i]! + k] = s.v;
-    });
-  }
-  return { offsets, times, targets, values, charEnd };
+  return sw;
 }
 
 /** Alpha of label i at t; `scene.state` must hold the state evaluated at t. */

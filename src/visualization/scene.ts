@@ -35,6 +35,9 @@ import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
 
+/** The noise table is a constant of the program (spec §5.3): computed once, shared by every scene. */
+const NOISE = noiseTable();
+
 export interface SceneInput {
   readonly kind: SceneKind;
   readonly record: ForwardRecord;
@@ -195,7 +198,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     },
     nextCharSpacing: ret !== undefined ? ret.nextSpacing : cs,
     titles: stages.map((s) => s.title),
-    noise: noiseTable(),
+    noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
     waypointCache: new Map<number, Waypoint[]>(),
