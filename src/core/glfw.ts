@@ -111,6 +111,9 @@ const SIGNATURES = [
   'int glfwWindowShouldClose(void *window)',
   'void glfwSetWindowShouldClose(void *window, int value)',
   'void glfwSetWindowTitle(void *window, const char *title)',
+  'void glfwSetWindowSize(void *window, int width, int height)',
+  'void glfwIconifyWindow(void *window)',
+  'void glfwRestoreWindow(void *window)',
   'void glfwGetFramebufferSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowContentScale(void *window, _Out_ float *xscale, _Out_ float *yscale)',
@@ -357,6 +360,20 @@ export class Window {
 
   setTitle(title: string): void {
     this.f.glfwSetWindowTitle!(this.live(), title);
+  }
+
+  /** Resize the window (screen coordinates); the framebuffer-size handler reports the result. */
+  setSize(width: number, height: number): void {
+    this.f.glfwSetWindowSize!(this.live(), width, height);
+  }
+
+  /** Minimise (framebuffer becomes 0×0 where the platform does that) / restore. */
+  iconify(): void {
+    this.f.glfwIconifyWindow!(this.live());
+  }
+
+  restore(): void {
+    this.f.glfwRestoreWindow!(this.live());
   }
 
   /** Seconds since GLFW was initialised. */
