@@ -1,6 +1,23 @@
-/** `gptviz sounds` — placeholder until its feature lands: says so and exits non-zero. */
-import { UserError } from '../errors.js';
+/**
+ * `gptviz sounds [--out-dir audio/]` — write one preview WAV per sonification grain kind and one
+ * per event type (spec §10.3, audio/previews.ts) so the sounds can be auditioned one by one.
+ */
+import { writePreviews } from '../audio/previews.js';
+import { formatHelp, parseFlags } from './flags.js';
 
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new UserError('gptviz sounds: not available yet in this version'));
+const SPECS = {
+  outDir: { type: 'string', default: 'audio', placeholder: 'DIR', help: 'folder for the preview WAVs (created if needed)' },
+} as const;
+
+const SUMMARY = 'Write one short WAV per sonification sound: the grain kinds (needle, click, sine blip, white\nburst, data tone, sweeps up/down) and the event types (appear, matmul, softmax, …).';
+
+export function run(argv: string[]): Promise<number> {
+  const { values, help } = parseFlags('sounds', argv, SPECS);
+  if (help) {
+    process.stdout.write(formatHelp('sounds', SUMMARY, SPECS));
+    return Promise.resolve(0);
+  }
+  const files = writePreviews(values.outDir);
+  for (const f of files) process.stdout.write(`wrote ${f}\n`);
+  return Promise.resolve(0);
 }
