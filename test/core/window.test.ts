@@ -23,7 +23,7 @@ test.after.always(() => {
   display?.stop();
 });
 
-async function pollUntil(cond: () => boolean, ms = 3000): Promise<boolean> {
+async function pollUntil(cond: () => boolean, ms = 10000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     win.pollEvents();
@@ -60,7 +60,7 @@ test.serial('an exception in a handler is re-thrown from pollEvents, not lost in
   };
   win.setSize(300, 180);
   let caught: unknown = null;
-  const end = Date.now() + 3000;
+  const end = Date.now() + 10000;
   while (caught === null && Date.now() < end) {
     try {
       win.pollEvents();
