@@ -21,7 +21,8 @@ import { encodeNpz } from '../transformer/npz.js';
 import { RandomState } from '../transformer/rng.js';
 import type { BatchProgress, EpochStats } from '../transformer/train.js';
 import { Trainer } from '../transformer/train.js';
-import { VOCAB_SIZE } from '../transformer/vocab.js';
+import { forward } from '../transformer/model.js';
+import { VOCAB_SIZE, decode } from '../transformer/vocab.js';
 import type { Weights } from '../transformer/weights.js';
 import { formatHelp, parseFlags } from './flags.js';
 
@@ -82,6 +83,17 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
 /** The .npz of spec §1.10 (reference key names and shapes), written atomically. */
 function saveAtomic(file: string, weights: Weights): void {
   writeAtomic(file, encodeNpz(weights.groups.map((g) => [g.key, { shape: g.npzShape, data: g.matrix.data }] as const)));
+}
+
+/** Spec §2.4: greedy predictions of the final in-memory model for the first validation chunks. */
+function samplePredictions(weights: Weights, val: Int32Array, count: number, log: (s: string) => void): void {
+  const S = weights.config.seqLen;
+  log('=== Sample Predictions ===');
+  for (let c = 0; c < count; c++) {
+    const ids = val.subarray(c * (S + 1), c * (S + 1) + S);
+    const pred = forward(weights, ids).predictedIds!;
+    log(`  in: ${JSON.stringify(decode(ids).slice(0, 20)).padEnd(22)} | pred: ${JSON.stringify(decode(pred))}`);
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -175,6 +187,7 @@ export async function run(argv: string[]): Promise<number> {
     log(`${result.interrupted ? 'Interrupted' : 'Done'}. Best val_loss=${result.bestValLoss.toFixed(3)}`);
     log(`  weights: ${out}`);
     log(`  curves:  ${csvPath}, ${pngPath}`);
+    samplePredictions(trainer.params, corpus.val.ids, Math.min(5, corpus.val.count), log);
     return result.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);

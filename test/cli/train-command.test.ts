@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpz } from '../../src/transformer/npz.js';
-import { lines, runBin } from '../helpers/bin.js';
+import { spawn } from 'node:child_process';
+import { BIN, lines, runBin } from '../helpers/bin.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'gptviz-train-'));
 const TINY = ['--seq-len', '8', '--d-model', '8', '--heads', '2', '--d-ff', '16', '--blocks', '1', '--batch-size', '16'];
@@ -55,6 +56,7 @@ test('a tiny run checks gradients, prints epoch lines and writes weights, CSV an
   const epochs = o.filter((l) => /^ {2}Epoch +\d+\/2 +train_loss=\d\.\d{3} +val_loss=\d\.\d{3} +acc=\d+\.\d% +lr=\d\.\de-\d/.test(l));
   t.is(epochs.length, 2);
   t.true(o.some((l) => /^Done\. Best val_loss=\d\.\d{3}$/.test(l)));
+  t.true(o.some((l) => /^ {2}in: ".*" +\| pred: ".*"$/.test(l)), 'sample predictions');
   const npz = readNpz(out);
   t.deepEqual(npz.get('embedding')!.shape, [32, 8]);
   t.deepEqual(npz.get('block0_b1')!.shape, [16]);
@@ -63,4 +65,31 @@ test('a tiny run checks gradients, prints epoch lines and writes weights, CSV an
   t.is(csv.length, 3);
   t.true(existsSync(join(TMP, 'w', 'tiny.loss.png')));
   t.deepEqual(readdirSync(join(TMP, 'w')).filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+});
+
+test('Ctrl-C after an epoch keeps the best weights, writes the curves and exits cleanly', async (t) => {
+  const data = join(TMP, 'corpus2.txt');
+  writeFileSync(data, 'All the world is a stage, and all the men and women merely players.\n'.repeat(20));
+  const out = join(TMP, 'int', 'w.npz');
+  const child = spawn(process.execPath, [BIN, 'train', ...TINY, '--data', data, '--out', out, '--epochs', '100000', '--threads', '1']);
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (!sent && /Epoch +2\//.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', resolve);
+  });
+  t.is(code, 130, stderr);
+  t.true(stderr.includes('Interrupted'));
+  t.false(stderr.includes('Error'), stderr);
+  t.regex(stdout, /Interrupted\. Best val_loss=\d\.\d{3}/);
+  t.true(readNpz(out).has('block0_W_Q'));
+  t.true(readFileSync(join(TMP, 'int', 'w.loss.csv'), 'utf8').trim().split('\n').length >= 3);
 });
