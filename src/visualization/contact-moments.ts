@@ -54,7 +54,7 @@ const FULL: readonly Pick[] = [
   ['output_projection', 'compute', 0.5, 'output·Embedᵀ'],
   ['token_probs', 'compute', 0.24, 'softmax'],
   ['token_probs', 'compute', 0.9, 'the chosen token'],
-  ['return', 'return', 0.7, 'the character flies back'],
+  ['return', 'return', 0.93, 'the predicted character lands'],
 ];
 
 /**
