@@ -18,14 +18,12 @@ import type { ModelConfig } from './config.js';
 import { initBlockWeights } from './init.js';
 import {
   add,
-  addBias,
   causalMask,
   headOutput,
   headScores,
   layerNormForward,
   matmul,
   matmulBT,
-  relu,
   softmaxRows,
 } from './ops.js';
 import { RandomState } from './rng.js';
@@ -106,18 +104,16 @@ export function blockForward(x: Matrix, bw: BlockWeights, config: ModelConfig, o
     causalMask(sc, S);
     const w = r.attention_weights[h]!.data; // S×S
     softmaxRows(w, sc, S, S);
-    headOutput(r.head_outputs[h]!.data, r.concat.data, w, r.V.data, S, D, h, dk); // S×dk, S×D
+    headOutput(r.head_outputs[h]!.data, r.concat.data, w, r.V.data, S, D, h, dk, true); // S×dk, S×D
   }
   // 5–6. output projection, residual with X, LayerNorm 1
   matmul(r.attn_output.data, r.concat.data, bw.W_O.data, S, D, D); // S×D
   add(r.residual1.data, X, r.attn_output.data, S * D); // S×D
   layerNormForward(r.layernorm1.data, null, null, r.residual1.data, bw.gamma1.data, bw.beta1.data, S, D);
   // 7. feed-forward
-  matmul(r.ffn_pre_relu.data, r.layernorm1.data, bw.W1.data, S, D, F); // S×F
-  addBias(r.ffn_pre_relu.data, r.ffn_pre_relu.data, bw.b1.data, S, F);
-  relu(r.ffn_hidden.data, r.ffn_pre_relu.data, S * F); // S×F
-  matmul(r.ffn_output.data, r.ffn_hidden.data, bw.W2.data, S, F, D); // S×D
-  addBias(r.ffn_output.data, r.ffn_output.data, bw.b2.data, S, D);
+  // pre_relu = LN1·W1 + b1 (S×F) and hidden = max(0, pre_relu) (S×F) in one pass
+  matmul(r.ffn_pre_relu.data, r.layernorm1.data, bw.W1.data, S, D, F, bw.b1.data, r.ffn_hidden.data);
+  matmul(r.ffn_output.data, r.ffn_hidden.data, bw.W2.data, S, F, D, bw.b2.data); // S×D
   // 8. residual with LN1 (not X), LayerNorm 2; output = LN2
   add(r.residual2.data, r.layernorm1.data, r.ffn_output.data, S * D); // S×D
   layerNormForward(r.layernorm2.data, null, null, r.residual2.data, bw.gamma2.data, bw.beta2.data, S, D);

@@ -25,12 +25,38 @@ function dotCol(a: Float32Array, ai: number, b: Float32Array, j: number, K: numb
 }
 
 /**
- * out = a · b, register-blocked 2 rows × 4 columns (float64 accumulators, one rounding per
- * output); remainders of odd M or N not divisible by 4 take a scalar path.
- * out: M×N, a: M×K, b: K×N. `out` must not alias `a` or `b`.
+ * Epilogue of the fused matmul for n outputs at out[o…]: + bias[j…] (after rounding the product
+ * to float32, as a separate addBias would) and relu into reluOut when given.
+ */
+function epilogue(out: Float32Array, o: number, j: number, n: number, bias: Float32Array | null, reluOut: Float32Array | null): void {
+  if (bias !== null) for (let c = 0; c < n; c++) out[o + c] = out[o + c]! + bias[j + c]!;
+  if (reluOut !== null) {
+    for (let c = 0; c < n; c++) {
+      const v = out[o + c]!;
+      reluOut[o + c] = v > 0 ? v : 0;
+    }
+  }
+}
+
+/**
+ * out = a · b [+ bias] and optionally reluOut = max(0, out): register-blocked 2 rows × 4 columns
+ * (float64 accumulators, one rounding per output); remainders of odd M or N not divisible by 4
+ * take a scalar path. The fused bias/ReLU give bit-identical results to matmul → addBias → relu
+ * while touching each output once.
+ * out, reluOut: M×N; a: M×K; b: K×N; bias: N. `out` must not alias `a` or `b`.
  * @example matmul(out, a, b, 2, 3, 4)
  */
-export function matmul(out: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+export function matmul(
+  out: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  bias: Float32Array | null = null,
+  reluOut: Float32Array | null = null,
+): void {
+  const fused = bias !== null || reluOut !== null;
   const M2 = M - (M % 2);
   const N4 = N - (N % 4);
   for (let i = 0; i < M2; i += 2) {
@@ -65,13 +91,24 @@ export function matmul(out: Float32Array, a: Float32Array, b: Float32Array, M: n
       out[o1 + j + 1] = s11;
       out[o1 + j + 2] = s12;
       out[o1 + j + 3] = s13;
+      if (fused) {
+        epilogue(out, o0 + j, j, 4, bias, reluOut);
+        epilogue(out, o1 + j, j, 4, bias, reluOut);
+      }
     }
     for (let j = N4; j < N; j++) {
       out[o0 + j] = dotCol(a, a0, b, j, K, N);
       out[o1 + j] = dotCol(a, a1, b, j, K, N);
+      if (fused) {
+        epilogue(out, o0 + j, j, 1, bias, reluOut);
+        epilogue(out, o1 + j, j, 1, bias, reluOut);
+      }
     }
   }
-  for (let i = M2; i < M; i++) for (let j = 0; j < N; j++) out[i * N + j] = dotCol(a, i * K, b, j, K, N);
+  for (let i = M2; i < M; i++) {
+    for (let j = 0; j < N; j++) out[i * N + j] = dotCol(a, i * K, b, j, K, N);
+    if (fused) epilogue(out, i * N, 0, N, bias, reluOut);
+  }
 }
 
 /**
@@ -237,6 +274,22 @@ export function headScores(
   scale: number,
 ): void {
   const c0 = head * dk;
+  if (dk === 4) {
+    // the default d_k: the query row lives in registers across the j loop
+    for (let i = 0; i < S; i++) {
+      const qi = i * D + c0;
+      const q0 = Q[qi]!;
+      const q1 = Q[qi + 1]!;
+      const q2 = Q[qi + 2]!;
+      const q3 = Q[qi + 3]!;
+      const o = i * S;
+      for (let j = 0; j < S; j++) {
+        const kj = j * D + c0;
+        scores[o + j] = Math.fround(q0 * K[kj]! + q1 * K[kj + 1]! + q2 * K[kj + 2]! + q3 * K[kj + 3]!) * scale;
+      }
+    }
+    return;
+  }
   for (let i = 0; i < S; i++) {
     const qi = i * D + c0;
     for (let j = 0; j < S; j++) {
@@ -250,7 +303,8 @@ export function headScores(
 
 /**
  * Output of one head: out = weights·V_h, and the same values written into columns
- * [h·dk, (h+1)·dk) of `concat`. out: S×dk; weights: S×S; V, concat: S×D.
+ * [h·dk, (h+1)·dk) of `concat`. out: S×dk; weights: S×S; V, concat: S×D. With `causal`, row i
+ * sums only j ≤ i: after the causal mask those weights are exactly 0, so the result is identical.
  */
 export function headOutput(
   out: Float32Array,
@@ -261,13 +315,15 @@ export function headOutput(
   D: number,
   head: number,
   dk: number,
+  causal = false,
 ): void {
   const c0 = head * dk;
   for (let i = 0; i < S; i++) {
     const wi = i * S;
+    const jEnd = causal ? i + 1 : S;
     for (let c = 0; c < dk; c++) {
       let s = 0;
-      for (let j = 0; j < S; j++) s += weights[wi + j]! * V[j * D + c0 + c]!;
+      for (let j = 0; j < jEnd; j++) s += weights[wi + j]! * V[j * D + c0 + c]!;
       out[i * dk + c] = s;
       concat[i * D + c0 + c] = s;
     }

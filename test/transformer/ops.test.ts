@@ -65,6 +65,26 @@ test('matmul, matmulBT, matmulAT equal the naive product on odd and even sizes',
   }
 });
 
+test('matmul with fused bias and ReLU equals matmul → addBias → relu bit for bit', (t) => {
+  for (const [M, K, N] of SIZES) {
+    const a = rand(M * K, M + 5 * K);
+    const b = rand(K * N, N + 3);
+    const bias = rand(N, 99);
+    const pre = new Float32Array(M * N);
+    const hid = new Float32Array(M * N);
+    matmul(pre, a, b, M, K, N, bias, hid);
+    const want = new Float32Array(M * N);
+    matmul(want, a, b, M, K, N);
+    addBias(want, want, bias, M, N);
+    t.deepEqual(pre, want, `pre ${M}×${K}×${N}`);
+    relu(want, want, M * N);
+    t.deepEqual(hid, want, `relu ${M}×${K}×${N}`);
+    const onlyBias = new Float32Array(M * N);
+    matmul(onlyBias, a, b, M, K, N, bias);
+    t.deepEqual(onlyBias, pre);
+  }
+});
+
 test('addBias, add, relu', (t) => {
   const x = Float32Array.from([1, -2, 3, -4, 5, -6]);
   const out = new Float32Array(6);
@@ -134,6 +154,18 @@ test('headScores / headOutput slice head columns and fill concat', (t) => {
   const V = rand(S * D, 13);
   const sc = new Float32Array(S * S);
   headScores(sc, Q, K, S, D, 1, dk, 0.5);
+  // the d_k = 4 fast path equals the generic loop
+  const Q8 = rand(S * 8, 15);
+  const K8 = rand(S * 8, 16);
+  const fast = new Float32Array(S * S);
+  headScores(fast, Q8, K8, S, 8, 1, 4, 0.5);
+  for (let i = 0; i < S; i++) {
+    for (let j = 0; j < S; j++) {
+      let d = 0;
+      for (let c = 4; c < 8; c++) d += Q8[i * 8 + c]! * K8[j * 8 + c]!;
+      t.true(Math.abs(fast[i * S + j]! - d * 0.5) < 1e-6);
+    }
+  }
   const want: number[] = [];
   for (let i = 0; i < S; i++) {
     for (let j = 0; j < S; j++) want.push((Q[i * D + 2]! * K[j * D + 2]! + Q[i * D + 3]! * K[j * D + 3]!) * 0.5);
@@ -142,6 +174,13 @@ test('headScores / headOutput slice head columns and fill concat', (t) => {
   const w = rand(S * S, 14);
   const out = new Float32Array(S * dk);
   const concat = new Float32Array(S * D);
+  // causal: zero weights above the diagonal give the same result when skipped
+  const wc = Float32Array.from(w, (v, idx) => (idx % S > Math.floor(idx / S) ? 0 : v));
+  const full = new Float32Array(S * dk);
+  headOutput(full, new Float32Array(S * D), wc, V, S, D, 1, dk);
+  const skipped = new Float32Array(S * dk);
+  headOutput(skipped, new Float32Array(S * D), wc, V, S, D, 1, dk, true);
+  t.deepEqual(skipped, full);
   headOutput(out, concat, w, V, S, D, 1, dk);
   for (let i = 0; i < S; i++) {
     for (let c = 0; c < dk; c++) {
