@@ -1,0 +1,124 @@
+/**
+ * ffmpeg helpers (record/ffmpeg.ts) and the progress display (record/progress.ts): argument
+ * lists, error causes, finding ffmpeg, muxing a real clip (sample-exact audio length), killing
+ * the whole process group. Needs ffmpeg/ffprobe (installed by .ci/run); no GL.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { UserError } from '../../src/errors.js';
+import { encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLine, mux, muxArgs } from '../../src/record/ffmpeg.js';
+import { formatBytes, Progress } from '../../src/record/progress.js';
+import { liveInGroup } from './processes.js';
+
+test('encoder arguments: raw RGBA on stdin, H.264 yuv420p into Matroska at the given size and rate', (t) => {
+  const a = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mkv' });
+  const s = a.join(' ');
+  t.regex(s, /-f rawvideo -pix_fmt rgba -s 320x180 -framerate 24 -i pipe:0/);
+  t.regex(s, /-c:v libx264 -preset \w+ -crf \d+ -pix_fmt yuv420p -r 24/);
+  t.is(a[a.length - 1], '/x/y.mkv');
+  t.is(a[a.length - 2], 'matroska');
+});
+
+test('mux arguments: video copied, soundtrack from pipe:3 to AAC, +faststart; no audio input with --mute', (t) => {
+  const s = muxArgs('a.mkv', 'b.mp4', true).join(' ');
+  t.regex(s, /-i a\.mkv -f f32le -ar 44100 -ac 2 -i pipe:3/);
+  t.regex(s, /-c:v copy .*-c:a aac/);
+  t.regex(s, /-movflags \+faststart -f mp4 b\.mp4$/);
+  const m = muxArgs('a.mkv', 'b.mp4', false).join(' ');
+  t.false(m.includes('pipe:3'));
+  t.false(m.includes('aac'));
+});
+
+test('error causes: disk full and permissions are named; otherwise the last line', (t) => {
+  t.is(lastLine('a\nb  \n\n'), 'b');
+  t.regex(ffmpegCause('x\nav_interleaved_write_frame(): No space left on device\n', 'exit 1'), /disk is full/);
+  t.regex(ffmpegCause('/ro/x.mkv: Permission denied\n', 'exit 1'), /^permission denied/);
+  t.is(ffmpegCause('', 'exit 1'), 'exit 1');
+});
+
+test('findFfmpeg: a missing command is a UserError with the install command', (t) => {
+  const e = t.throws(() => findFfmpeg('/nonexistent/ffmpeg-missing'));
+  t.true(e instanceof UserError);
+  t.regex(e!.message, /ffmpeg not found/);
+  t.regex((e as UserError).hint ?? '', /apt-get install ffmpeg.*brew install ffmpeg/);
+  t.is(findFfmpeg(), 'ffmpeg');
+});
+
+test('mux: a video-only mkv plus exactly N/fps seconds of PCM gives an mp4 whose streams end together', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-mux-'));
+  try {
+    const mkv = path.join(dir, 'v.mkv');
+    const mp4 = path.join(dir, 'o.mp4');
+    const enc = encoderArgs({ width: 64, height: 36, fps: 30, output: mkv });
+    // The encoder's output options, with a test pattern in place of the raw frames on stdin.
+    const gen = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x36:rate=30:duration=1.3', ...enc.slice(enc.indexOf('pipe:0') + 1)]);
+    t.is(gen.status, 0, gen.stderr?.toString());
+    const n = Math.floor((39 / 30) * 44100);
+    const pcm = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) pcm[2 * i] = pcm[2 * i + 1] = 0.3 * Math.sin(i * 0.05);
+    await mux('ffmpeg', mkv, mp4, pcm);
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,duration', '-of', 'csv=p=0', mp4], { encoding: 'utf8' });
+    const rows = probe.stdout.trim().split('\n').map((l) => l.split(','));
+    t.deepEqual(rows.map((r) => r[0]), ['h264', 'aac']);
+    const [v, a] = rows.map((r) => Number(r[1]));
+    t.true(Math.abs(v! - 1.3) < 1 / 30 && Math.abs(a! - v!) < 1 / 30, `video ${v} audio ${a}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FfmpegProcess: early exit is reported with its cause; kill ends the whole process group', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-fake-'));
+  try {
+    const fake = path.join(dir, 'fake-ffmpeg');
+    // Stands in for an ffmpeg that dies on a full disk: prints its error and exits 1.
+    writeFileSync(fake, '#!/bin/sh\necho "frame.mkv: No space left on device" >&2\nexit 1\n');
+    chmodSync(fake, 0o755);
+    const p = FfmpegProcess.spawn(fake, []);
+    await p.whenExited();
+    t.true(p.done);
+    t.regex(p.failure() ?? '', /disk is full.*exit 1/);
+
+    const sleeper = FfmpegProcess.spawn('sh', ['-c', 'sleep 30 & sleep 30; wait']);
+    await new Promise((r) => setTimeout(r, 100));
+    const pid = sleeper.pid!;
+    sleeper.kill();
+    await sleeper.whenExited();
+    // Every member of its process group is gone (the background sleep too).
+    await new Promise((r) => setTimeout(r, 100));
+    t.deepEqual(liveInGroup(pid), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('progress: plain lines every fps frames and at scene ends; a bar on a TTY; sizes', (t) => {
+  let now = 0;
+  const out: string[] = [];
+  const p = new Progress({ total: 90, fps: 30, tty: false, out: { write: (s: string) => out.push(s) }, now: () => now });
+  for (let i = 1; i <= 90; i++) {
+    now += 20;
+    p.update({ done: i, time: i / 10, where: 'step 1/1 ffn', sceneEnd: i === 45 });
+  }
+  t.is(out.length, 4);
+  t.regex(out[0]!, /^ {2}\[30\/90\] 33% {2}t=3\.0s {2}step 1\/1 ffn {2}50\.0 fps {2}ETA 0:01\n$/);
+  t.regex(out[1]!, /\[45\/90\]/);
+  let now2 = 0;
+  const bar: string[] = [];
+  const q = new Progress({ total: 10, fps: 30, tty: true, out: { write: (s: string) => bar.push(s) }, now: () => now2, barWidth: 10 });
+  for (let i = 1; i <= 10; i++) {
+    now2 += 200;
+    q.update({ done: i, time: 0, where: 'x', sceneEnd: false });
+  }
+  q.end();
+  t.is(bar.length, 11);
+  t.true(bar[9]!.startsWith('\r\u001b[K'), JSON.stringify(bar[9]));
+  t.regex(bar[9]!.slice(4), /^█{10} 100% {2}10\/10 frames {2}5\.0 fps/);
+  t.is(bar[10], '\n');
+  t.is(formatBytes(512), '512 B');
+  t.is(formatBytes(2048), '2.0 kB');
+  t.is(formatBytes(3 * 1024 * 1024), '3.0 MB');
+});
