@@ -7,6 +7,8 @@ import { vec3 } from 'gl-matrix';
 import { projectToPixel } from '../../src/core/camera.js';
 import type { GlContext } from '../../src/core/context.js';
 import { openContext } from '../../src/core/context.js';
+import { loadGl, parseGlVersion } from '../../src/core/gl.js';
+import { GL_ARRAY_BUFFER } from '../../src/core/gl-enums.js';
 import type { Offscreen } from '../../src/core/offscreen.js';
 import { Renderer } from '../../src/core/renderer.js';
 import { ShaderError, readShader } from '../../src/core/shader.js';
@@ -193,4 +195,20 @@ test.serial('a shader with an error reports its file and line, with the numbered
   const err = t.throws(() => new Renderer(ctx.gl, { boxShaders: { vert, frag } }), { instanceOf: ShaderError });
   t.regex(err!.message, /^shaders\/broken\.frag:5: /);
   t.regex(err!.hint ?? '', /\n5: +c\.x = undefined_thing;\n +\^\^\^ .*undefined_thing/);
+});
+
+test.serial('GPTVIZ_GL_DEBUG mode names the GL call that failed', (t) => {
+  const { gl } = loadGl((n) => ctx.window.getProcAddress(n), true);
+  t.throws(() => gl.glBindBuffer(GL_ARRAY_BUFFER, 987654), {
+    message: /^glBindBuffer\(34962, 987654\) failed: GL_INVALID_OPERATION$/,
+  });
+  t.is(gl.glGetError(), 0);
+  ctx.renderer.state.invalidate();
+});
+
+test('GL version strings parse as [major, minor]', (t) => {
+  t.deepEqual(parseGlVersion('4.5 (Core Profile) Mesa 22.3.6'), [4, 5]);
+  t.deepEqual(parseGlVersion('4.1 INTEL-20.1.43'), [4, 1]);
+  t.deepEqual(parseGlVersion('3.3.0 NVIDIA 390.1'), [3, 3]);
+  t.deepEqual(parseGlVersion(''), [0, 0]);
 });
