@@ -83,6 +83,8 @@ export interface ViewOptions {
   readonly sizeGiven: boolean;
   /** Numbered frame format for --record. */
   readonly format: 'jpg' | 'png';
+  /** True when --format was given (--record writes numbered frame images only then). */
+  readonly formatGiven: boolean;
   /** Absolute output directory for --record (--output-dir resolved against the cwd). */
   readonly outputDir: string;
   /** Video length cap in seconds; 0 disables. */
@@ -186,6 +188,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     height: v.height,
     sizeGiven: given.has('width') || given.has('height'),
     format: v.format,
+    formatGiven: given.has('format'),
     outputDir: resolve(v.outputDir),
     maxDuration: v.maxDuration,
     music: v.music,
