@@ -27,7 +27,10 @@ export function stepSceneInput(weights: Weights, prompt: string, opts: StepOptio
   const ids = encode(kept, S);
   const record = forward(weights, ids, { temperature: opts.temperature, seed: opts.seed });
   const kind = opts.kind ?? 'full';
-  if (kept.length >= S) return { kind, record, inputLabels: labels(ids), charSpacing: opts.charSpacing };
+  if (kept.length >= S) {
+    // The final step only: empty output labels (spec §3.2 edge case).
+    return { kind, record, inputLabels: labels(ids), outputLabels: Array.from({ length: S }, () => ''), predPos: S - 1, charSpacing: opts.charSpacing };
+  }
   const predPos = kept.length - 1;
   const row = predPos < 0 ? S - 1 : predPos;
   const predId = record.predictedIds![row]!;

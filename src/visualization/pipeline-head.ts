@@ -81,9 +81,9 @@ export function predictionOf(rec: ForwardRecord, predPos: number, predId: number
   const row = predPos < 0 || predPos >= S ? S - 1 : predPos;
   const probs = rec.probs;
   const id = predId ?? (rec.predictedIds !== undefined ? rec.predictedIds[row]! : PAD_ID);
-  const given = outputLabels?.[row];
   const pct = probs !== undefined ? Math.round(100 * probs.data[row * probs.cols + id]!) : 0;
-  const label = given !== undefined && given.length > 0 ? given : `${tokenLabel(id)} ${pct}%`;
+  // Given output labels are used as they are (empty for a final step); otherwise `c NN%`.
+  const label = outputLabels !== undefined ? (outputLabels[row] ?? '') : `${tokenLabel(id)} ${pct}%`;
   return { row, id, label };
 }
 
