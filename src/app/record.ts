@@ -19,18 +19,17 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ViewOptions } from '../cli/options.js';
 import { fitPrompt } from '../cli/options.js';
-import { INITIAL_VIEW } from '../animation/view-state.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
-import type { Offscreen } from '../core/offscreen.js';
 import { UserError } from '../errors.js';
-import { createFrame } from '../frame.js';
-import { frameAt } from '../visualization/frame-at.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
-import type { FrameTime, RecordPlan } from '../record/plan.js';
-import { buildPlan, clock, describePlan, frameTimeInto } from '../record/plan.js';
+import type { LoopTimings } from '../record/frame-loop.js';
+import { emptyTimings, renderFrames } from '../record/frame-loop.js';
+import type { RecordPlan } from '../record/plan.js';
+import { buildPlan, clock, describePlan } from '../record/plan.js';
 import { formatBytes, Progress } from '../record/progress.js';
+import type { RecordResult } from '../record/recorder.js';
 import { Recorder } from '../record/recorder.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { generationScenes, randomScenes } from '../record/scenes.js';
@@ -113,64 +112,29 @@ function stopSignals(onAbort: () => void): { readonly requested: () => boolean; 
   };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-interface LoopParts {
+/** What a finished (or interrupted) recording reports, for the summary and the benchmark. */
+export interface RecordingReport {
   readonly plan: RecordPlan;
-  readonly scenes: readonly RecordingScene[];
-  readonly target: Offscreen;
-  readonly recorder: Recorder;
-  readonly files: FrameFiles | undefined;
-  readonly stop: () => boolean;
-  readonly aspect: number;
-  readonly progress: Progress;
+  readonly result: RecordResult;
+  readonly interrupted: boolean;
+  /** Wall seconds from the first frame to the final file. */
+  readonly wallSeconds: number;
+  /** Wall seconds of the final mux (video copy + AAC). */
+  readonly muxSeconds: number;
+  /** CPU seconds ffmpeg had used when the last frame was handed over (Linux), or undefined. */
+  readonly encoderCpuSeconds: number | undefined;
+  readonly timings: LoopTimings;
 }
 
-/** Render every frame; returns the number of frames handed to ffmpeg. */
-async function renderFrames(p: LoopParts, windowClosed: () => boolean): Promise<number> {
-  const frame = createFrame();
-  const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
-  const { plan, scenes, target, recorder, files } = p;
-  let pendingScene = 0;
-  let pendingTime = 0;
-  const emit = async (index: number): Promise<void> => {
-    const buf = await recorder.acquire();
-    target.finishRead(buf);
-    if (files !== undefined) await files.add(index, buf);
-    recorder.writeFrame(buf);
-    const s = plan.scenes[pendingScene]!;
-    const stage = scenes[pendingScene]!.scene.timeline.stages;
-    p.progress.update({
-      done: index + 1, time: pendingTime,
-      where: `step ${pendingScene + 1}/${plan.scenes.length} ${stage.length > 0 ? currentStageName(scenes[pendingScene]!, pendingTime) : ''}`,
-      sceneEnd: index === s.firstFrame + s.frameCount - 1,
-    });
-  };
-  let rendered = 0;
-  for (let i = 0; i < plan.frames; i++) {
-    if (p.stop() || windowClosed()) break;
-    frameTimeInto(plan, i, ft);
-    frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame);
-    target.render(frame, 1);
-    target.beginRead('rgba');
-    if (i > 0) await emit(i - 1);
-    pendingScene = ft.scene;
-    pendingTime = ft.time;
-    rendered = i + 1;
-    await yieldToEventLoop();
-  }
-  if (rendered > 0) await emit(rendered - 1);
-  if (files !== undefined) await files.flush();
-  return rendered;
+export interface RecordExtras {
+  /** Collect per-phase timings here (benchmark). */
+  readonly timings?: LoopTimings;
+  /** Progress output (default: stderr, a bar on a TTY). */
+  readonly quiet?: boolean;
 }
 
-function currentStageName(s: RecordingScene, t: number): string {
-  const stages = s.scene.timeline.stages;
-  for (const st of stages) if (st.end > t) return st.name;
-  return t >= s.scene.timeline.total && s.scene.timeline.returnDuration > 0 ? 'return' : stages[stages.length - 1]!.name;
-}
-
-export async function record(opts: ViewOptions): Promise<number> {
+/** The whole recording; returns its report (record() prints it). */
+export async function runRecording(opts: ViewOptions, extras: RecordExtras = {}): Promise<RecordingReport> {
   const ffmpeg = findFfmpeg();
   const { width, height, fps } = opts;
   if (width % 2 !== 0 || height % 2 !== 0) {
@@ -180,10 +144,9 @@ export async function record(opts: ViewOptions): Promise<number> {
   const output = path.join(opts.outputDir, 'transformer.mp4');
   const scenes = await scenesFor(opts);
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
-  for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
+  if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
   const audio = opts.mute ? undefined : soundtrackPcm(scenes, plan, opts.music);
-  const wantFrames = framesRequested(opts);
-  const files = wantFrames ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
+  const files = framesRequested(opts) ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
   if (files !== undefined) log(`  frames: ${path.join(files.dir, `frame_%05d.${opts.format}`)}`);
 
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
@@ -192,26 +155,29 @@ export async function record(opts: ViewOptions): Promise<number> {
   try {
     const target = ctx.renderer.createOffscreen(width, height);
     recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio });
-    const progress = new Progress({ total: plan.frames, fps, tty: process.stderr.isTTY, out: process.stderr, now: () => performance.now() });
-    const windowClosed = (): boolean => {
-      ctx.window.pollEvents();
-      return ctx.window.shouldClose();
-    };
-    const frames = await renderFrames({ plan, scenes, target, recorder, files, stop: stop.requested, aspect: width / height, progress }, windowClosed);
-    progress.end();
+    const now = (): number => performance.now();
+    const progress = extras.quiet === true ? undefined
+      : new Progress({ total: plan.frames, fps, tty: process.stderr.isTTY, out: process.stderr, now });
+    const timings = extras.timings ?? emptyTimings();
+    const t0 = now();
+    const frames = await renderFrames({
+      plan, scenes, target, recorder, files, aspect: width / height, progress, timings, now,
+      stop: () => {
+        ctx.window.pollEvents();
+        return stop.requested() || ctx.window.shouldClose();
+      },
+    });
+    progress?.end();
+    const encoderCpuSeconds = recorder.encoderCpuSeconds();
     const interrupted = frames < plan.frames;
     if (interrupted) log(`interrupted after ${frames} of ${plan.frames} frames: keeping the ${(frames / fps).toFixed(2)} s rendered so far`);
-    const res = await recorder.finish();
-    const wall = progress.elapsed();
-    const rel = path.relative(process.cwd(), res.path);
-    const shown = rel !== '' && !rel.startsWith('..') ? rel : res.path;
-    process.stdout.write(
-      `${interrupted ? 'wrote (interrupted, playable)' : 'wrote'} ${shown} (${formatBytes(res.bytes)}, ${clock(res.seconds)} = ` +
-      `${res.seconds.toFixed(2)} s, ${res.frames} frames @ ${fps} fps, ${width}×${height}, H.264${audio !== undefined ? ' + AAC' : ', no audio (--mute)'}) ` +
-      `in ${wall.toFixed(1)} s (${(res.frames / wall).toFixed(1)} frames/s)\n`,
-    );
-    if (files !== undefined) process.stdout.write(`frames in ${files.dir}\n`);
-    return interrupted ? 130 : 0;
+    const t1 = now();
+    const result = await recorder.finish();
+    const t2 = now();
+    return {
+      plan, result, interrupted, wallSeconds: (t2 - t0) / 1000, muxSeconds: (t2 - t1) / 1000, encoderCpuSeconds,
+      timings,
+    };
   } catch (e) {
     recorder?.abort();
     throw e;
@@ -219,4 +185,20 @@ export async function record(opts: ViewOptions): Promise<number> {
     stop.dispose();
     ctx.close();
   }
+}
+
+/** `gptviz --record`: record, print the summary; exit 0, or 130 when interrupted (file kept). */
+export async function record(opts: ViewOptions): Promise<number> {
+  const r = await runRecording(opts);
+  const res = r.result;
+  const rel = path.relative(process.cwd(), res.path);
+  const shown = rel !== '' && !rel.startsWith('..') ? rel : res.path;
+  const wall = r.wallSeconds;
+  process.stdout.write(
+    `${r.interrupted ? 'wrote (interrupted, playable)' : 'wrote'} ${shown} (${formatBytes(res.bytes)}, ${clock(res.seconds)} = ` +
+    `${res.seconds.toFixed(2)} s, ${res.frames} frames @ ${opts.fps} fps, ${opts.width}×${opts.height}, ` +
+    `H.264${opts.mute ? ', no audio (--mute)' : ' + AAC'}) in ${wall.toFixed(1)} s (${(res.frames / wall).toFixed(1)} frames/s)\n`,
+  );
+  if (framesRequested(opts)) process.stdout.write(`frames in ${path.join(opts.outputDir, 'frames')}\n`);
+  return r.interrupted ? 130 : 0;
 }

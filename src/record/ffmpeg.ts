@@ -17,6 +17,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
 
@@ -178,6 +179,22 @@ export class FfmpegProcess {
     if (this.exitCode === 0) return undefined;
     const how = this.exitSignal !== null ? `killed by ${this.exitSignal}` : `exit ${this.exitCode}`;
     return `${ffmpegCause(this.stderrText, how)} (ffmpeg ${how})`;
+  }
+
+  /**
+   * CPU seconds (user + system, all threads) the process has used so far, from /proc (Linux);
+   * undefined elsewhere or once it has ended. For the benchmark's encoding share.
+   */
+  cpuSeconds(): number | undefined {
+    if (this.done || this.child.pid === undefined) return undefined;
+    try {
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14 and 15 of stat (utime, stime) in clock ticks (100 per second on Linux).
+      return (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Kill the whole process group at once (no orphan survives). Safe to call twice. */

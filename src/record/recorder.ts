@@ -83,6 +83,11 @@ export class Recorder {
     return this.proc.pid;
   }
 
+  /** CPU seconds the encoder has used so far (Linux; undefined elsewhere). */
+  encoderCpuSeconds(): number | undefined {
+    return this.proc.cpuSeconds();
+  }
+
   /** A free frame buffer of width·height·4 bytes; waits while all are being piped. */
   acquire(): Promise<Buffer> {
     const b = this.free.pop();

@@ -1,0 +1,125 @@
+/**
+ * The recording's frame loop (spec §9.2–9.3, issue 9): for output frame i, t_i from the plan's one
+ * clock → frameAt(scene, t_i) → draw into the MSAA target and resolve → start an asynchronous
+ * readback of frame i → finish frame i−1's readback into a pooled buffer → hand it to ffmpeg.
+ * So frame i is being drawn and read while i−1 is copied out and earlier frames are encoded by
+ * ffmpeg in its own process; the loop waits only when every pooled buffer is still in the pipe.
+ *
+ * It yields to the event loop once per frame so SIGINT and pipe callbacks are handled, and stops
+ * early (keeping what was rendered) when `stop()` says so. Optional per-phase timings feed the
+ * benchmark. What it is not: no process or file management (recorder.ts, app/record.ts).
+ */
+import { INITIAL_VIEW } from '../animation/view-state.js';
+import type { Offscreen } from '../core/offscreen.js';
+import { createFrame } from '../frame.js';
+import { frameAt } from '../visualization/frame-at.js';
+import type { FrameFiles } from './frame-files.js';
+import type { FrameTime, RecordPlan } from './plan.js';
+import { frameTimeInto } from './plan.js';
+import type { Progress } from './progress.js';
+import type { Recorder } from './recorder.js';
+import type { RecordingScene } from './scenes.js';
+
+/** Wall milliseconds spent in each phase of the loop (summed over frames). */
+export interface LoopTimings {
+  /** frameAt: the scene evaluated into the FrameDesc (CPU). */
+  scene: number;
+  /** Renderer draw calls + MSAA resolve (submission; a software GL may rasterise later). */
+  draw: number;
+  /** glReadPixels into a pixel-pack buffer (a software GL rasterises the queued frame here). */
+  readStart: number;
+  /** Mapping the previous frame's pixel-pack buffer, row flip, copy into the ffmpeg buffer. */
+  readFinish: number;
+  /** Waiting for a free frame buffer, i.e. for ffmpeg to take earlier frames. */
+  encoderWait: number;
+  /** Writing numbered image files (--format). */
+  files: number;
+  /** The whole loop. */
+  total: number;
+}
+
+export function emptyTimings(): LoopTimings {
+  return { scene: 0, draw: 0, readStart: 0, readFinish: 0, encoderWait: 0, files: 0, total: 0 };
+}
+
+export interface LoopParts {
+  readonly plan: RecordPlan;
+  readonly scenes: readonly RecordingScene[];
+  readonly target: Offscreen;
+  readonly recorder: Recorder;
+  readonly files?: FrameFiles;
+  readonly aspect: number;
+  readonly progress?: Progress;
+  /** True once the run should stop (Ctrl-C, window closed). Checked before each frame. */
+  readonly stop: () => boolean;
+  readonly timings?: LoopTimings;
+  /** Milliseconds clock for the timings. */
+  readonly now?: () => number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Name of the stage on screen at timeline time t (or 'return' during the return flight). */
+export function stageAt(s: RecordingScene, t: number): string {
+  const tl = s.scene.timeline;
+  for (const st of tl.stages) if (st.end > t) return st.name;
+  if (t >= tl.total && tl.returnDuration > 0) return 'return';
+  return tl.stages.length > 0 ? tl.stages[tl.stages.length - 1]!.name : '';
+}
+
+/** Render and hand over every frame of the plan; returns how many frames ffmpeg received. */
+export async function renderFrames(p: LoopParts): Promise<number> {
+  const { plan, scenes, target, recorder, files } = p;
+  const now = p.now ?? ((): number => performance.now());
+  const tm = p.timings ?? emptyTimings();
+  const frame = createFrame();
+  const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
+  let pendingScene = 0;
+  let pendingTime = 0;
+  const emit = async (index: number): Promise<void> => {
+    let t0 = now();
+    const buf = await recorder.acquire();
+    let t1 = now();
+    tm.encoderWait += t1 - t0;
+    target.finishRead(buf);
+    t0 = now();
+    tm.readFinish += t0 - t1;
+    if (files !== undefined) {
+      await files.add(index, buf);
+      t1 = now();
+      tm.files += t1 - t0;
+    }
+    recorder.writeFrame(buf);
+    const s = plan.scenes[pendingScene]!;
+    p.progress?.update({
+      done: index + 1, time: pendingTime,
+      where: `step ${pendingScene + 1}/${plan.scenes.length} ${stageAt(scenes[pendingScene]!, pendingTime)}`,
+      sceneEnd: index === s.firstFrame + s.frameCount - 1,
+    });
+  };
+  const start = now();
+  let rendered = 0;
+  for (let i = 0; i < plan.frames; i++) {
+    if (p.stop()) break;
+    frameTimeInto(plan, i, ft);
+    let t0 = now();
+    frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame);
+    let t1 = now();
+    tm.scene += t1 - t0;
+    target.render(frame, 1);
+    t0 = now();
+    tm.draw += t0 - t1;
+    target.beginRead('rgba');
+    t1 = now();
+    tm.readStart += t1 - t0;
+    if (i > 0) await emit(i - 1);
+    pendingScene = ft.scene;
+    pendingTime = ft.time;
+    rendered = i + 1;
+    await yieldToEventLoop();
+  }
+  if (rendered > 0) await emit(rendered - 1);
+  if (files !== undefined) await files.flush();
+  tm.total += now() - start;
+  return rendered;
+}
