@@ -1,12 +1,328 @@
 /**
- * PLACEHOLDER for the visualiser window — the app engineer replaces this file with the real module.
- * Until then the command says clearly that the feature is not available yet and exits non-zero
- * (issue 3: never a silent no-op). Contract used by cli/view-command.ts:
- * `interactive(opts: ViewOptions): Promise<number>` returning the exit code.
+ * `npx gptviz [--text …]`: the interactive window (spec §3.3, §7.1, §8; issue 7). Opens the
+ * 1600 × 900, 4× MSAA, vsync window titled "GPT Visualizer" and plays the random-weights pipeline
+ * in a loop, or — with --text — every precomputed generation step one after another (full
+ * pipeline, logits-only steps at their 3× rate × the user's speed, then the final display, which
+ * stays on screen).
+ *
+ * Per frame: real dt (clamped to 0.05 s in tickSession) → poll events (the GLFW callbacks map
+ * keys/mouse to Actions, input.ts, and apply them, session.ts) → tickSession → frameAt → status,
+ * help and speed overlays → render → swap. No allocation in the steady state: one FrameDesc, one
+ * session record mutated in place, overlay strings rebuilt only when what they say changes.
+ * A 0×0 framebuffer (minimised) draws nothing and sleeps instead of spinning.
+ *
+ * The live audio follows the session (see LiveAudio below); this module never lets audio drive
+ * the picture. GPTVIZ_TEST_SCRIPT (test-script.ts) injects input and reports status for tests.
+ *
+ * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
+ * (input.ts), no playback rules (session.ts).
  */
-import { UserError } from '../errors.js';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { ViewOptions } from '../cli/options.js';
+import { fitPrompt } from '../cli/options.js';
+import { stageTitle } from '../animation/stages.js';
+import type { GlContext } from '../core/context.js';
+import { openContext } from '../core/context.js';
+import { encodePng } from '../core/png.js';
+import { PixelReader } from '../core/readback.js';
+import { UserError } from '../errors.js';
+import type { FrameDesc } from '../frame.js';
+import { createFrame, pushOverlay } from '../frame.js';
+import type { RecordingScene } from '../record/scenes.js';
+import { generationScenes, randomScenes } from '../record/scenes.js';
+import { frameAt } from '../visualization/frame-at.js';
+import type { Action } from './input.js';
+import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import type { SessionPlan, SessionState } from './session.js';
+import {
+  applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
+} from './session.js';
+import type { ScriptEvent, TestScript } from './test-script.js';
+import { ScriptCursor, loadScript } from './test-script.js';
 
-export function interactive(_opts: ViewOptions): Promise<number> {
-  return Promise.reject(new UserError('the visualiser window is not available yet in this version'));
+export const WINDOW_WIDTH = 1600;
+export const WINDOW_HEIGHT = 900;
+export const WINDOW_TITLE = 'GPT Visualizer';
+/** Sleep while minimised, ms. */
+const MINIMISED_SLEEP_MS = 50;
+
+/**
+ * What the app tells a live audio player each frame (issue 8 hook): which step, the timeline
+ * time, whether it plays, timeline seconds per real second, and a counter that changes on every
+ * discontinuous jump. The player follows; it never moves the picture.
+ */
+export interface LiveAudio {
+  follow(step: number, time: number, playing: boolean, timeScale: number, seeks: number): void;
+  close(): void | Promise<void>;
+}
+
+/** One step of the run: its scene (+ sound) and, in generation mode, what it shows. */
+interface Step {
+  readonly scene: RecordingScene;
+  /** The text fed to the model at this step, the prediction label (`e 85%`), or undefined (random). */
+  readonly text?: string;
+  readonly prediction?: string;
+}
+
+type Say = (line: string) => void;
+
+function noDisplay(): boolean {
+  if (process.platform !== 'linux' && process.platform !== 'freebsd' && process.platform !== 'openbsd') return false;
+  const x = process.env.DISPLAY;
+  const w = process.env.WAYLAND_DISPLAY;
+  return (x === undefined || x === '') && (w === undefined || w === '');
+}
+
+/** Random mode: one looping scene. Generation: every precomputed step (spec §3.2), printed as `generate` does. */
+async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
+  if (opts.text === undefined || opts.weights === undefined) return randomScenes().map((scene) => ({ scene }));
+  const { loadWeights } = await import('../transformer/weights-file.js');
+  const gen = await import('../transformer/generation.js');
+  const weights = loadWeights(opts.weights);
+  const prompt = fitPrompt(opts.text, weights.config.seqLen);
+  const run = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed });
+  for (const e of run.log) say(gen.formatStepLine(e));
+  say(gen.formatResultLine(run.result));
+  const scenes = generationScenes(run.steps);
+  say(`Generation mode: ${scenes.length} steps`);
+  return scenes.map((scene, i) => {
+    const st = run.steps[i]!;
+    return { scene, text: st.kind === 'final' ? run.result : st.text, prediction: st.outputLabels[st.predPos] ?? '' };
+  });
+}
+
+/** Overlay strings, rebuilt only when what they say changes (no per-frame string garbage). */
+class Overlays {
+  private key = '';
+  private keyStep = -1;
+  private keyStage = -2;
+  private keySpeed = -1;
+  private keyMode = -1;
+  status = '';
+  speed = '';
+  private speedOf = -1;
+
+  constructor(private readonly steps: readonly Step[], private readonly generation: boolean) {}
+
+  update(s: SessionState, stage: number): void {
+    const mode = s.completed ? 2 : s.playing ? 0 : 1;
+    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode) {
+      this.keyStep = s.step;
+      this.keyStage = stage;
+      this.keySpeed = s.speed;
+      this.keyMode = mode;
+      const tl = this.steps[s.step]!.scene.scene.timeline;
+      const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
+      const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
+      const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
+      this.key = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
+      this.status = this.key;
+    }
+    if (s.speed !== this.speedOf) {
+      this.speedOf = s.speed;
+      this.speed = `Speed ${formatSpeed(s.speed)}`;
+    }
+  }
+
+  draw(out: FrameDesc, s: SessionState): void {
+    pushOverlay(out, this.status, 'top-left', 0, 'small', 1);
+    if (s.help) pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+    const a = speedFlashAlpha(s);
+    if (a > 0) pushOverlay(out, this.speed, 'top-right', 0, 'large', a);
+  }
+}
+
+/** The test hook's side of the loop: applies due events, writes dumps and status lines. */
+class Hook {
+  private readonly cursor: ScriptCursor;
+  private readonly reader: PixelReader;
+  private readonly pendingDumps: string[] = [];
+  private readonly reports: string[] = [];
+  private readonly t0 = performance.now();
+  private readonly cpu0 = process.cpuUsage();
+
+  constructor(readonly script: TestScript, private readonly ctx: GlContext) {
+    this.cursor = new ScriptCursor(script);
+    this.reader = new PixelReader(ctx.gl);
+  }
+
+  /** Apply the events due at this frame (before the tick). */
+  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, close: () => void): void {
+    let e: ScriptEvent | null;
+    while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
+      const a = e.action;
+      switch (a.kind) {
+        case 'key': onKey(a.key, a.repeat ? ACTION_REPEAT : ACTION_PRESS); break;
+        case 'drag': input({ kind: 'drag', dx: a.dx, dy: a.dy }); break;
+        case 'scroll': input(scrollAction(a.amount)); break;
+        case 'resize': this.ctx.window.setSize(a.width, a.height); break;
+        case 'close': close(); break;
+        case 'dump': this.pendingDumps.push(a.path); break;
+        case 'status': break;
+      }
+      this.reports.push(e.label);
+    }
+  }
+
+  /** After drawing, before the swap: write the requested PNGs of the back buffer. */
+  dump(width: number, height: number): void {
+    for (const path of this.pendingDumps) {
+      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
+      this.reader.begin(width, height, 'rgb');
+      const px = this.reader.finish()!;
+      const tmp = `${path}.partial-${process.pid}`;
+      writeFileSync(tmp, encodePng(px, width, height, 3));
+      renameSync(tmp, path);
+    }
+    this.pendingDumps.length = 0;
+  }
+
+  /** One JSON status line per event applied this frame. */
+  report(frame: number, s: SessionState, steps: readonly Step[], plan: SessionPlan, fb: Int32Array, out: FrameDesc): void {
+    if (this.reports.length === 0) return;
+    const tl = plan.timelines[s.step]!;
+    const si = stageIndex(s, plan);
+    const st = steps[s.step]!;
+    const cpu = process.cpuUsage(this.cpu0);
+    const labels: string[] = [];
+    for (let i = 0; i < out.labelCount; i++) labels.push(out.labels[i]!.text);
+    for (const event of this.reports) {
+      process.stdout.write(`${JSON.stringify({
+        event, frame, seconds: (performance.now() - this.t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        step: s.step + 1, steps: steps.length, kind: st.scene.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
+        time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
+        help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
+        text: st.text ?? null, prediction: st.prediction ?? null, labels,
+      })}\n`);
+    }
+    this.reports.length = 0;
+  }
+
+  dispose(): void {
+    this.reader.dispose();
+  }
+}
+
+/** The live audio player, or null (muted, or no player available): issue 8's player plugs in here. */
+function openAudio(opts: ViewOptions): LiveAudio | null {
+  if (opts.mute) return null;
+  return null;
+}
+
+/** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
+export async function interactive(opts: ViewOptions): Promise<number> {
+  if (noDisplay()) {
+    throw new UserError('no display: run gptviz in a desktop session or under xvfb-run (xvfb-run -a npx gptviz), or render without a window with --record or --snapshot SECONDS --out FILE.png');
+  }
+  const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
+  const script = scriptPath !== undefined && scriptPath !== '' ? loadScript(scriptPath) : undefined;
+  // With the test hook, stdout carries only the JSON status lines.
+  const say: Say = (line) => void (script !== undefined ? process.stderr : process.stdout).write(`${line}\n`);
+  if (opts.speed < 0.25 || opts.speed > 5) say(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×`);
+  const steps = await buildSteps(opts, say);
+  const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
+  const s = createSession({ speed: opts.speed });
+  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
+
+  const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
+  const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
+  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
+  const audio = openAudio(opts);
+  const hook = script !== undefined ? new Hook(script, ctx) : undefined;
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    s.quit = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await loop(ctx, steps, plan, s, audio, hook, script?.dt);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    hook?.dispose();
+    try {
+      await audio?.close();
+    } finally {
+      ctx.close();
+    }
+  }
+  return interrupted ? 130 : 0;
+}
+
+/** The frame loop; resolves when the session asks to quit. */
+function loop(
+  ctx: GlContext, steps: readonly Step[], plan: SessionPlan, s: SessionState,
+  audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined,
+): Promise<void> {
+  const { window, renderer } = ctx;
+  const frame = createFrame();
+  const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
+  const fb = new Int32Array(2);
+  const win = new Int32Array(2);
+  const cursor = createCursorTracker();
+  let ratio = 1;
+  const measure = (): void => {
+    window.framebufferSize(fb);
+    window.windowSize(win);
+    ratio = win[0]! > 0 && fb[0]! > 0 ? fb[0]! / win[0]! : 1;
+  };
+  measure();
+  const input = (a: Action | null): void => {
+    if (a !== null) applyAction(s, plan, a);
+  };
+  const onKey = (key: number, action: number): void => input(keyAction(key, action));
+  window.handlers = {
+    onKey: (key, _scancode, action) => onKey(key, action),
+    onMouseButton: (button, action) => mouseButton(cursor, button, action),
+    onCursorPos: (x, y) => input(cursorMove(cursor, x, y)),
+    onScroll: (_dx, dy) => input(scrollAction(dy)),
+    onFramebufferSize: () => measure(),
+    onClose: () => {
+      s.quit = true;
+    },
+  };
+  const close = (): void => {
+    s.quit = true;
+  };
+  renderer.setPixelRatio(ratio);
+  let last = performance.now();
+  let n = 0;
+  return new Promise<void>((resolve, reject) => {
+    const step = (): void => {
+      try {
+        const now = performance.now();
+        const dt = fixedDt ?? (now - last) / 1000;
+        last = now;
+        window.pollEvents();
+        if (window.shouldClose()) s.quit = true;
+        hook?.apply(n, input, onKey, close);
+        if (s.quit) {
+          hook?.report(n, s, steps, plan, fb, frame);
+          resolve();
+          return;
+        }
+        tickSession(s, plan, dt);
+        const drawn = fb[0]! > 0 && fb[1]! > 0;
+        if (drawn) {
+          const stage = stageIndex(s, plan);
+          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          overlays.update(s, stage);
+          overlays.draw(frame, s);
+          renderer.render(frame, fb[0]!, fb[1]!, ratio);
+          hook?.dump(fb[0]!, fb[1]!);
+          window.swapBuffers();
+        }
+        audio?.follow(s.step, s.time, s.playing, timeScale(s, plan), s.seeks);
+        hook?.report(n, s, steps, plan, fb, frame);
+        n++;
+        if (drawn) setImmediate(step);
+        else setTimeout(step, MINIMISED_SLEEP_MS);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    setImmediate(step);
+  });
 }

@@ -1,0 +1,143 @@
+/**
+ * GLFW input → Action values (spec §8.1, §8.2, issue 7): a pure mapping from key codes and key
+ * actions to the app's actions, and a tiny cursor tracker that turns absolute cursor positions
+ * into drag deltas. Keys act on press only: auto-repeat and release map to nothing.
+ *
+ * Key actions are frozen singletons, so mapping a key allocates nothing. Drag and scroll actions
+ * carry numbers and are created per event (input events are not the steady state).
+ *
+ * What it is not: no GLFW calls (the app registers the callbacks), no state changes (session.ts
+ * applies the actions).
+ */
+
+/** GLFW key codes we use (glfw3.h). */
+export const KEY_SPACE = 32;
+export const KEY_APOSTROPHE = 39;
+export const KEY_MINUS = 45;
+export const KEY_EQUAL = 61;
+export const KEY_H = 72;
+export const KEY_R = 82;
+export const KEY_ESCAPE = 256;
+export const KEY_RIGHT = 262;
+export const KEY_LEFT = 263;
+export const KEY_KP_SUBTRACT = 333;
+export const KEY_KP_ADD = 334;
+/** GLFW key/button actions. */
+export const ACTION_RELEASE = 0;
+export const ACTION_PRESS = 1;
+export const ACTION_REPEAT = 2;
+/** GLFW mouse buttons. */
+export const MOUSE_BUTTON_LEFT = 0;
+
+/** What the user asked for. */
+export type Action =
+  | { readonly kind: 'toggle-play' }
+  | { readonly kind: 'next-stage' }
+  | { readonly kind: 'prev-stage' }
+  | { readonly kind: 'speed-up' }
+  | { readonly kind: 'slow-down' }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'toggle-help' }
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'drag'; readonly dx: number; readonly dy: number }
+  | { readonly kind: 'scroll'; readonly amount: number };
+
+export type ActionKind = Action['kind'];
+
+const TOGGLE_PLAY: Action = Object.freeze({ kind: 'toggle-play' });
+const NEXT_STAGE: Action = Object.freeze({ kind: 'next-stage' });
+const PREV_STAGE: Action = Object.freeze({ kind: 'prev-stage' });
+const SPEED_UP: Action = Object.freeze({ kind: 'speed-up' });
+const SLOW_DOWN: Action = Object.freeze({ kind: 'slow-down' });
+const RESET: Action = Object.freeze({ kind: 'reset' });
+const TOGGLE_HELP: Action = Object.freeze({ kind: 'toggle-help' });
+const QUIT: Action = Object.freeze({ kind: 'quit' });
+
+/**
+ * The action of a key event, or null (release, auto-repeat, or a key we do not use). The `+` on
+ * a US keyboard is Shift+`=`, so `=` with or without Shift speeds up, as does keypad +.
+ *
+ * @example keyAction(KEY_SPACE, ACTION_PRESS) // → {kind: 'toggle-play'}
+ * @example keyAction(KEY_RIGHT, ACTION_REPEAT) // → null
+ */
+export function keyAction(key: number, action: number): Action | null {
+  if (action !== ACTION_PRESS) return null;
+  switch (key) {
+    case KEY_SPACE: return TOGGLE_PLAY;
+    case KEY_RIGHT: return NEXT_STAGE;
+    case KEY_LEFT: return PREV_STAGE;
+    case KEY_EQUAL:
+    case KEY_KP_ADD: return SPEED_UP;
+    case KEY_MINUS:
+    case KEY_KP_SUBTRACT: return SLOW_DOWN;
+    case KEY_R: return RESET;
+    case KEY_H: return TOGGLE_HELP;
+    case KEY_ESCAPE: return QUIT;
+    default: return null;
+  }
+}
+
+/** The action for a scroll of dy units (positive = wheel up = zoom in), or null for no vertical scroll. */
+export function scrollAction(dy: number): Action | null {
+  return dy !== 0 && Number.isFinite(dy) ? { kind: 'scroll', amount: dy } : null;
+}
+
+/**
+ * Cursor tracking for orbit drags (spec §8.2): the last cursor position is tracked continuously,
+ * pressed or not, so a drag starts without a jump. Mutable on purpose (one per window).
+ */
+export interface CursorTracker {
+  x: number;
+  y: number;
+  /** False until the first cursor position arrives. */
+  known: boolean;
+  /** Left button held. */
+  dragging: boolean;
+}
+
+export function createCursorTracker(): CursorTracker {
+  return { x: 0, y: 0, known: false, dragging: false };
+}
+
+/** A mouse-button event: only the left button drags. */
+export function mouseButton(c: CursorTracker, button: number, action: number): void {
+  if (button !== MOUSE_BUTTON_LEFT) return;
+  if (action === ACTION_PRESS) c.dragging = true;
+  else if (action === ACTION_RELEASE) c.dragging = false;
+}
+
+/**
+ * A cursor move to (x, y) window pixels (y down): updates the tracker and returns a drag action
+ * when the left button is held and the cursor moved, else null.
+ *
+ * @example const c = createCursorTracker(); cursorMove(c, 10, 10); mouseButton(c, 0, 1); cursorMove(c, 15, 8) // → drag 5, −2
+ */
+export function cursorMove(c: CursorTracker, x: number, y: number): Action | null {
+  const dx = x - c.x;
+  const dy = y - c.y;
+  const had = c.known;
+  c.x = x;
+  c.y = y;
+  c.known = true;
+  if (!had || !c.dragging || (dx === 0 && dy === 0)) return null;
+  return { kind: 'drag', dx, dy };
+}
+
+/** Names of keys for the test hook and the help text, mapped to GLFW key codes. */
+export const KEY_NAMES: Readonly<Record<string, number>> = Object.freeze({
+  space: KEY_SPACE,
+  left: KEY_LEFT,
+  right: KEY_RIGHT,
+  plus: KEY_EQUAL,
+  equal: KEY_EQUAL,
+  'kp-add': KEY_KP_ADD,
+  minus: KEY_MINUS,
+  'kp-subtract': KEY_KP_SUBTRACT,
+  r: KEY_R,
+  h: KEY_H,
+  escape: KEY_ESCAPE,
+  apostrophe: KEY_APOSTROPHE,
+});
+
+/** The on-screen help line (H toggles it); only glyphs of the atlas (ASCII + font-atlas EXTRA_GLYPHS). */
+export const HELP_LINE = 'Space play/pause · Left/Right stage · +/− speed · R reset · drag orbit · scroll zoom · H help · Esc quit';
