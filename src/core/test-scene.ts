@@ -2,8 +2,8 @@
  * A test scene for the renderer (issue 5): grids of cubes in the world XY plane strung out along
  * +Z with blue→white→red colours, a half-transparent grid, labels (with and without background,
  * using the scene's special glyphs ᵀ · × →) and a stage-name overlay — framed with the fixed
- * camera (spec §6). Used by `--snapshot` until the animated pipeline exists, by the benchmark and
- * by tests. Pure: writes only into `out`.
+ * camera (spec §6). Used by the benchmark and the GL tests (a fixed, known frame independent of
+ * the animation code). Pure: writes only into `out` (and a module-level scratch for bounds).
  *
  * What it is not: not the real visualisation (visualization/frame-at.ts is).
  */
@@ -25,9 +25,18 @@ function diverging(v: number, rgb: Float32Array): void {
 }
 
 const rgb = new Float32Array(3);
+/** Running bounds of the pushed grids: min xyz, max xyz. */
+const bounds = new Float64Array(6);
 
 /** One R×C matrix with anchor (ax, ay, az) = centre of element (0, 0); columns toward −X. */
 function grid(out: FrameDesc, ax: number, ay: number, az: number, rows: number, cols: number, seed: number, alpha: number): void {
+  const h = BS / 2;
+  bounds[0] = Math.min(bounds[0]!, ax - (cols - 1) * SP - h);
+  bounds[1] = Math.min(bounds[1]!, ay - (rows - 1) * SP - h);
+  bounds[2] = Math.min(bounds[2]!, az - h);
+  bounds[3] = Math.max(bounds[3]!, ax + h);
+  bounds[4] = Math.max(bounds[4]!, ay + h);
+  bounds[5] = Math.max(bounds[5]!, az + h);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       diverging(Math.sin(seed * 12.9898 + r * 0.91 + c * 1.37) * Math.cos(seed + r * 0.53 - c * 0.29), rgb);
@@ -43,6 +52,8 @@ function grid(out: FrameDesc, ax: number, ay: number, az: number, rows: number, 
 export function buildTestScene(out: FrameDesc, aspect: number, t = 0): FrameDesc {
   clearFrame(out);
   out.time = t;
+  bounds.fill(Infinity, 0, 3);
+  bounds.fill(-Infinity, 3, 6);
   const S = 16;
   const D = 16;
   // Input (S×D), Q K V side by side, the attention scores, and a tall W1 (D×64).
@@ -52,14 +63,14 @@ export function buildTestScene(out: FrameDesc, aspect: number, t = 0): FrameDesc
   grid(out, 6.75, 4, 12, S, 4, 4, 1);
   grid(out, 3.75, 4, 24, S, S, 5, 0.35 + 0.3 * Math.abs(Math.sin(t)));
   grid(out, 15.75, 4, 36, D, 64, 6, 1);
-  pushLabel(out, 'Input X', 0, 4.6, 0, 0.9, 0.5, 0, 1, false);
-  pushLabel(out, 'Q = X·W_Q', 11.25, 4.6, 12, 0.7, 0.5, 0, 1, true);
-  pushLabel(out, 'K', 8.25, 4.6, 12, 0.7, 0.5, 0, 1, true);
-  pushLabel(out, 'V', 5.25, 4.6, 12, 0.7, 0.5, 0, 1, true);
-  pushLabel(out, 'QKᵀ / √dk → softmax', 0, 4.6, 24, 0.8, 0.5, 0, 0.8, false);
-  pushLabel(out, '16 × 64  W1 (87%)', 0, 4.6, 36, 0.9, 0.5, 0, 1, true);
-  pushOverlay(out, 'Multi-Head Attention', 'bottom-right', 0, 'large', 1);
-  pushOverlay(out, 'test scene: the animated pipeline is not available yet', 'top-left', 0, 'small', 1);
-  frameBox(out.camera, -16, -4.2, -0.2, 16, 4.2, 36.2, aspect);
+  pushLabel(out, 'Input X', 0, 4.6, 0, 1.4, 0.5, 0, 1, false);
+  pushLabel(out, 'Q', 11.25, 4.6, 12, 1.2, 0.5, 0, 1, true);
+  pushLabel(out, 'K', 8.25, 4.6, 12, 1.2, 0.5, 0, 1, true);
+  pushLabel(out, 'V', 5.25, 4.6, 12, 1.2, 0.5, 0, 1, true);
+  pushLabel(out, 'QKᵀ/√dk → softmax', 0, 4.6, 24, 1.4, 0.5, 0, 0.8, false);
+  pushLabel(out, '16 × 64 · W1 (87%)', 0, 4.6, 36, 1.6, 0.5, 0, 1, true);
+  pushOverlay(out, 'Renderer Test Scene', 'bottom-right', 0, 'large', 1);
+  pushOverlay(out, 'cubes · labels · overlay', 'top-left', 0, 'small', 1);
+  frameBox(out.camera, bounds[0]!, bounds[1]!, bounds[2]!, bounds[3]!, bounds[4]! + 2, bounds[5]!, aspect);
   return out;
 }
