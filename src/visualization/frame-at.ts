@@ -25,12 +25,17 @@ import { evaluateState } from './scene-eval.js';
 import type { VisualState } from './visual-types.js';
 import { drawVisual } from './visuals.js';
 
+/** Waypoint lists kept per scene (one per aspect ratio seen). */
+const MAX_CACHED_ASPECTS = 8;
+
 const VS: VisualState = { alpha: 0, appearT: 0, t: 0, outputMult: 0 };
 
 /** The scene's waypoints at an aspect ratio (built once per aspect, then cached). */
 export function waypointsFor(scene: Scene, aspect: number): Waypoint[] {
   let w = scene.waypointCache.get(aspect);
   if (w === undefined) {
+    // A live window resize passes through many aspects; keep the memo small.
+    if (scene.waypointCache.size >= MAX_CACHED_ASPECTS) scene.waypointCache.clear();
     w = sceneWaypoints(scene, aspect);
     scene.waypointCache.set(aspect, w);
   }
