@@ -81,6 +81,8 @@ export async function bench(): Promise<BenchRow[]> {
         name: `fill + upload ${n.toLocaleString('en-US')} instances (CPU)`, value: ms, unit: 'ms',
         ...(n === 8192 ? { target: '< 1 ms', ok: ms < 1 } : {}), note,
       });
+      const up = time(50, () => void r.uploadInstances(f));
+      rows.push({ name: `  … of which upload (glBufferData orphan + glBufferSubData)`, value: up, unit: 'ms', note });
     }
     gl.glFinish();
     const scene = createFrame();
