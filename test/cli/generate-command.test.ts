@@ -14,6 +14,9 @@ import { HELLO, loadFixture } from '../helpers/fixtures.js';
 import { lines, runBin } from '../helpers/bin.js';
 import { fixtureWeights } from '../transformer/fixture-weights.js';
 
+/** The machine running the suite may be heavily loaded: allow slow starts. */
+const SLOW = { timeoutMs: 100_000 };
+
 const TMP = mkdtempSync(join(tmpdir(), 'gptviz-gen-'));
 const WEIGHTS = join(TMP, 'fixture.npz');
 const W = fixtureWeights(loadFixture(HELLO));
@@ -25,7 +28,7 @@ function expected(prompt: string, opts: { temperature?: number; seed?: number })
 }
 
 test('prints the steps runGeneration computes (default temperature 0.3, no seed)', async (t) => {
-  const r = await runBin(['generate', '--text', 'hello', '--weights', WEIGHTS]);
+  const r = await runBin(['generate', '--text', 'hello', '--weights', WEIGHTS], SLOW);
   t.is(r.code, 0, r.stderr);
   t.is(r.stderr, '');
   const out = lines(r.stdout);
@@ -35,14 +38,14 @@ test('prints the steps runGeneration computes (default temperature 0.3, no seed)
 });
 
 test('--temperature 0 (greedy) and --seed change the sampling as runGeneration does', async (t) => {
-  const greedy = await runBin(['generate', '--text', 'to be', '--weights', WEIGHTS, '--temperature', '0']);
+  const greedy = await runBin(['generate', '--text', 'to be', '--weights', WEIGHTS, '--temperature', '0'], SLOW);
   t.deepEqual(lines(greedy.stdout), expected('to be', { temperature: 0 }));
-  const seeded = await runBin(['generate', '--text', 'to be', '--weights', WEIGHTS, '--temperature', '0.8', '--seed', '7']);
+  const seeded = await runBin(['generate', '--text', 'to be', '--weights', WEIGHTS, '--temperature', '0.8', '--seed', '7'], SLOW);
   t.deepEqual(lines(seeded.stdout), expected('to be', { temperature: 0.8, seed: 7 }));
 });
 
 test('--top K lists K characters with percentages under each step line', async (t) => {
-  const r = await runBin(['generate', '--text', 'hello world', '--weights', WEIGHTS, '--top', '3']);
+  const r = await runBin(['generate', '--text', 'hello world', '--weights', WEIGHTS, '--top', '3'], SLOW);
   t.is(r.code, 0, r.stderr);
   const out = lines(r.stdout);
   const g = runGeneration(W, 'hello world', { temperature: 0.3 });
@@ -54,7 +57,7 @@ test('--top K lists K characters with percentages under each step line', async (
 });
 
 test('dropped characters and a cut prompt are warned about on stderr', async (t) => {
-  const r = await runBin(['generate', '--text', 'Hello, World1 and more text!', '--weights', WEIGHTS]);
+  const r = await runBin(['generate', '--text', 'Hello, World1 and more text!', '--weights', WEIGHTS], SLOW);
   t.is(r.code, 0, r.stderr);
   const err = lines(r.stderr);
   t.is(err[0], 'warning: dropped characters not in the vocabulary: ",", "1"');
@@ -80,7 +83,7 @@ const BAD: readonly (readonly [string[], number, RegExp])[] = [
 
 for (const [argv, code, re] of BAD) {
   test(`gptviz generate ${argv.join(' ')} → exit ${code}`, async (t) => {
-    const r = await runBin(['generate', ...argv]);
+    const r = await runBin(['generate', ...argv], SLOW);
     t.is(r.code, code);
     t.is(r.stdout, '');
     const err = lines(r.stderr);
@@ -92,7 +95,7 @@ for (const [argv, code, re] of BAD) {
 }
 
 test('--help lists every flag of generate', async (t) => {
-  const r = await runBin(['generate', '--help']);
+  const r = await runBin(['generate', '--help'], SLOW);
   t.is(r.code, 0);
   for (const f of ['--text', '--weights', '--temperature', '--seed', '--top']) t.true(r.stdout.includes(f), f);
 });
