@@ -35,7 +35,6 @@ export interface Gl {
   glCullFace(mode: number): void;
   glFrontFace(mode: number): void;
   glFinish(): void;
-  glFlush(): void;
   glPixelStorei(pname: number, param: number): void;
 
   glCreateShader(type: number): number;
@@ -52,7 +51,6 @@ export interface Gl {
   glUseProgram(program: number): void;
   glDeleteProgram(program: number): void;
   glGetUniformLocation(program: number, name: string): number;
-  glGetAttribLocation(program: number, name: string): number;
   glUniformMatrix4fv(loc: number, count: number, transpose: number, value: Float32Array): void;
   glUniform3f(loc: number, x: number, y: number, z: number): void;
   glUniform1i(loc: number, v: number): void;
@@ -95,7 +93,6 @@ export interface Gl {
   glBindRenderbuffer(target: number, rb: number): void;
   glRenderbufferStorage(target: number, internal: number, w: number, h: number): void;
   glRenderbufferStorageMultisample(target: number, samples: number, internal: number, w: number, h: number): void;
-  glGetRenderbufferParameteriv(target: number, pname: number, out: Int32Array): void;
   glDeleteRenderbuffers(n: number, rbs: Uint32Array): void;
   /** Reads into the bound GL_PIXEL_PACK_BUFFER at byte `offset`. */
   glReadPixels(x: number, y: number, w: number, h: number, format: number, type: number, offset: number): void;
@@ -118,7 +115,6 @@ const PROTOS: readonly string[] = [
   'void glCullFace(uint32_t mode)',
   'void glFrontFace(uint32_t mode)',
   'void glFinish()',
-  'void glFlush()',
   'void glPixelStorei(uint32_t pname, int param)',
   'uint32_t glCreateShader(uint32_t type)',
   'void glShaderSource(uint32_t shader, int count, const char **strings, const int32_t *lengths)',
@@ -134,7 +130,6 @@ const PROTOS: readonly string[] = [
   'void glUseProgram(uint32_t program)',
   'void glDeleteProgram(uint32_t program)',
   'int glGetUniformLocation(uint32_t program, const char *name)',
-  'int glGetAttribLocation(uint32_t program, const char *name)',
   'void glUniformMatrix4fv(int loc, int count, uint8_t transpose, const float *value)',
   'void glUniform3f(int loc, float x, float y, float z)',
   'void glUniform1i(int loc, int v)',
@@ -168,7 +163,6 @@ const PROTOS: readonly string[] = [
   'void glBindRenderbuffer(uint32_t target, uint32_t rb)',
   'void glRenderbufferStorage(uint32_t target, uint32_t internal, int w, int h)',
   'void glRenderbufferStorageMultisample(uint32_t target, int samples, uint32_t internal, int w, int h)',
-  'void glGetRenderbufferParameteriv(uint32_t target, uint32_t pname, _Out_ int32_t *out)',
   'void glDeleteRenderbuffers(int n, const uint32_t *rbs)',
   'void glReadPixels(int x, int y, int w, int h, uint32_t format, uint32_t type, uintptr_t offset)',
 ];
