@@ -18,10 +18,11 @@
 import type { ModelConfig } from './config.js';
 import { allocateWeights } from './weights.js';
 import type { Arr } from './train-ops.js';
+import { attentionBackward, attentionForward } from './train-attention.js';
 import {
-  attentionBackward, attentionForward, biasBackward, crossEntropyBackward, crossEntropyForward,
+  biasBackward, crossEntropyBackward, crossEntropyForward,
   embeddingBackward, embeddingForward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc,
-  matmulABtGated, reluForward, transpose,
+  reluBackward, reluForward, transpose,
 } from './train-ops.js';
 
 /** Offsets of one block's parameter groups in the flat buffer. */
@@ -246,7 +247,8 @@ export class TrainGraph {
       layerNormBackward(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, 0, params, o.g2, 0, N, D);
       biasBackward(grads, o.b2, dres, 0, N, D);
       matmulAtBAcc(grads, o.W2, h, 0, dres, 0, N, F, D);
-      matmulABtGated(dh, dres, params, o.W2, h, N, D, F); // dh = dres·W2ᵀ ⊙ [h > 0]
+      matmulABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
+      reluBackward(dh, h, 0, N * F); // dh = dres·W2ᵀ ⊙ [h > 0]
       biasBackward(grads, o.b1, dh, 0, N, F);
       matmulAtBAcc(grads, o.W1, ln1, 0, dh, 0, N, D, F);
       for (let i = 0; i < N * D; i++) dln1[i] = dres[i]!;

@@ -124,29 +124,6 @@ function dotRow(
 }
 
 /**
- * out[n×m] = (a[n×k] · bT[m×k]ᵀ) ⊙ [gate > 0]: the ReLU backward fused with the matmul that
- * feeds it (dh = dy·W2ᵀ where h > 0), so the dot products of inactive units are never computed.
- */
-export function matmulABtGated(
-  out: Arr, a: Arr, bT: Arr, bo: number, gate: Arr, n: number, k: number, m: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const ar = i * k;
-    const or = i * m;
-    for (let j = 0; j < m; j++) {
-      if (!(gate[or + j]! > 0)) {
-        out[or + j] = 0;
-        continue;
-      }
-      const br = bo + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ar + p]! * bT[br + p]!;
-      out[or + j] = s;
-    }
-  }
-}
-
-/**
  * dW[k×m] += a[n×k]ᵀ · b[n×m]: the weight-gradient shape (Xᵀ·dY). Blocked over four rows, so
  * each dW entry is loaded and stored once per four multiply-adds; a block whose four `a`
  * entries are all zero (ReLU outputs) is skipped.
@@ -273,98 +250,6 @@ export function reluForward(x: Arr, o: number, len: number): void {
 /** ReLU backward in place: dh ← dh where h > 0 (equivalently pre-activation > 0), else 0. */
 export function reluBackward(dh: Arr, h: Arr, o: number, len: number): void {
   for (let i = o; i < o + len; i++) if (!(h[i]! > 0)) dh[i] = 0;
-}
-
-/**
- * Causal multi-head attention forward for one sequence (spec §1.5 steps 2–4): for each head h,
- * P_h = softmax(Q_h·K_hᵀ/√dk with j > i masked) and out_h = P_h·V_h, written into the
- * concat layout. Masked weights are exactly zero (the reference's −1e9 gives exp(−1e9) = 0).
- * Q, K, V, concat: S×D at offset `o`; P: H×S×S at offset `po` (zeros above the diagonal).
- */
-export function attentionForward(
-  concat: Arr, P: Arr, po: number, q: Arr, k: Arr, v: Arr, o: number, S: number, H: number, dk: number,
-): void {
-  const D = H * dk;
-  const scale = 1 / Math.sqrt(dk);
-  for (let h = 0; h < H; h++) {
-    const hc = h * dk;
-    for (let i = 0; i < S; i++) {
-      const pr = po + (h * S + i) * S;
-      const qr = o + i * D + hc;
-      let max = -Infinity;
-      for (let j = 0; j <= i; j++) {
-        const kr = o + j * D + hc;
-        let s = 0;
-        for (let c = 0; c < dk; c++) s += q[qr + c]! * k[kr + c]!;
-        s *= scale;
-        P[pr + j] = s;
-        if (s > max) max = s;
-      }
-      let sum = 0;
-      for (let j = 0; j <= i; j++) {
-        const e = Math.exp(P[pr + j]! - max);
-        P[pr + j] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
-      for (let j = 0; j <= i; j++) P[pr + j]! *= inv;
-      for (let j = i + 1; j < S; j++) P[pr + j] = 0;
-      const cr = o + i * D + hc;
-      for (let c = 0; c < dk; c++) {
-        let s = 0;
-        for (let j = 0; j <= i; j++) s += P[pr + j]! * v[o + j * D + hc + c]!;
-        concat[cr + c] = s;
-      }
-    }
-  }
-}
-
-/**
- * Causal attention backward for one sequence (spec §2.2): dP = dout_h·V_hᵀ, dV_h = Pᵀ·dout_h,
- * dscore = P ⊙ (dP − rowsum(dP ⊙ P)) (zero where masked), dQ_h = dscore·K_h/√dk,
- * dK_h = dscoreᵀ·Q_h/√dk. Overwrites dq, dk, dv (S×D at `o`); `dProw` is scratch of length S.
- */
-export function attentionBackward(
-  dq: Arr, dk: Arr, dv: Arr, dProw: Arr, dconcat: Arr, P: Arr, po: number,
-  q: Arr, k: Arr, v: Arr, o: number, S: number, H: number, dK: number,
-): void {
-  const D = H * dK;
-  const scale = 1 / Math.sqrt(dK);
-  for (let i = o; i < o + S * D; i++) {
-    dq[i] = 0;
-    dk[i] = 0;
-    dv[i] = 0;
-  }
-  for (let h = 0; h < H; h++) {
-    const hc = h * dK;
-    for (let i = 0; i < S; i++) {
-      const pr = po + (h * S + i) * S;
-      const gr = o + i * D + hc;
-      let dot = 0;
-      for (let j = 0; j <= i; j++) {
-        const vr = o + j * D + hc;
-        const p = P[pr + j]!;
-        let s = 0;
-        for (let c = 0; c < dK; c++) {
-          const g = dconcat[gr + c]!;
-          s += g * v[vr + c]!;
-          dv[vr + c]! += p * g;
-        }
-        dProw[j] = s;
-        dot += s * p;
-      }
-      const qr = o + i * D + hc;
-      for (let j = 0; j <= i; j++) {
-        const ds = P[pr + j]! * (dProw[j]! - dot) * scale;
-        if (ds === 0) continue;
-        const kr = o + j * D + hc;
-        for (let c = 0; c < dK; c++) {
-          dq[qr + c]! += ds * k[kr + c]!;
-          dk[kr + c]! += ds * q[qr + c]!;
-        }
-      }
-    }
-  }
 }
 
 /**
