@@ -10,8 +10,10 @@ import { INITIAL_VIEW } from '../../src/animation/camera-path.js';
 import type { FrameDesc } from '../../src/frame.js';
 import { createFrame, INSTANCE_FLOATS, transparentStart } from '../../src/frame.js';
 import { makeConfig } from '../../src/transformer/config.js';
+import { initWeights } from '../../src/transformer/init.js';
 import { randomModeForward } from '../../src/transformer/model.js';
 import { tokenLabel } from '../../src/transformer/vocab.js';
+import { stepSceneInput } from '../../src/visualization/first-step.js';
 import { frameAt } from '../../src/visualization/frame-at.js';
 import { buildScene } from '../../src/visualization/scene.js';
 import type { Scene } from '../../src/visualization/scene.js';
@@ -182,4 +184,23 @@ test('another configuration (d_model 32, 8 heads, seq_len 12) builds and draws f
   }
   const settle = frame(s, stageOf(s, 'input').timing.end - 1e-6);
   t.is(count(settle), 12 * 32);
+});
+
+test('generation steps of other shapes (S, B, H, D, F) and edge prompts build and draw finite frames', (t) => {
+  const cases: [Parameters<typeof makeConfig>[0], string, 'full' | 'logits'][] = [
+    [{ seqLen: 12 }, 'hello', 'full'], [{ numBlocks: 2 }, 'hi', 'full'], [{ numHeads: 1 }, 'abc', 'logits'],
+    [{ dModel: 8, numHeads: 2, dFF: 16 }, 'x', 'full'], [{ seqLen: 4 }, 'abcdefgh', 'full'], [{}, '', 'full'],
+  ];
+  const f = createFrame(256);
+  for (const [cfg, prompt, kind] of cases) {
+    const config = makeConfig(cfg);
+    const s = buildScene(stepSceneInput(initWeights(config), prompt, { temperature: 0.3, kind }));
+    t.is(s.stages.filter((x) => /^block_\d+$/.test(x.name)).length, kind === 'logits' ? config.numBlocks : config.numBlocks - 1);
+    t.is(s.charIdx >= 0, prompt !== '', 'character display only with real characters');
+    for (let time = -1; time < s.total + s.returnDuration + 1; time += 0.61) {
+      frameAt(s, time, INITIAL_VIEW, 1.5, f);
+      for (const inst of instances(f)) t.true(inst.every(Number.isFinite));
+      t.true(Number.isFinite(f.camera.orthoSize));
+    }
+  }
 });
