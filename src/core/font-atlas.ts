@@ -19,7 +19,9 @@ import { findPackageRoot } from './shader.js';
 export const EXTRA_GLYPHS = 'ᵀ·×→−…√²';
 const FAMILY = 'GptvizDejaVuSans';
 const PAD = 2;
-const SOLID = 4;
+const SOLID = 8;
+/** Empty texels between cells, so mip levels 1–2 of one glyph do not bleed into the next. */
+const GAP = 6;
 
 export interface FontAtlas extends FontMetrics {
   /** Size the atlas was rasterised at (px, pixel ratio included). */
@@ -66,7 +68,7 @@ export function buildFontAtlas(pixelSize: number): FontAtlas {
   const width = size * ratioWidth(size);
   // Shelf packing: cells left to right, a new row when full; the solid block comes first.
   const placed: { ch: string; x: number; y: number; left: number; right: number; advance: number }[] = [];
-  let x = SOLID + PAD;
+  let x = SOLID + GAP;
   let y = 0;
   for (const ch of chars) {
     const m = probe.measureText(ch);
@@ -75,10 +77,10 @@ export function buildFontAtlas(pixelSize: number): FontAtlas {
     const w = Math.max(1, right - left);
     if (x + w > width) {
       x = 0;
-      y += cellH + 1;
+      y += cellH + GAP;
     }
     placed.push({ ch, x, y, left, right, advance: m.width });
-    x += w + 1;
+    x += w + GAP;
   }
   const height = y + cellH;
   const canvas = createCanvas(width, height);

@@ -62,6 +62,7 @@ export const GL_TEXTURE_WRAP_S = 0x2802;
 export const GL_TEXTURE_WRAP_T = 0x2803;
 export const GL_LINEAR = 0x2601;
 export const GL_NEAREST = 0x2600;
+export const GL_LINEAR_MIPMAP_LINEAR = 0x2703;
 export const GL_CLAMP_TO_EDGE = 0x812f;
 export const GL_UNPACK_ALIGNMENT = 0x0cf5;
 export const GL_PACK_ALIGNMENT = 0x0d05;

@@ -78,6 +78,7 @@ export interface Gl {
     format: number, type: number, data: GlData,
   ): void;
   glTexParameteri(target: number, pname: number, param: number): void;
+  glGenerateMipmap(target: number): void;
   glDeleteTextures(n: number, textures: Uint32Array): void;
 
   glGenFramebuffers(n: number, out: Uint32Array): void;
@@ -152,6 +153,7 @@ const PROTOS: readonly string[] = [
   'void glActiveTexture(uint32_t unit)',
   'void glTexImage2D(uint32_t target, int level, int internal, int w, int h, int border, uint32_t format, uint32_t type, const void *data)',
   'void glTexParameteri(uint32_t target, uint32_t pname, int param)',
+  'void glGenerateMipmap(uint32_t target)',
   'void glDeleteTextures(int n, const uint32_t *textures)',
   'void glGenFramebuffers(int n, _Out_ uint32_t *out)',
   'void glBindFramebuffer(uint32_t target, uint32_t fbo)',
