@@ -202,6 +202,10 @@ export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, co
       const v = t === 1 ? x[o + j]! : Math.fround(x[o + j]! / t);
       if (v > max) max = v;
     }
+    if (!Number.isFinite(max)) {
+      limitOneHot(out, x, o, cols);
+      continue;
+    }
     let sum = 0;
     for (let j = 0; j < cols; j++) {
       const v = t === 1 ? x[o + j]! : Math.fround(x[o + j]! / t);
@@ -213,6 +217,18 @@ export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, co
     const s32 = Math.fround(sum);
     for (let j = 0; j < cols; j++) out[o + j] = out[o + j]! / s32;
   }
+}
+
+/**
+ * The T → 0⁺ limit of softmax(x / T) for a row where x / T overflowed float32 (a temperature
+ * below ~1e-38): all mass on the row's maximum of x, split evenly between ties.
+ */
+function limitOneHot(out: Float32Array, x: Float32Array, o: number, cols: number): void {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) if (x[o + j]! > max) max = x[o + j]!;
+  let ties = 0;
+  for (let j = 0; j < cols; j++) if (x[o + j] === max) ties++;
+  for (let j = 0; j < cols; j++) out[o + j] = x[o + j] === max ? 1 / ties : 0;
 }
 
 /**

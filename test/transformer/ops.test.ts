@@ -108,6 +108,9 @@ test('softmaxRows: rows sum to 1, temperature divides the logits, large inputs s
   const e2 = [Math.exp(-4), Math.exp(-2), 1];
   const z2 = e2[0]! + e2[1]! + e2[2]!;
   t.is(closeTo(out.subarray(0, 3), e2.map((v) => v / z2), { atol: 1e-7 }, 'softmax T=0.5'), null);
+  // a temperature so small that x / T overflows float32: the T → 0⁺ limit (one-hot on the max)
+  softmaxRows(out, Float32Array.from([1, 3, -2, 2, 2, -5]), 2, 3, 1e-50);
+  t.deepEqual(Array.from(out), [0, 1, 0, 0.5, 0.5, 0]);
 });
 
 test('causalMask subtracts 1e9 above the diagonal; softmax then gives exact zeros there', (t) => {
