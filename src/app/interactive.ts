@@ -147,7 +147,7 @@ class Hook {
   }
 
   /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, close: () => void): void {
+  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void): void {
     let e: ScriptEvent | null;
     while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
       const a = e.action;
@@ -156,7 +156,7 @@ class Hook {
         case 'drag': input({ kind: 'drag', dx: a.dx, dy: a.dy }); break;
         case 'scroll': input(scrollAction(a.amount)); break;
         case 'resize': this.ctx.window.setSize(a.width, a.height); break;
-        case 'close': close(); break;
+        case 'close': this.ctx.window.setShouldClose(true); break;
         case 'dump': this.pendingDumps.push(a.path); break;
         case 'status': break;
       }
@@ -283,9 +283,6 @@ function loop(
       s.quit = true;
     },
   };
-  const close = (): void => {
-    s.quit = true;
-  };
   renderer.setPixelRatio(ratio);
   let last = performance.now();
   let n = 0;
@@ -296,8 +293,8 @@ function loop(
         const dt = fixedDt ?? (now - last) / 1000;
         last = now;
         window.pollEvents();
+        hook?.apply(n, input, onKey);
         if (window.shouldClose()) s.quit = true;
-        hook?.apply(n, input, onKey, close);
         if (s.quit) {
           hook?.report(n, s, steps, plan, fb, frame);
           resolve();
