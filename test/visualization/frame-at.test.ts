@@ -204,3 +204,17 @@ test('generation steps of other shapes (S, B, H, D, F) and edge prompts build an
     }
   }
 });
+
+test('compute start of the QKV matmuls: A at rest, W waiting at 0.9; then column 0 starts to descend (§5.4.4)', (t) => {
+  const qkv = stageOf(random, 'qkv_projection').timing;
+  const at0 = frame(random, qkv.start + qkv.appear);
+  t.is(at0.opaqueCount, 3 * 256, 'the three copies of X, opaque');
+  const alphas = (f: FrameDesc): number[] => instances(f).map((i) => +i[6]!.toFixed(3)).filter((a) => a < 1);
+  t.deepEqual([...new Set(alphas(at0))], [0.9]);
+  t.is(alphas(at0).length, 3 * 256);
+  const after = frame(random, qkv.start + qkv.appear + 1e-3);
+  const a = alphas(after);
+  t.is(a.filter((x) => x === 0.9).length, 3 * (256 - 16), 'W columns 1…15 still waiting');
+  t.is(a.filter((x) => x > 0.79 && x < 0.8).length, 3 * 16, 'W column 0 shrinking and fading');
+  t.is(a.filter((x) => Math.abs(x - 0.5) < 0.01).length, 3 * 16, 'its copies descending onto A');
+});
