@@ -129,8 +129,11 @@ export interface RecordingReport {
 export interface RecordExtras {
   /** Collect per-phase timings here (benchmark). */
   readonly timings?: LoopTimings;
-  /** Progress output (default: stderr, a bar on a TTY). */
+  /** No plan or progress on stderr. */
   readonly quiet?: boolean;
+  /** x264 preset / CRF instead of record/ffmpeg.ts ENCODER (benchmark comparisons). */
+  readonly preset?: string;
+  readonly crf?: number;
 }
 
 /** The whole recording; returns its report (record() prints it). */
@@ -154,7 +157,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   const stop = stopSignals(() => recorder?.abort());
   try {
     const target = ctx.renderer.createOffscreen(width, height);
-    recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio });
+    recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf });
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
       : new Progress({ total: plan.frames, fps, tty: process.stderr.isTTY, out: process.stderr, now });

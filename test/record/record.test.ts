@@ -153,6 +153,25 @@ test('--format png also writes the numbered frames', async (t) => {
   t.true(meanDiff(decodeFrame(path.join(dir, 'transformer.mp4'), 3), img) < 4);
 });
 
+test('--text: one scene per generation step (full, logits-only at 3×, final), the frames the plan lists', async (t) => {
+  const dir = tempDir('gen');
+  const r = await runBin([...SMALL, '--text', 'hello', '--fps', '10', '--max-duration', '5', '--mute', '--output-dir', dir], { timeoutMs: 120_000 });
+  t.is(r.code, 0, r.stderr);
+  const gen = await runBin(['generate', '--text', 'hello'], { timeoutMs: 60_000 });
+  t.is(gen.code, 0, gen.stderr);
+  // The recording prints the same generation as `gptviz generate`.
+  const genLines = lines(gen.stdout).filter((l) => /^ {2}(Step \d+|Result):/.test(l));
+  t.deepEqual(lines(r.stderr).filter((l) => /^ {2}(Step \d+|Result):/.test(l)), genLines);
+  const steps = lines(r.stderr).map((l) => /^ {2}step (\d+): (\w+) .*, (\d+) frames( \(3× scene rate\))?$/.exec(l)).filter((m) => m !== null);
+  const kept = genLines.length - 2; // every printed step but the stopping one, plus the final step
+  t.is(steps.length, kept + 1);
+  t.deepEqual(steps.map((m) => m![2]), steps.map((_, i) => (i === 0 ? 'full' : i === steps.length - 1 ? 'final' : 'logits')));
+  t.true(steps.slice(1, -1).every((m) => m![4] !== undefined));
+  const total = steps.reduce((n, m) => n + Number(m![3]), 0);
+  t.is(total, 50);
+  t.is(Number(probe(path.join(dir, 'transformer.mp4'))[0]!.nb_read_frames), 50);
+});
+
 test('SIGINT mid-way stops cleanly: a playable, shorter file, streams ending together, no ffmpeg left', async (t) => {
   const dir = tempDir('int');
   const child = spawn(process.execPath, [BIN, ...SMALL, '--fps', '30', '--max-duration', '0', '--output-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
