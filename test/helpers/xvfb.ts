@@ -2,7 +2,9 @@
  * A display for GL tests (STYLE.md §32): when DISPLAY is unset, start our own Xvfb on a free
  * display number (Xvfb picks it: -displayfd), wait for its socket, set process.env.DISPLAY, and
  * return a stop function that kills exactly that process. When DISPLAY is set, use it as is.
- * Never a silent skip: a missing Xvfb throws with the install command.
+ * Never a silent skip: a missing Xvfb throws with the install command. -noreset: without it the
+ * server resets when its last client disconnects, and a window opened right after (GLFW started
+ * again) fails with "Failed to open display".
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +19,7 @@ export interface Display {
 export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
   const existing = process.env.DISPLAY;
   if (existing !== undefined && existing !== '') return { name: existing, stop: () => undefined };
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
