@@ -61,10 +61,19 @@ export function addGrain(
   const dt = 1 / SAMPLE_RATE;
   switch (kind) {
     case 'needle': {
-      const w = TWO_PI * Math.min(freq, 5000);
+      // sin(w·te)·e^(−300·te) by a damped rotation (no sin/exp per sample; grains are ≤ a few
+      // hundred samples, so the recurrence's rounding stays far below 16-bit resolution).
+      const w = (TWO_PI * Math.min(freq, 5000)) * dt;
+      const cw = Math.cos(w);
+      const sw = Math.sin(w);
+      const decay = Math.exp(-300 * dt);
+      let re = volume; // volume·e^(−300·te)·cos(w·i)
+      let im = 0; // volume·e^(−300·te)·sin(w·i)
       for (let i = 0; i < len; i++) {
-        const te = i * dt;
-        out[start + i]! += volume * Math.sin(w * te) * Math.exp(-300 * te);
+        out[start + i]! += im;
+        const r = (re * cw - im * sw) * decay;
+        im = (re * sw + im * cw) * decay;
+        re = r;
       }
       return;
     }

@@ -33,10 +33,14 @@ export function sceneSamples(sound: SceneSound, timeScale: number): number {
   return samplesOf(sound.duration / timeScale);
 }
 
-/** Render one grain of a scene alone (length grainLength(dur), volume included). */
-export function renderGrainInto(out: Float32Array, start: number, e: SoundEvent, seed: number, index: number, rng: Random): void {
+/**
+ * Add event `index` of a scene into `out` at `start`: grainLength(dur) samples × volume × gain,
+ * with the event's own generator (seeded mixSeed(seed, index)), so it is the same grain
+ * wherever and whenever it is rendered.
+ */
+export function renderGrainInto(out: Float32Array, start: number, e: SoundEvent, seed: number, index: number, rng: Random, gain = 1): void {
   rng.reseed(mixSeed(seed, index));
-  addGrain(out, start, grainLength(e.durationMs), e.kind, e.freq, e.freqEnd, e.volume, rng);
+  addGrain(out, start, grainLength(e.durationMs), e.kind, e.freq, e.freqEnd, e.volume * gain, rng);
 }
 
 /** Add every event of `sound`, time-compressed by `timeScale`, into `out` (raw, before the chain). */
