@@ -111,3 +111,27 @@ test('node-web-audio-api: without a device the player warns once and runs silent
   await p.close();
   t.true(lines.length <= 1);
 });
+
+test('createLiveAudio: null when muted; follows steps and jumps (the app hook)', async (t) => {
+  const { createLiveAudio } = await import('../../src/audio/live-audio.js');
+  t.is(createLiveAudio([sceneSound('final')], { mute: true }), null);
+  const f = fakeContext();
+  const audio = createLiveAudio([sceneSound('logits', 0), sceneSound('final', 1)], { openContext: () => f.ctx, warn: () => undefined });
+  t.truthy(audio);
+  f.clock.now = 1;
+  audio!.follow(0, 6.0, true, 3, 0);
+  const first = f.started.length;
+  t.true(first > 0);
+  // next step: the queue of the previous one is stopped, the new scene starts from its time
+  f.clock.now = 1.02;
+  audio!.follow(1, 0.42, true, 1, 0);
+  t.true(f.started.slice(0, first).every((s) => s.stopped));
+  t.true(f.started.length > first);
+  // a jump signalled only by the counter restarts the queue too
+  const before = f.started.length;
+  f.clock.now = 1.04;
+  audio!.follow(1, 0.44, true, 1, 1);
+  t.true(f.started.slice(0, before).every((s) => s.stopped));
+  await audio!.close();
+  t.true(f.closed.v);
+});
