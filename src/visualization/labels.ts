@@ -216,7 +216,7 @@ export function drawLabels(
       if (l.text.length === 0 || l.text === ' ') continue;
       const a = labelAlphaAt(scene, labels, fades, i, t);
       if (a < 0.01) continue;
-      const h = (l.size === 'title' ? 0.75 : 0.55) * ortho / 10;
+      const h = Math.min((l.size === 'title' ? 0.75 : 0.55) * ortho / 10, l.maxHeight);
       pushLabel(out, l.text, l.pos[0], l.pos[1], l.pos[2], h, l.alignX, l.alignX === 0 ? 0.5 : 0, a, l.background);
     }
   }

@@ -16,7 +16,8 @@ import { diverging, vmaxOf } from './colormap.js';
 import type { Layout } from './layout.js';
 import type { SceneBuilder } from './scene-builder.js';
 import { place } from './visuals.js';
-import { rowPos, sliceCols, transposed } from './scene-builder.js';
+import { rowPos, sliceCols, stackTitleRoom, transposed } from './scene-builder.js';
+import { SP } from './visual-types.js';
 
 /** Input embeddings (§5.9.2): fades/grows in place; row labels = the input characters. */
 export function buildInput(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout, inputLabels: readonly string[] | undefined, withTitle: boolean): void {
@@ -38,6 +39,7 @@ export function buildQkv(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
   const W = [blk.weights.W_Q, blk.weights.W_K, blk.weights.W_V];
   const C = [blk.Q, blk.K, blk.V];
   const names = ['Q', 'K', 'V'];
+  const room = stackTitleRoom(L.qkv[0]!.a[1] - L.qkv[1]!.a[1], Math.max(rec.config.seqLen, rec.config.dModel) * SP, 3);
   b.begin(st);
   for (let i = 0; i < 3; i++) {
     const a = place(rec.blockInput, L.qkv[i]!.a);
@@ -47,9 +49,9 @@ export function buildQkv(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
       { kind: 'matmul', a, b: w, c, sourceA: L.input, seamlessA: true, seamlessB: true, transposeFlyB: false },
       0, { output: i < 2 },
     );
-    b.title('X', a, v, 'appear');
-    b.title(`W_${names[i]}`, w, v, 'compute');
-    b.title(names[i]!, c, v, 'compute');
+    b.title('X', a, v, 'appear', room);
+    b.title(`W_${names[i]}`, w, v, 'compute', room);
+    b.title(names[i]!, c, v, 'compute', room);
   }
   b.end();
 }
@@ -62,8 +64,10 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
   const vK = vmaxOf(blk.K);
   const vV = vmaxOf(blk.V);
   const vConcat = vmaxOf(blk.concat);
+  const H = rec.config.numHeads;
+  const room = H > 1 ? stackTitleRoom(L.mha[0]!.scores[1] - L.mha[1]!.scores[1], rec.config.seqLen * SP, H) : Infinity;
   b.begin(st);
-  for (let h = 0; h < rec.config.numHeads; h++) {
+  for (let h = 0; h < H; h++) {
     const M = L.mha[h]!;
     const qh = sliceCols(blk.Q, h * dk, (h + 1) * dk);
     const kTh = transposed(sliceCols(blk.K, h * dk, (h + 1) * dk));
@@ -75,13 +79,13 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
       sourceA: M.qSrc, sourceB: M.kSrc,
       seamlessA: true, seamlessB: true, transposeFlyB: true,
     }, 0, { fadeOnTakeover: true });
-    b.title('Q', a0, g0, 'appear');
-    b.title('Kᵀ', b0, g0, 'compute');
-    b.title('Scores', scores, g0, 'compute');
+    b.title('Q', a0, g0, 'appear', room);
+    b.title('Kᵀ', b0, g0, 'compute', room);
+    b.title('Scores', scores, g0, 'compute', room);
 
     const weights = diverging(blk.attention_weights[h]!);
     const g1 = b.visual({ kind: 'activation', pre: scores, post: weights, source: M.scores, seamless: true }, 1);
-    b.title('Softmax', scores, g1, 'appear');
+    b.title('Softmax', scores, g1, 'appear', room);
 
     const vh = sliceCols(blk.V, h * dk, (h + 1) * dk);
     const a2 = place(blk.attention_weights[h]!, M.scores, weights);
@@ -91,8 +95,8 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
       kind: 'matmul', a: a2, b: b2, c: c2, sourceA: M.scores, sourceB: M.vSrc,
       seamlessA: true, seamlessB: false, transposeFlyB: false,
     }, 2, { output: true });
-    b.title('V', b2, g2, 'compute');
-    b.title('Head Out', c2, g2, 'compute');
+    b.title('V', b2, g2, 'compute', room);
+    b.title('Head Out', c2, g2, 'compute', room);
   }
   b.end();
 }

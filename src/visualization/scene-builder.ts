@@ -56,6 +56,26 @@ export function rowPos(p: Placed, r: number): Vec3 {
   return [p.anchor[0] - p.cols * SP - 0.8, p.anchor[1] - r * SP, p.anchor[2]];
 }
 
+export interface LabelOptions {
+  readonly background?: boolean;
+  readonly alignX?: number;
+  readonly size?: 'title' | 'row';
+  readonly inputRow?: boolean;
+  readonly hiddenBy?: number;
+  readonly maxHeight?: number;
+}
+
+/**
+ * Room for a title above a matrix in a vertical stack (QKV rows, attention heads): the free gap
+ * between the stacked rows less the title's 1.2 lift and a small margin (Infinity for one row).
+ * Titles scale with the zoom to keep a constant size on screen (spec §5.10.3); in a tall stack —
+ * e.g. 8 heads — that would push them into the matrix above, so they stop growing here.
+ */
+export function stackTitleRoom(rowPitch: number, rowsHeight: number, count: number): number {
+  if (count < 2) return Infinity;
+  return Math.max(0.5, Math.abs(rowPitch) - rowsHeight - 1.2 - 0.3);
+}
+
 export class SceneBuilder {
   readonly visuals: SceneVisual[] = [];
   readonly labels: SceneLabel[] = [];
@@ -89,7 +109,7 @@ export class SceneBuilder {
   /** Add a label; returns its index. */
   label(
     text: string, pos: Vec3, owner: number, kind: LabelKind,
-    opts: { background?: boolean; alignX?: number; size?: 'title' | 'row'; inputRow?: boolean; hiddenBy?: number } = {},
+    opts: LabelOptions = {},
   ): number {
     this.labels.push({
       text, pos, owner, stage: this.stageIndex, kind,
@@ -98,13 +118,14 @@ export class SceneBuilder {
       size: opts.size ?? 'title',
       inputRow: opts.inputRow ?? false,
       hiddenBy: opts.hiddenBy ?? -1,
+      maxHeight: opts.maxHeight ?? Infinity,
     });
     return this.labels.length - 1;
   }
 
-  /** Title label of a placed matrix. */
-  title(text: string, p: Placed, owner: number, kind: LabelKind): number {
-    return this.label(text, titlePos(p), owner, kind);
+  /** Title label of a placed matrix (at most `maxHeight` world units tall). */
+  title(text: string, p: Placed, owner: number, kind: LabelKind, maxHeight = Infinity): number {
+    return this.label(text, titlePos(p), owner, kind, { maxHeight });
   }
 
   /** Finish the current stage. */

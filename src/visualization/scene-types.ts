@@ -47,6 +47,8 @@ export interface SceneLabel {
   readonly inputRow: boolean;
   /** Index of a label whose appearance hides this one (crossfade), or −1 (fixes §11.3 #2). */
   readonly hiddenBy: number;
+  /** Largest text height in world units (the free space above a stacked matrix), or Infinity. */
+  readonly maxHeight: number;
 }
 
 /** One stage of the scene: timing plus the range of visuals and labels it owns. */

@@ -182,6 +182,14 @@ test('another configuration (d_model 32, 8 heads, seq_len 12) builds and draws f
     for (const inst of instances(f)) t.true(inst.every(Number.isFinite));
     t.true(Number.isFinite(f.camera.orthoSize) && f.camera.orthoSize > 0);
   }
+  // In the tall 8-head stack the titles stop growing with the zoom before they reach the head above.
+  const mha = stageOf(s, 'multi_head_attn').timing;
+  const fm = frame(s, mha.start + mha.appear + 0.1 * mha.compute);
+  const pitch = s.layout.mha[0]!.scores[1] - s.layout.mha[1]!.scores[1];
+  const scores = fm.labels.slice(0, fm.labelCount).filter((l) => l.text === 'Scores');
+  t.is(scores.length, 8);
+  for (const l of scores) t.true(l.height + 1.2 <= pitch - 12 * SP, `title height ${l.height}`);
+  t.true(scores[0]!.height < 0.75 * fm.camera.orthoSize / 10, 'capped below the zoom-constant size');
   const settle = frame(s, stageOf(s, 'input').timing.end - 1e-6);
   t.is(count(settle), 12 * 32);
 });
