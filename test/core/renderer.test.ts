@@ -212,3 +212,20 @@ test('GL version strings parse as [major, minor]', (t) => {
   t.deepEqual(parseGlVersion('3.3.0 NVIDIA 390.1'), [3, 3]);
   t.deepEqual(parseGlVersion(''), [0, 0]);
 });
+
+test.serial('an offscreen target resizes to any size and reads back exactly width × height', (t) => {
+  const o = ctx.renderer.createOffscreen(37, 23);
+  resetFrame(frame);
+  frame.clearColor.set([0, 1, 0, 1]);
+  o.render(frame);
+  t.is(o.readPixels('rgba').length, 37 * 23 * 4);
+  o.resize(64, 10);
+  o.render(frame);
+  const px = o.readPixels('rgb');
+  t.is(px.length, 64 * 10 * 3);
+  t.deepEqual([...px.subarray(px.length - 3)], [0, 255, 0]);
+  t.is(o.samples(), 4);
+  o.dispose();
+  t.notThrows(() => o.dispose());
+  t.throws(() => o.render(frame), { message: /after dispose/ });
+});
