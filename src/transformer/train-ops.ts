@@ -124,43 +124,71 @@ function dotRow(
 }
 
 /**
- * dW[k×m] += a[n×k]ᵀ · b[n×m]: the weight-gradient shape (Xᵀ·dY). Blocked over four rows, so
- * each dW entry is loaded and stored once per four multiply-adds; a block whose four `a`
- * entries are all zero (ReLU outputs) is skipped.
+ * dW[k×m] += a[n×k]ᵀ · b[n×m]: the weight-gradient shape (Xᵀ·dY). Dot-product form,
+ * register-blocked 2 (rows of dW) × 4 (columns): the sum over the n rows runs in eight
+ * accumulators with strided loads, and each dW entry is read and written once.
  */
 export function matmulAtBAcc(
   dW: Arr, wo: number, a: Arr, ao: number, b: Arr, bo: number, n: number, k: number, m: number,
 ): void {
-  const n4 = n - (n & 3);
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const ar = ao + i * k;
-    const br0 = bo + i * m;
-    const br1 = br0 + m;
-    const br2 = br1 + m;
-    const br3 = br2 + m;
-    for (let p = 0; p < k; p++) {
-      const a0 = a[ar + p]!;
-      const a1 = a[ar + k + p]!;
-      const a2 = a[ar + 2 * k + p]!;
-      const a3 = a[ar + 3 * k + p]!;
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const wr = wo + p * m;
-      for (let j = 0; j < m; j++) {
-        dW[wr + j]! += a0 * b[br0 + j]! + a1 * b[br1 + j]! + (a2 * b[br2 + j]! + a3 * b[br3 + j]!);
+  const k2 = k - (k & 1);
+  const m4 = m - (m & 3);
+  let p = 0;
+  for (; p < k2; p += 2) {
+    let j = 0;
+    for (; j < m4; j += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      let ai = ao + p;
+      let bi = bo + j;
+      for (let i = 0; i < n; i++, ai += k, bi += m) {
+        const x = a[ai]!;
+        const y = a[ai + 1]!;
+        const c0 = b[bi]!;
+        const c1 = b[bi + 1]!;
+        const c2 = b[bi + 2]!;
+        const c3 = b[bi + 3]!;
+        s0 += x * c0;
+        s1 += x * c1;
+        s2 += x * c2;
+        s3 += x * c3;
+        t0 += y * c0;
+        t1 += y * c1;
+        t2 += y * c2;
+        t3 += y * c3;
       }
+      const r0 = wo + p * m + j;
+      const r1 = r0 + m;
+      dW[r0]! += s0;
+      dW[r0 + 1]! += s1;
+      dW[r0 + 2]! += s2;
+      dW[r0 + 3]! += s3;
+      dW[r1]! += t0;
+      dW[r1 + 1]! += t1;
+      dW[r1 + 2]! += t2;
+      dW[r1 + 3]! += t3;
+    }
+    for (; j < m; j++) {
+      dotColumn(dW, wo + p * m + j, a, ao + p, k, b, bo + j, m, n);
+      dotColumn(dW, wo + (p + 1) * m + j, a, ao + p + 1, k, b, bo + j, m, n);
     }
   }
-  for (; i < n; i++) {
-    const ar = ao + i * k;
-    const br = bo + i * m;
-    for (let p = 0; p < k; p++) {
-      const av = a[ar + p]!;
-      if (av === 0) continue;
-      const wr = wo + p * m;
-      for (let j = 0; j < m; j++) dW[wr + j]! += av * b[br + j]!;
-    }
+  for (; p < k; p++) {
+    for (let j = 0; j < m; j++) dotColumn(dW, wo + p * m + j, a, ao + p, k, b, bo + j, m, n);
   }
+}
+
+/** dW[at] += Σᵢ a[a0 + i·k]·b[b0 + i·m] (edge rows and columns of matmulAtBAcc). */
+function dotColumn(dW: Arr, at: number, a: Arr, a0: number, k: number, b: Arr, b0: number, m: number, n: number): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[a0 + i * k]! * b[b0 + i * m]!;
+  dW[at]! += s;
 }
 
 /** bias gradient: db[m] += Σ_rows dy[n×m]. */
