@@ -1,7 +1,7 @@
 /**
  * DSP building blocks of the generated music (spec §10.2.2): soft clip, RBJ-cookbook biquads
- * (low-pass, high-pass, band-pass, resonant low-pass) in transposed direct form II, oscillators,
- * the simple multi-tap reverb, bitcrush and ADSR.
+ * (low-pass, high-pass, band-pass, resonant low-pass) in transposed direct form II, the simple
+ * multi-tap reverb, bitcrush and ADSR. (Oscillators are inlined as phase accumulators where used.)
  *
  * Unlike the reference (spec §11.3 #13), a Biquad keeps its state when its coefficients change, so
  * a time-varying filter is swept by updating coefficients every few samples on ONE running filter
@@ -15,16 +15,6 @@ const TWO_PI = 2 * Math.PI;
 /** th·tanh(x/th). */
 export function softClip(x: number, th: number): number {
   return th * Math.tanh(x / th);
-}
-
-/** saw(φ) = 2·frac(φ/2π) − 1, for a phase given in cycles (frac form avoids a division). */
-export function sawCycles(cycles: number): number {
-  return 2 * (cycles - Math.floor(cycles)) - 1;
-}
-
-/** pulse(φ, w) = +1 if frac(φ/2π) < w else −1, phase in cycles. */
-export function pulseCycles(cycles: number, width: number): number {
-  return cycles - Math.floor(cycles) < width ? 1 : -1;
 }
 
 function clampCutoff(fc: number): number {

@@ -51,9 +51,21 @@ export function kickTrack(track: Float32Array, s: Sections, noise: Random): void
 
 const HAT_PARTIALS = [317, 523.3, 739.9, 1003, 1511, 1897, 2543, 3917] as const;
 
+/** The hats' metallic part, Σ 0.12·square(partial), identical for every hit: computed once. */
+function hatMetal(n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let metal = 0;
+    for (const f of HAT_PARTIALS) metal += 0.12 * (Math.sin((TWO_PI * f * i) / SR) >= 0 ? 1 : -1);
+    out[i] = metal;
+  }
+  return out;
+}
+
 export function hatsTrack(track: Float32Array, s: Sections, noise: Random, seed: number): void {
   const rng = new Random(seed);
   const hp = new Biquad();
+  const metal = hatMetal(Math.floor(0.08 * SR));
   for (let step = 0; step * GRID.thirtySecond < s.n; step++) {
     const at = step * GRID.thirtySecond;
     const sec = sectionOf(s, at);
@@ -65,17 +77,11 @@ export function hatsTrack(track: Float32Array, s: Sections, noise: Random, seed:
     const accent = step % 8 === 0 ? 1.4 : step % 4 === 0 ? 1.2 : step % 2 === 0 ? 1.0 : 0.6;
     const vel = rng.uniform(0.1, 0.35) * accent;
     const hit = new Float32Array(len);
-    for (let i = 0; i < len; i++) {
-      const t = i / SR;
-      let metal = 0;
-      for (const f of HAT_PARTIALS) metal += 0.12 * (Math.sin(TWO_PI * f * t) >= 0 ? 1 : -1);
-      hit[i] = 0.5 * noise.gauss() + 0.5 * metal;
-    }
+    for (let i = 0; i < len; i++) hit[i] = 0.5 * noise.gauss() + 0.5 * metal[i]!;
     hp.reset().highPass(5000).process(hit);
-    for (let i = 0; i < len; i++) {
-      const t = i / SR;
-      hit[i] = hit[i]! * Math.exp(-decay * t) * (1 - Math.exp(-3000 * t));
-    }
+    const d1 = Math.exp(-decay / SR);
+    const d2 = Math.exp(-3000 / SR);
+    for (let i = 0, e1 = 1, e2 = 1; i < len; i++, e1 *= d1, e2 *= d2) hit[i] = hit[i]! * e1 * (1 - e2);
     place(track, hit, at, vel);
   }
 }

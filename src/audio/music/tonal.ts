@@ -12,7 +12,7 @@
 import type { Random } from '../random.js';
 import type { Sections } from './arrangement.js';
 import { BAR_S, GRID } from './arrangement.js';
-import { adsrAt, Biquad, pulseCycles, reverbSimpleInPlace, sawCycles, softClip, SR, sweptLowPass, SWEEP_BLOCK } from './dsp.js';
+import { adsrAt, Biquad, reverbSimpleInPlace, softClip, SR, sweptLowPass, SWEEP_BLOCK } from './dsp.js';
 import { kickPlays } from './percussion.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -32,13 +32,34 @@ export function padTrack(track: Float32Array, s: Sections): void {
   const a = 2 * SR;
   const d = 1 * SR;
   const r = 2 * SR;
+  const k = PAD_MULTS.length;
+  // Phase accumulators in cycles (wrapped), one saw and one pulse per multiplier.
+  const saw = new Float64Array(k);
+  const pulse = new Float64Array(k);
+  const sawInc = new Float64Array(k);
+  const pulseInc = new Float64Array(k);
   for (let start = 0; start < n; start += PAD_NOTE) {
     const len = Math.min(PAD_NOTE, n - start);
     const f = padRootAt(start);
+    for (let m = 0; m < k; m++) {
+      // phase at the note start as the reference's f·m·t (continuous per note)
+      const t0 = start / SR;
+      saw[m] = frac(f * PAD_MULTS[m]! * t0);
+      pulse[m] = frac(0.998 * f * PAD_MULTS[m]! * t0);
+      sawInc[m] = (f * PAD_MULTS[m]!) / SR;
+      pulseInc[m] = (0.998 * f * PAD_MULTS[m]!) / SR;
+    }
     for (let i = 0; i < len; i++) {
-      const t = (start + i) / SR;
       let v = 0;
-      for (const m of PAD_MULTS) v += 0.08 * sawCycles(f * m * t) + 0.04 * pulseCycles(0.998 * f * m * t, 0.15);
+      for (let m = 0; m < k; m++) {
+        const ps = saw[m]!;
+        const pp = pulse[m]!;
+        v += 0.08 * (2 * ps - 1) + (pp < 0.15 ? 0.04 : -0.04);
+        const ns = ps + sawInc[m]!;
+        saw[m] = ns >= 1 ? ns - 1 : ns;
+        const np = pp + pulseInc[m]!;
+        pulse[m] = np >= 1 ? np - 1 : np;
+      }
       track[start + i] = v * adsrAt(i, PAD_NOTE, a, d, 0.4, r);
     }
   }
@@ -46,10 +67,31 @@ export function padTrack(track: Float32Array, s: Sections): void {
   reverbSimpleInPlace(track, 0.35);
 }
 
+function frac(x: number): number {
+  return x - Math.floor(x);
+}
+
 export function subDroneTrack(track: Float32Array, s: Sections): void {
-  for (let i = 0; i < s.n; i++) {
-    const t = i / SR;
-    track[i] = 0.5 * Math.sin(TWO_PI * 55 * t + 5 * Math.sin(TWO_PI * 0.15 * t)) + 0.15 * Math.sin(TWO_PI * 110.165 * t);
+  // 0.5·sin(2π·55t + 5·sin(2π·0.15t)) + 0.15·sin(2π·110.165t); the slow 0.15 Hz wobble is
+  // evaluated once per block, the 110 Hz partial by a rotation recurrence (renormalised per block).
+  const c2 = Math.cos((TWO_PI * 110.165) / SR);
+  const s2 = Math.sin((TWO_PI * 110.165) / SR);
+  let re = 1;
+  let im = 0;
+  for (let b = 0; b < s.n; b += SWEEP_BLOCK) {
+    const end = Math.min(b + SWEEP_BLOCK, s.n);
+    const w0 = 5 * Math.sin((TWO_PI * 0.15 * b) / SR);
+    const w1 = 5 * Math.sin((TWO_PI * 0.15 * end) / SR);
+    const norm = 1 / Math.hypot(re, im);
+    re *= norm;
+    im *= norm;
+    for (let i = b; i < end; i++) {
+      const wobble = w0 + ((w1 - w0) * (i - b)) / SWEEP_BLOCK;
+      track[i] = 0.5 * Math.sin((TWO_PI * 55 * i) / SR + wobble) + 0.15 * im;
+      const r2 = re * c2 - im * s2;
+      im = re * s2 + im * c2;
+      re = r2;
+    }
   }
   new Biquad().lowPass(120).process(track);
   for (let i = 0; i < s.n; i++) track[i] = softClip(1.5 * track[i]!, 0.6);
@@ -67,11 +109,12 @@ function fmBassNote(track: Float32Array, at: number, n: number, f: number, lp: B
   for (let b = 0; b < len; b += SWEEP_BLOCK) {
     lp.lowPass(200 + 3000 * Math.exp((-7 * b) / SR));
     const end = Math.min(b + SWEEP_BLOCK, len);
-    for (let i = b; i < end; i++) {
-      const t = i / SR;
-      const index = 4 * Math.exp(-6 * t);
-      const w = TWO_PI * f * t;
-      const x = 2 * (Math.sin(w + index * Math.sin(w)) + 0.5 * Math.sin(w));
+    let index = 4 * Math.exp((-6 * b) / SR);
+    const indexDecay = Math.exp(-6 / SR);
+    for (let i = b; i < end; i++, index *= indexDecay) {
+      const w = (TWO_PI * f * i) / SR;
+      const sw = Math.sin(w);
+      const x = 2 * (Math.sin(w + index * sw) + 0.5 * sw);
       track[at + i] = lp.tick(softClip(x, 0.6)) * adsrAt(i, n, a, d, 0.7, r);
     }
   }
@@ -91,29 +134,40 @@ export function fmBassTrack(track: Float32Array, s: Sections): void {
  * 8 s cycle, Gaussian loudness over log₂ f (centre 1 kHz, σ 1.8 octaves), normalised to peak 1.
  */
 export function shepardTrack(track: Float32Array, s: Sections, from = s.b1): void {
-  const phases = new Float64Array(7);
-  const freqs = new Float64Array(7);
+  // Each partial is a rotating phasor (re, im); its rotation step and loudness are updated once
+  // per block (they glide slowly), and it is renormalised there. A partial that wraps from the
+  // top octave to the bottom does so at ≈ zero loudness, so the phase jump is inaudible.
+  const re = new Float64Array(7).fill(1);
+  const im = new Float64Array(7);
+  const cs = new Float64Array(7);
+  const sn = new Float64Array(7);
   const amps = new Float64Array(7);
   const log55 = Math.log2(55);
   const centre = Math.log2(1000);
   let peak = 1e-9;
   for (let b = from; b < s.n; b += SWEEP_BLOCK) {
-    // Frequencies and loudness move slowly: update them once per block.
     const t = (b - from) / SR;
     for (let k = 0; k < 7; k++) {
       const pos = t / 8 + k / 7;
       const oct = 7 * (pos - Math.floor(pos));
-      freqs[k] = (55 * Math.pow(2, oct)) / SR;
+      const w = (TWO_PI * 55 * Math.pow(2, oct)) / SR;
+      cs[k] = Math.cos(w);
+      sn[k] = Math.sin(w);
       const z = (log55 + oct - centre) / 1.8;
       amps[k] = Math.exp(-0.5 * z * z);
+      const norm = 1 / Math.hypot(re[k]!, im[k]!);
+      re[k] = re[k]! * norm;
+      im[k] = im[k]! * norm;
     }
     const end = Math.min(b + SWEEP_BLOCK, s.n);
     for (let i = b; i < end; i++) {
       let v = 0;
       for (let k = 0; k < 7; k++) {
-        const ph = phases[k]! + freqs[k]!;
-        phases[k] = ph - Math.floor(ph);
-        v += amps[k]! * Math.sin(TWO_PI * ph);
+        const r0 = re[k]!;
+        const i0 = im[k]!;
+        v += amps[k]! * i0;
+        re[k] = r0 * cs[k]! - i0 * sn[k]!;
+        im[k] = r0 * sn[k]! + i0 * cs[k]!;
       }
       track[i] = v;
       peak = Math.max(peak, Math.abs(v));
