@@ -52,13 +52,14 @@ export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
   const name = `:${number}`;
   process.env.DISPLAY = name;
   let stopped = false;
-  return {
-    name,
-    stop(): void {
-      if (stopped) return;
-      stopped = true;
-      if (process.env.DISPLAY === name) delete process.env.DISPLAY;
-      child.kill('SIGTERM');
-    },
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    if (process.env.DISPLAY === name) delete process.env.DISPLAY;
+    child.kill('SIGTERM');
   };
+  // Also when the test process ends without running its after-hooks (a failed before-hook, exit()).
+  process.on('exit', stop);
+  return { name, stop };
 }
