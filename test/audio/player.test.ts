@@ -7,6 +7,7 @@ interface Started {
   when: number;
   length: number;
   stopped: boolean;
+  loop: boolean;
 }
 
 /** A recording stand-in for an AudioContext whose clock the test moves. */
@@ -22,7 +23,7 @@ function fakeContext(): { ctx: ContextLike; started: Started[]; clock: { now: nu
     destination: node,
     createBuffer: (_c, length) => ({ copyToChannel: () => undefined, duration: length / 44100 }),
     createBufferSource: () => {
-      const rec: Started = { when: NaN, length: 0, stopped: false };
+      const rec: Started = { when: NaN, length: 0, stopped: false, loop: false };
       return {
         ...node,
         buffer: null,
@@ -30,6 +31,7 @@ function fakeContext(): { ctx: ContextLike; started: Started[]; clock: { now: nu
         onended: null,
         start(when?: number) {
           rec.when = when ?? 0;
+          rec.loop = this.loop;
           started.push(rec);
         },
         stop() {
@@ -134,4 +136,23 @@ test('createLiveAudio: null when muted; follows steps and jumps (the app hook)',
   t.true(f.started.slice(0, before).every((s) => s.stopped));
   await audio!.close();
   t.true(f.closed.v);
+});
+
+test('--music: the music is rendered off-thread, loops under the sonification and pauses with the picture', async (t) => {
+  const f = fakeContext();
+  const p = createAudioPlayer({ music: true, musicSeconds: 1, openContext: () => f.ctx, warn: (l) => t.fail(l) });
+  p.setScene(sceneSound('final'));
+  const deadline = Date.now() + 20000;
+  while (!f.started.some((s) => s.loop) && Date.now() < deadline) {
+    f.clock.now += 0.016;
+    p.update(0.4, true, 1);
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  const music = f.started.filter((s) => s.loop);
+  t.is(music.length, 1);
+  p.update(0.5, false, 1);
+  t.true(music[0]!.stopped);
+  p.update(0.5, true, 1);
+  t.is(f.started.filter((s) => s.loop).length, 2);
+  await p.close();
 });
