@@ -203,10 +203,12 @@ class Hook {
   }
 }
 
-/** The live audio player, or null (muted, or no player available): issue 8's player plugs in here. */
-function openAudio(opts: ViewOptions): LiveAudio | null {
+/** The live audio (issue 8's player following the session), or null with --mute. Loaded lazily. */
+async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<LiveAudio | null> {
   if (opts.mute) return null;
-  return null;
+  const { createLiveAudio } = await import('../audio/live-audio.js');
+  const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+  return createLiveAudio(steps.map((st) => st.scene.sound), { mute: false, music: opts.music, warn });
 }
 
 /** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
@@ -218,7 +220,9 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const script = scriptPath !== undefined && scriptPath !== '' ? loadScript(scriptPath) : undefined;
   // With the test hook, stdout carries only the JSON status lines.
   const say: Say = (line) => void (script !== undefined ? process.stderr : process.stdout).write(`${line}\n`);
-  if (opts.speed < 0.25 || opts.speed > 5) say(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×`);
+  if (opts.speed < 0.25 || opts.speed > 5) {
+    process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
+  }
   const steps = await buildSteps(opts, say);
   const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
   const s = createSession({ speed: opts.speed });
@@ -227,8 +231,8 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
-  const audio = openAudio(opts);
-  const hook = script !== undefined ? new Hook(script, ctx) : undefined;
+  let audio: LiveAudio | null = null;
+  let hook: Hook | undefined;
   let interrupted = false;
   const onSignal = (): void => {
     interrupted = true;
@@ -237,6 +241,8 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    hook = script !== undefined ? new Hook(script, ctx) : undefined;
+    audio = await openAudio(opts, steps);
     await loop(ctx, steps, plan, s, audio, hook, script?.dt);
   } finally {
     process.off('SIGINT', onSignal);

@@ -137,11 +137,13 @@ test.serial('Space pauses, → moves on, repeat is ignored, + doubles the speed,
   t.true(reset.time <= 0.04 + 1e-9, 'R: back at the start');
   t.is(reset.speed, 2, 'R keeps the speed');
   t.true(r.exitAfterLastMs < 1000, `Esc → exit took ${r.exitAfterLastMs.toFixed(0)} ms`);
+  // Not muted: the live audio opened (or, with no device, said so in one line) and never crashed.
+  t.true(lines(r.stderr).filter((l) => /audio/.test(l)).length <= 1, r.stderr);
 });
 
 test.serial('closing the window exits 0; a resize is followed by the framebuffer and the frames', async (t) => {
   const png = path.join(dir, 'resized.png');
-  const r = await runWindow(SMALL, {
+  const r = await runWindow([...SMALL, '--mute'], {
     dt: 0.02,
     events: [
       { frame: 1, key: 'right' },
@@ -186,7 +188,7 @@ test.serial('generation: the steps and characters shown are exactly what `gptviz
   const events: object[] = [{ frame: 1, status: true }];
   for (let i = 0; i < 400; i++) events.push({ frame: 2 + i, key: 'right' });
   events.push({ frame: 403, key: 'escape' });
-  const r = await runWindow([...SMALL, '--text', 'hello', '--weights', weights], { dt: 0, events }, 120_000);
+  const r = await runWindow([...SMALL, '--mute', '--text', 'hello', '--weights', weights], { dt: 0, events }, 120_000);
   t.is(r.code, 0, r.stderr);
   const seen = new Map<number, Status>();
   for (const s of r.statuses) if (!seen.has(s.step)) seen.set(s.step, s);
