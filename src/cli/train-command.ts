@@ -53,11 +53,16 @@ const SUMMARY =
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
+/** Python's `{:.1e}` (two-digit exponent), as the reference prints the learning rate: 2.1e-03. */
+export function sci1(x: number): string {
+  return x.toExponential(1).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
 function epochLine(s: EpochStats): string {
   const w = String(s.epochs).length;
   return (
     `  Epoch ${String(s.epoch).padStart(Math.max(3, w))}/${s.epochs}  train_loss=${s.trainLoss.toFixed(3)}` +
-    `  val_loss=${s.valLoss.toFixed(3)}  acc=${s.valAcc.toFixed(1)}%  lr=${s.lr.toExponential(1)}` +
+    `  val_loss=${s.valLoss.toFixed(3)}  acc=${s.valAcc.toFixed(1)}%  lr=${sci1(s.lr)}` +
     `  grad_norm=${s.gradNorm.toFixed(3)}  ${s.seconds.toFixed(1)}s  ${int(Math.round(s.tokensPerSec))} tok/s` +
     (s.best ? '  *' : '')
   );

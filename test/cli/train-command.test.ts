@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpz } from '../../src/transformer/npz.js';
+import { sci1 } from '../../src/cli/train-command.js';
 import { spawn } from 'node:child_process';
 import { BIN, lines, runBin } from '../helpers/bin.js';
 
@@ -53,7 +54,7 @@ test('a tiny run checks gradients, prints epoch lines and writes weights, CSV an
   const o = lines(r.stdout);
   t.true(o.some((l) => l.includes('All checks passed!')));
   t.true(o.some((l) => l.trim() === '=== Training: 2 epochs, batch_size=16, lr=0.003 ==='));
-  const epochs = o.filter((l) => /^ {2}Epoch +\d+\/2 +train_loss=\d\.\d{3} +val_loss=\d\.\d{3} +acc=\d+\.\d% +lr=\d\.\de-\d/.test(l));
+  const epochs = o.filter((l) => /^ {2}Epoch +\d+\/2 +train_loss=\d\.\d{3} +val_loss=\d\.\d{3} +acc=\d+\.\d% +lr=\d\.\de-0\d/.test(l));
   t.is(epochs.length, 2);
   t.true(o.some((l) => /^Done\. Best val_loss=\d\.\d{3}$/.test(l)));
   t.true(o.some((l) => /^ {2}in: ".*" +\| pred: ".*"$/.test(l)), 'sample predictions');
@@ -92,4 +93,11 @@ test('Ctrl-C after an epoch keeps the best weights, writes the curves and exits 
   t.regex(stdout, /Interrupted\. Best val_loss=\d\.\d{3}/);
   t.true(readNpz(out).has('block0_W_Q'));
   t.true(readFileSync(join(TMP, 'int', 'w.loss.csv'), 'utf8').trim().split('\n').length >= 3);
+});
+
+test('the learning rate prints like Python {:.1e}', (t) => {
+  t.is(sci1(3e-3), '3.0e-03');
+  t.is(sci1(2.06e-4), '2.1e-04');
+  t.is(sci1(1e-10), '1.0e-10');
+  t.is(sci1(12.6), '1.3e+01');
 });
