@@ -32,36 +32,26 @@ export function padTrack(track: Float32Array, s: Sections): void {
   const a = 2 * SR;
   const d = 1 * SR;
   const r = 2 * SR;
-  const k = PAD_MULTS.length;
-  // Phase accumulators in cycles (wrapped), one saw and one pulse per multiplier.
-  const saw = new Float64Array(k);
-  const pulse = new Float64Array(k);
-  const sawInc = new Float64Array(k);
-  const pulseInc = new Float64Array(k);
   for (let start = 0; start < n; start += PAD_NOTE) {
     const len = Math.min(PAD_NOTE, n - start);
     const f = padRootAt(start);
-    for (let m = 0; m < k; m++) {
-      // phase at the note start as the reference's f·m·t (continuous per note)
-      const t0 = start / SR;
-      saw[m] = frac(f * PAD_MULTS[m]! * t0);
-      pulse[m] = frac(0.998 * f * PAD_MULTS[m]! * t0);
-      sawInc[m] = (f * PAD_MULTS[m]!) / SR;
-      pulseInc[m] = (0.998 * f * PAD_MULTS[m]!) / SR;
-    }
-    for (let i = 0; i < len; i++) {
-      let v = 0;
-      for (let m = 0; m < k; m++) {
-        const ps = saw[m]!;
-        const pp = pulse[m]!;
-        v += 0.08 * (2 * ps - 1) + (pp < 0.15 ? 0.04 : -0.04);
-        const ns = ps + sawInc[m]!;
-        saw[m] = ns >= 1 ? ns - 1 : ns;
-        const np = pp + pulseInc[m]!;
-        pulse[m] = np >= 1 ? np - 1 : np;
+    const t0 = start / SR;
+    // One tight loop per oscillator (phase accumulators in cycles, wrapped), starting at the
+    // phase f·m·t of the note start as the reference's closed form.
+    for (const m of PAD_MULTS) {
+      let saw = frac(f * m * t0);
+      let pulse = frac(0.998 * f * m * t0);
+      const sawInc = (f * m) / SR;
+      const pulseInc = (0.998 * f * m) / SR;
+      for (let i = start, end = start + len; i < end; i++) {
+        track[i]! += 0.08 * (2 * saw - 1) + (pulse < 0.15 ? 0.04 : -0.04);
+        saw += sawInc;
+        if (saw >= 1) saw -= 1;
+        pulse += pulseInc;
+        if (pulse >= 1) pulse -= 1;
       }
-      track[start + i] = v * adsrAt(i, PAD_NOTE, a, d, 0.4, r);
     }
+    for (let i = 0; i < len; i++) track[start + i] = track[start + i]! * adsrAt(i, PAD_NOTE, a, d, 0.4, r);
   }
   sweptLowPass(track, (i) => 200 + 600 * (0.5 + 0.5 * Math.sin(TWO_PI * 0.04 * (i / SR))));
   reverbSimpleInPlace(track, 0.35);
