@@ -243,7 +243,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   try {
     hook = script !== undefined ? new Hook(script, ctx) : undefined;
     audio = await openAudio(opts, steps);
-    await loop(ctx, steps, plan, s, audio, hook, script?.dt);
+    await loop(ctx, steps, plan, s, audio, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -260,7 +260,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
   ctx: GlContext, steps: readonly Step[], plan: SessionPlan, s: SessionState,
-  audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined,
+  audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
@@ -292,6 +292,7 @@ function loop(
   renderer.setPixelRatio(ratio);
   let last = performance.now();
   let n = 0;
+  let shownStep = -1;
   return new Promise<void>((resolve, reject) => {
     const step = (): void => {
       try {
@@ -307,6 +308,10 @@ function loop(
           return;
         }
         tickSession(s, plan, dt);
+        if (s.step !== shownStep) {
+          shownStep = s.step;
+          if (steps.length > 1) say(`  Generation step ${s.step + 1}/${steps.length}`);
+        }
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, plan);

@@ -160,6 +160,22 @@ test.serial('closing the window exits 0; a resize is followed by the framebuffer
   t.true(r.exitAfterLastMs < 1000);
 });
 
+test.serial('Ctrl-C (SIGINT) closes the window cleanly with exit code 130', async (t) => {
+  const file = path.join(dir, 'sigint.json');
+  writeFileSync(file, JSON.stringify({ dt: 0.02, events: [{ frame: 2, status: true }] }));
+  const child = spawn(process.execPath, [BIN, ...SMALL, '--mute'], {
+    env: { ...process.env, DISPLAY: display.name, GPTVIZ_TEST_SCRIPT: file }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.setEncoding('utf8').once('data', () => child.kill('SIGINT'));
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.is(code, 130, stderr);
+  t.false(/error/.test(stderr), stderr);
+  t.true(performance.now() - t0 < 30_000);
+});
+
 test.serial('no display: one line naming xvfb-run and --record / --snapshot', async (t) => {
   const r = await runBin([], { env: { DISPLAY: '', WAYLAND_DISPLAY: '' } });
   t.is(r.code, 1);
@@ -199,6 +215,7 @@ test.serial('generation: the steps and characters shown are exactly what `gptviz
   for (let k = 1; k < n; k++) {
     const s = seen.get(k)!;
     t.is(s.kind, k === 1 ? 'full' : 'logits');
+    t.is(s.timeScale, k === 1 ? 1 : 3, 'logits-only steps play at 3× the user speed');
     const m = /^ {2}Step (\d+): (.*) -> '(.*)' \((\d+)%\)$/.exec(stepLines[k - 1]!)!;
     t.is(Number(m[1]), k);
     t.is(s.text, m[2], `step ${k}: the text fed to the model`);
