@@ -93,7 +93,6 @@ async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
 
 /** Overlay strings, rebuilt only when what they say changes (no per-frame string garbage). */
 class Overlays {
-  private key = '';
   private keyStep = -1;
   private keyStage = -2;
   private keySpeed = -1;
@@ -115,8 +114,7 @@ class Overlays {
       const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
-      this.key = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
-      this.status = this.key;
+      this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
     }
     if (s.speed !== this.speedOf) {
       this.speedOf = s.speed;
@@ -267,12 +265,16 @@ function loop(
   const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
+  const scale = new Float32Array(2);
   const cursor = createCursorTracker();
   let ratio = 1;
+  // Text pixel ratio: framebuffer/window (macOS Retina) or the monitor's content scale (X11/Windows HiDPI).
   const measure = (): void => {
     window.framebufferSize(fb);
     window.windowSize(win);
-    ratio = win[0]! > 0 && fb[0]! > 0 ? fb[0]! / win[0]! : 1;
+    window.contentScale(scale);
+    const fbRatio = win[0]! > 0 && fb[0]! > 0 ? fb[0]! / win[0]! : 1;
+    ratio = Math.max(fbRatio, scale[0]! > 0 ? scale[0]! : 1);
   };
   measure();
   const input = (a: Action | null): void => {
