@@ -1,9 +1,9 @@
 /**
  * ffmpeg as a child process (spec §9.5, issue 9): find it (missing → a UserError with the install
  * command, before anything is rendered), build the argument lists, spawn it in its own process
- * group with raw RGBA frames on stdin (→ H.264 in a temporary .mkv), then make the final .mp4
- * from that file by a stream copy of the video plus the soundtrack, raw float32 stereo on a second
- * pipe (fd 3) encoded to AAC, with `+faststart`.
+ * group with raw RGBA frames on stdin (→ H.264 in a temporary .mkv) and, in parallel, the
+ * soundtrack as raw float32 stereo on a second pipe (fd 3) → AAC in a temporary .m4a; then make
+ * the final .mp4 from both by a stream copy with `+faststart`.
  *
  * Why its own process group (detached): a terminal Ctrl-C goes to the foreground process group;
  * ffmpeg receiving it too exits 255 mid-stream with audio and video of different lengths. We catch
@@ -70,20 +70,48 @@ export function encoderArgs(spec: EncodeSpec): string[] {
   ];
 }
 
+/** Where the final mp4's audio comes from. */
+export type MuxAudio =
+  | { readonly kind: 'none' }
+  /** Raw f32le stereo on pipe:3, encoded to AAC now (an interrupted run: fewer samples). */
+  | { readonly kind: 'pcm' }
+  /** An AAC file encoded while the frames were rendered (`audioArgs`), copied. */
+  | { readonly kind: 'file'; readonly path: string };
+
 /**
- * The final step's arguments: the video stream of `src` copied, the soundtrack (f32le stereo on
- * pipe:3, when `audio`) encoded to AAC, into an mp4 with `+faststart`.
+ * The soundtrack encoder's arguments: f32le stereo on pipe:3 → AAC in an .m4a (mp4), run while
+ * the frames are being rendered.
  *
- * Why the audio is encoded here and not with the video: AAC in Matroska loses the encoder delay
- * and the length of the last packet, so an mp4 remuxed from it has audio up to ~2 AAC packets
- * (≈ 46 ms) longer than the video; encoded straight into the mp4 it is sample-exact, and an
- * interrupted run simply pipes fewer samples.
+ * Why AAC goes into an mp4-family file and not into the video's Matroska: AAC in Matroska loses
+ * the encoder delay and the length of the last packet, so an mp4 remuxed from it has audio up to
+ * ~2 AAC packets (≈ 46 ms) longer than the video; from an .m4a the copy is sample-exact.
  */
-export function muxArgs(src: string, dst: string, audio: boolean): string[] {
+export function audioArgs(dst: string): string[] {
+  return [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
+    '-c:a', 'aac', '-b:a', ENCODER.audioBitrate, '-f', 'mp4', dst,
+  ];
+}
+
+/**
+ * The final step's arguments: the video stream of `src` copied, plus the audio (see MuxAudio),
+ * into an mp4 with `+faststart`.
+ */
+export function muxArgs(src: string, dst: string, audio: MuxAudio): string[] {
   const args = ['-hide_banner', '-loglevel', 'error', '-y', '-i', src];
-  if (audio) args.push('-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3');
-  args.push('-map', '0:v:0', '-c:v', 'copy');
-  if (audio) args.push('-map', '1:a:0', '-c:a', 'aac', '-b:a', ENCODER.audioBitrate);
+  switch (audio.kind) {
+    case 'none':
+      args.push('-map', '0:v:0', '-c:v', 'copy');
+      break;
+    case 'pcm':
+      args.push('-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
+        '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', ENCODER.audioBitrate);
+      break;
+    case 'file':
+      args.push('-i', audio.path, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy');
+      break;
+  }
   args.push('-movflags', '+faststart', '-f', 'mp4', dst);
   return args;
 }
@@ -216,15 +244,20 @@ export class FfmpegProcess {
   }
 }
 
-/**
- * Make the final mp4 `dst` from the video-only `src` and the soundtrack `pcm` (interleaved
- * float32 stereo, exactly as long as the video; undefined = no audio). Throws UserError on failure.
- */
-export async function mux(command: string, src: string, dst: string, pcm: Float32Array | undefined): Promise<void> {
-  const p = FfmpegProcess.spawn(command, muxArgs(src, dst, pcm !== undefined));
-  p.video.end();
+/** Write all of `pcm` (interleaved float32 stereo) to a process's fd 3 and close it. */
+export function pipeAudio(p: FfmpegProcess, pcm: Float32Array | undefined): void {
   if (pcm !== undefined) p.audio.end(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
   else p.audio.end();
+}
+
+/**
+ * Make the final mp4 `dst` from the video-only `src` and `audio`; with kind 'pcm', `pcm` is the
+ * soundtrack cut to exactly the video's length. Throws UserError on failure.
+ */
+export async function mux(command: string, src: string, dst: string, audio: MuxAudio, pcm?: Float32Array): Promise<void> {
+  const p = FfmpegProcess.spawn(command, muxArgs(src, dst, audio));
+  p.video.end();
+  pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined);
   await p.whenExited();
   const why = p.failure();
   if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`);

@@ -16,7 +16,7 @@ import { frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
-import type { Progress } from './progress.js';
+import type { FrameInfo, Progress } from './progress.js';
 import type { Recorder } from './recorder.js';
 import type { RecordingScene } from './scenes.js';
 
@@ -59,6 +59,11 @@ export interface LoopParts {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** "step 2/12 token_probs": where frame time t of scene `index` is, for progress lines. */
+export function whereIs(scenes: readonly RecordingScene[], index: number, t: number): string {
+  return `step ${index + 1}/${scenes.length} ${stageAt(scenes[index]!, t)}`;
+}
+
 /** Name of the stage on screen at timeline time t (or 'return' during the return flight). */
 export function stageAt(s: RecordingScene, t: number): string {
   const tl = s.scene.timeline;
@@ -74,6 +79,7 @@ export async function renderFrames(p: LoopParts): Promise<number> {
   const tm = p.timings ?? emptyTimings();
   const frame = createFrame();
   const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
+  const info: FrameInfo = { done: 0, scene: 0, time: 0, sceneEnd: false };
   let pendingScene = 0;
   let pendingTime = 0;
   const emit = async (index: number): Promise<void> => {
@@ -91,11 +97,11 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     }
     recorder.writeFrame(buf);
     const s = plan.scenes[pendingScene]!;
-    p.progress?.update({
-      done: index + 1, time: pendingTime,
-      where: `step ${pendingScene + 1}/${plan.scenes.length} ${stageAt(scenes[pendingScene]!, pendingTime)}`,
-      sceneEnd: index === s.firstFrame + s.frameCount - 1,
-    });
+    info.done = index + 1;
+    info.scene = pendingScene;
+    info.time = pendingTime;
+    info.sceneEnd = index === s.firstFrame + s.frameCount - 1;
+    p.progress?.update(info);
   };
   const start = now();
   let rendered = 0;

@@ -21,17 +21,20 @@ export interface ProgressOptions {
   readonly now: () => number;
   /** Bar width in characters (TTY). */
   readonly barWidth?: number;
+  /** Where a frame is, e.g. "step 2/12 token_probs" (called only when a line is drawn). */
+  readonly where: (scene: number, time: number) => string;
 }
 
+/** What `update` is told about the frame just handed over (a reusable mutable record). */
 export interface FrameInfo {
   /** Frames done (1-based count). */
-  readonly done: number;
+  done: number;
+  /** Step (scene) index of the last frame. */
+  scene: number;
   /** Timeline time of the last frame (s). */
-  readonly time: number;
-  /** "step 2/12 token_probs" or similar. */
-  readonly where: string;
+  time: number;
   /** True on a step's last frame (a plain line is always printed then). */
-  readonly sceneEnd: boolean;
+  sceneEnd: boolean;
 }
 
 export class Progress {
@@ -51,9 +54,6 @@ export class Progress {
 
   update(f: FrameInfo): void {
     const { total, fps, tty, out } = this.o;
-    const rate = this.rate(f.done);
-    const eta = rate > 0 ? (total - f.done) / rate : 0;
-    const pct = Math.floor((100 * f.done) / total);
     if (tty) {
       const now = this.o.now();
       if (f.done < total && now - this.lastDraw < 120) return;
@@ -61,13 +61,24 @@ export class Progress {
       const w = this.o.barWidth ?? 28;
       const fill = Math.round((w * f.done) / total);
       const bar = '█'.repeat(fill) + '░'.repeat(w - fill);
-      out.write(`\r\x1b[K${bar} ${String(pct).padStart(3)}%  ${f.done}/${total} frames  ${rate.toFixed(1)} fps  ETA ${clock(eta)}  ${f.where}`);
+      out.write(`\r\x1b[K${bar} ${this.stats(f.done)}  ${this.o.where(f.scene, f.time)}`);
       this.drawn = true;
       return;
     }
     if (f.done % fps === 0 || f.sceneEnd || f.done === total) {
-      out.write(`  [${f.done}/${total}] ${pct}%  t=${f.time.toFixed(1)}s  ${f.where}  ${rate.toFixed(1)} fps  ETA ${clock(eta)}\n`);
+      const pct = Math.floor((100 * f.done) / total);
+      const rate = this.rate(f.done);
+      const eta = rate > 0 ? (total - f.done) / rate : 0;
+      out.write(`  [${f.done}/${total}] ${pct}%  t=${f.time.toFixed(1)}s  ${this.o.where(f.scene, f.time)}  ${rate.toFixed(1)} fps  ETA ${clock(eta)}\n`);
     }
+  }
+
+  private stats(done: number): string {
+    const total = this.o.total;
+    const rate = this.rate(done);
+    const eta = rate > 0 ? (total - done) / rate : 0;
+    const pct = Math.floor((100 * done) / total);
+    return `${String(pct).padStart(3)}%  ${done}/${total} frames  ${rate.toFixed(1)} fps  ETA ${clock(eta)}`;
   }
 
   /** End the TTY line (before any other output). */

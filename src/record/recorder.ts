@@ -4,10 +4,11 @@
  * buffers (the caller reads pixels into `acquire()`d buffers while earlier ones are still being
  * piped, so drawing, readback and encoding overlap).
  *
- * Files: ffmpeg writes H.264 into `<dir>/.<name>.<pid>.partial.mkv`; `finish` makes
- * `<dir>/.<name>.<pid>.partial.mp4` from it (video stream-copied, the soundtrack cut to exactly
- * frames/fps seconds and encoded to AAC, `+faststart`) and renames that to the final name — so the final name never holds a
- * broken file. `abort` kills ffmpeg's process group and removes both temporaries; a process
+ * Files: ffmpeg writes H.264 into `<dir>/.<name>.<pid>.partial.mkv` while a second ffmpeg encodes
+ * the soundtrack into `….partial.m4a`; `finish` makes `….partial.mp4` from both (stream copies,
+ * `+faststart`; after an interruption the soundtrack cut to exactly frames/fps seconds is encoded
+ * instead) and renames that to the final name — so the final name never holds a
+ * broken file. `abort` kills both ffmpegs' process groups and removes the temporaries; a process
  * 'exit' hook does the same if the program dies some other way (no orphaned ffmpeg).
  *
  * What it is not: no rendering, no signal handling policy (app/record.ts decides when to stop).
@@ -16,7 +17,7 @@ import { renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { samplesOf } from '../audio/render.js';
-import { encoderArgs, FfmpegProcess, mux } from './ffmpeg.js';
+import { audioArgs, encoderArgs, FfmpegProcess, mux, pipeAudio } from './ffmpeg.js';
 
 export interface RecorderOptions {
   /** The ffmpeg command (from findFfmpeg). */
@@ -45,32 +46,42 @@ export interface RecordResult {
 export class Recorder {
   readonly frameBytes: number;
   private readonly free: Buffer[] = [];
-  private readonly waiters: ((b: Buffer) => void)[] = [];
+  private readonly waiters: { resolve: (b: Buffer) => void; reject: (e: Error) => void }[] = [];
   private frames = 0;
   private closed = false;
-  private readonly tmpMkv: string;
-  private readonly tmpMp4: string;
+  private readonly tmp: TempFiles;
   private readonly onExit = (): void => this.killNow();
 
-  private constructor(private readonly opts: RecorderOptions, private readonly proc: FfmpegProcess) {
+  private constructor(
+    private readonly opts: RecorderOptions,
+    private readonly proc: FfmpegProcess,
+    private readonly audioProc: FfmpegProcess | undefined,
+  ) {
     this.frameBytes = opts.width * opts.height * 4;
     const pool = Math.max(2, opts.poolSize ?? 3);
     for (let i = 0; i < pool; i++) this.free.push(Buffer.allocUnsafe(this.frameBytes));
-    const { dir, name } = split(opts.output);
-    this.tmpMkv = path.join(dir, `.${name}.${process.pid}.partial.mkv`);
-    this.tmpMp4 = path.join(dir, `.${name}.${process.pid}.partial.mp4`);
+    this.tmp = tempFiles(opts.output);
     process.on('exit', this.onExit);
+    // If ffmpeg dies while we wait for a buffer, its pipe never drains: fail instead of hanging.
+    void proc.whenExited().then(() => {
+      for (const w of this.waiters.splice(0)) w.reject(this.earlyExit());
+    });
   }
 
-  /** Spawn ffmpeg and hand it the soundtrack. */
+  /** Spawn the video encoder, and the soundtrack encoder fed with the whole soundtrack. */
   static start(opts: RecorderOptions): Recorder {
-    const { dir, name } = split(opts.output);
-    const tmp = path.join(dir, `.${name}.${process.pid}.partial.mkv`);
+    const tmp = tempFiles(opts.output);
     const proc = FfmpegProcess.spawn(opts.ffmpeg, encoderArgs({
-      width: opts.width, height: opts.height, fps: opts.fps, output: tmp, preset: opts.preset, crf: opts.crf,
+      width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf,
     }));
-    proc.audio.end();
-    return new Recorder(opts, proc);
+    pipeAudio(proc, undefined);
+    let audioProc: FfmpegProcess | undefined;
+    if (opts.audio !== undefined) {
+      audioProc = FfmpegProcess.spawn(opts.ffmpeg, audioArgs(tmp.m4a));
+      audioProc.video.end();
+      pipeAudio(audioProc, opts.audio);
+    }
+    return new Recorder(opts, proc, audioProc);
   }
 
   /** Frames handed to ffmpeg so far. */
@@ -93,17 +104,7 @@ export class Recorder {
     const b = this.free.pop();
     if (b !== undefined) return Promise.resolve(b);
     this.checkAlive();
-    return new Promise((resolve, reject) => {
-      this.waiters.push(resolve);
-      // If ffmpeg dies while we wait, its pipe never drains: fail instead of hanging.
-      void this.proc.whenExited().then(() => {
-        const i = this.waiters.indexOf(resolve);
-        if (i >= 0) {
-          this.waiters.splice(i, 1);
-          reject(this.earlyExit());
-        }
-      });
-    });
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   /** Queue one frame (a buffer from `acquire`, top-down RGBA rows); it returns to the pool once piped. */
@@ -116,7 +117,7 @@ export class Recorder {
 
   private release(buf: Buffer): void {
     const w = this.waiters.shift();
-    if (w !== undefined) w(buf);
+    if (w !== undefined) w.resolve(buf);
     else this.free.push(buf);
   }
 
@@ -143,12 +144,9 @@ export class Recorder {
       const why = this.proc.failure();
       if (why !== undefined) throw new UserError(`ffmpeg failed while encoding: ${why}`);
       const seconds = this.frames / this.opts.fps;
-      // The soundtrack cut to exactly the video's length (all of it unless interrupted).
-      const a = this.opts.audio;
-      const pcm = a?.subarray(0, Math.min(a.length, 2 * samplesOf(seconds)));
-      await mux(this.opts.ffmpeg, this.tmpMkv, this.tmpMp4, pcm);
+      await this.muxAudio(seconds);
       try {
-        renameSync(this.tmpMp4, this.opts.output);
+        renameSync(this.tmp.mp4, this.opts.output);
       } catch (e) {
         throw new UserError(`cannot write ${this.opts.output}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -158,7 +156,31 @@ export class Recorder {
     }
   }
 
-  /** Kill ffmpeg (its whole process group) and remove the temporary files. Idempotent. */
+  /**
+   * Final mux. The soundtrack is exactly as long as the planned video; when every frame was
+   * written, the AAC encoded meanwhile is copied, else the soundtrack cut to the frames written
+   * is encoded now (so an interrupted run's audio ends with its video).
+   */
+  private async muxAudio(seconds: number): Promise<void> {
+    const a = this.opts.audio;
+    const ap = this.audioProc;
+    if (a === undefined || ap === undefined) {
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' });
+      return;
+    }
+    const samples = Math.min(a.length, 2 * samplesOf(seconds));
+    if (samples === a.length) {
+      await ap.whenExited();
+      const why = ap.failure();
+      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`);
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a });
+      return;
+    }
+    ap.kill();
+    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a.subarray(0, samples));
+  }
+
+  /** Kill the encoders (their whole process groups) and remove the temporary files. Idempotent. */
   abort(): void {
     this.killNow();
     if (!this.closed) {
@@ -169,11 +191,20 @@ export class Recorder {
 
   private killNow(): void {
     this.proc.kill();
-    rmSync(this.tmpMkv, { force: true });
-    rmSync(this.tmpMp4, { force: true });
+    this.audioProc?.kill();
+    for (const f of [this.tmp.mkv, this.tmp.m4a, this.tmp.mp4]) rmSync(f, { force: true });
   }
 }
 
-function split(output: string): { dir: string; name: string } {
-  return { dir: path.dirname(output), name: path.basename(output, path.extname(output)) };
+interface TempFiles {
+  readonly mkv: string;
+  readonly m4a: string;
+  readonly mp4: string;
+}
+
+/** Hidden temporaries next to the output: `.transformer.<pid>.partial.{mkv,m4a,mp4}`. */
+function tempFiles(output: string): TempFiles {
+  const dir = path.dirname(output);
+  const base = path.join(dir, `.${path.basename(output, path.extname(output))}.${process.pid}.partial`);
+  return { mkv: `${base}.mkv`, m4a: `${base}.m4a`, mp4: `${base}.mp4` };
 }

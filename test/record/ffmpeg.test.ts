@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { UserError } from '../../src/errors.js';
-import { encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLine, mux, muxArgs } from '../../src/record/ffmpeg.js';
+import { audioArgs, encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLine, mux, muxArgs, pipeAudio } from '../../src/record/ffmpeg.js';
 import { formatBytes, Progress } from '../../src/record/progress.js';
 import { liveInGroup } from './processes.js';
 
@@ -22,14 +22,17 @@ test('encoder arguments: raw RGBA on stdin, H.264 yuv420p into Matroska at the g
   t.is(a[a.length - 2], 'matroska');
 });
 
-test('mux arguments: video copied, soundtrack from pipe:3 to AAC, +faststart; no audio input with --mute', (t) => {
-  const s = muxArgs('a.mkv', 'b.mp4', true).join(' ');
+test('mux arguments: video copied; audio copied from the .m4a, or encoded from pipe:3, or none; +faststart', (t) => {
+  const s = muxArgs('a.mkv', 'b.mp4', { kind: 'pcm' }).join(' ');
   t.regex(s, /-i a\.mkv -f f32le -ar 44100 -ac 2 -i pipe:3/);
   t.regex(s, /-c:v copy .*-c:a aac/);
   t.regex(s, /-movflags \+faststart -f mp4 b\.mp4$/);
-  const m = muxArgs('a.mkv', 'b.mp4', false).join(' ');
+  const f = muxArgs('a.mkv', 'b.mp4', { kind: 'file', path: 's.m4a' }).join(' ');
+  t.regex(f, /-i a\.mkv -i s\.m4a -map 0:v:0 -map 1:a:0 -c copy -movflags \+faststart/);
+  const m = muxArgs('a.mkv', 'b.mp4', { kind: 'none' }).join(' ');
   t.false(m.includes('pipe:3'));
   t.false(m.includes('aac'));
+  t.regex(audioArgs('s.m4a').join(' '), /-f f32le -ar 44100 -ac 2 -i pipe:3 -c:a aac -b:a 192k -f mp4 s\.m4a$/);
 });
 
 test('error causes: disk full and permissions are named; otherwise the last line', (t) => {
@@ -47,7 +50,13 @@ test('findFfmpeg: a missing command is a UserError with the install command', (t
   t.is(findFfmpeg(), 'ffmpeg');
 });
 
-test('mux: a video-only mkv plus exactly N/fps seconds of PCM gives an mp4 whose streams end together', async (t) => {
+/** Durations of the streams of a file, by codec. */
+function durations(file: string): Map<string, number> {
+  const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,duration', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return new Map(probe.stdout.trim().split('\n').map((l) => l.split(',')).map((r) => [r[0]!, Number(r[1])]));
+}
+
+test('mux: a video-only mkv plus exactly N/fps seconds of PCM (piped now, or encoded before) gives streams that end together', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-mux-'));
   try {
     const mkv = path.join(dir, 'v.mkv');
@@ -59,12 +68,22 @@ test('mux: a video-only mkv plus exactly N/fps seconds of PCM gives an mp4 whose
     const n = Math.floor((39 / 30) * 44100);
     const pcm = new Float32Array(2 * n);
     for (let i = 0; i < n; i++) pcm[2 * i] = pcm[2 * i + 1] = 0.3 * Math.sin(i * 0.05);
-    await mux('ffmpeg', mkv, mp4, pcm);
-    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,duration', '-of', 'csv=p=0', mp4], { encoding: 'utf8' });
-    const rows = probe.stdout.trim().split('\n').map((l) => l.split(','));
-    t.deepEqual(rows.map((r) => r[0]), ['h264', 'aac']);
-    const [v, a] = rows.map((r) => Number(r[1]));
-    t.true(Math.abs(v! - 1.3) < 1 / 30 && Math.abs(a! - v!) < 1 / 30, `video ${v} audio ${a}`);
+    await mux('ffmpeg', mkv, mp4, { kind: 'pcm' }, pcm);
+    const d = durations(mp4);
+    t.deepEqual([...d.keys()], ['h264', 'aac']);
+    const v = d.get('h264')!;
+    t.true(Math.abs(v - 1.3) < 1 / 30 && Math.abs(d.get('aac')! - v) < 0.002, `video ${v} audio ${d.get('aac')}`);
+    // The same soundtrack encoded on its own first (as during a recording), then copied in.
+    const m4a = path.join(dir, 's.m4a');
+    const enc2 = FfmpegProcess.spawn('ffmpeg', audioArgs(m4a));
+    enc2.video.end();
+    pipeAudio(enc2, pcm);
+    await enc2.whenExited();
+    t.is(enc2.failure(), undefined);
+    const mp4b = path.join(dir, 'o2.mp4');
+    await mux('ffmpeg', mkv, mp4b, { kind: 'file', path: m4a });
+    const d2 = durations(mp4b);
+    t.true(Math.abs(d2.get('aac')! - v) < 0.002, `video ${v} audio ${d2.get('aac')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -98,20 +117,22 @@ test('FfmpegProcess: early exit is reported with its cause; kill ends the whole 
 test('progress: plain lines every fps frames and at scene ends; a bar on a TTY; sizes', (t) => {
   let now = 0;
   const out: string[] = [];
-  const p = new Progress({ total: 90, fps: 30, tty: false, out: { write: (s: string) => out.push(s) }, now: () => now });
+  const where = (scene: number, time: number): string => `step ${scene + 1}/1 ${time < 5 ? 'ffn' : 'output'}`;
+  const p = new Progress({ total: 90, fps: 30, tty: false, out: { write: (s: string) => out.push(s) }, now: () => now, where });
   for (let i = 1; i <= 90; i++) {
     now += 20;
-    p.update({ done: i, time: i / 10, where: 'step 1/1 ffn', sceneEnd: i === 45 });
+    p.update({ done: i, scene: 0, time: i / 10, sceneEnd: i === 45 });
   }
   t.is(out.length, 4);
   t.regex(out[0]!, /^ {2}\[30\/90\] 33% {2}t=3\.0s {2}step 1\/1 ffn {2}50\.0 fps {2}ETA 0:01\n$/);
-  t.regex(out[1]!, /\[45\/90\]/);
+  t.regex(out[1]!, /\[45\/90\] 50% {2}t=4\.5s {2}step 1\/1 ffn/);
+  t.regex(out[3]!, /\[90\/90\] 100% {2}t=9\.0s {2}step 1\/1 output .*ETA 0:00/);
   let now2 = 0;
   const bar: string[] = [];
-  const q = new Progress({ total: 10, fps: 30, tty: true, out: { write: (s: string) => bar.push(s) }, now: () => now2, barWidth: 10 });
+  const q = new Progress({ total: 10, fps: 30, tty: true, out: { write: (s: string) => bar.push(s) }, now: () => now2, barWidth: 10, where });
   for (let i = 1; i <= 10; i++) {
     now2 += 200;
-    q.update({ done: i, time: 0, where: 'x', sceneEnd: false });
+    q.update({ done: i, scene: 0, time: 0, sceneEnd: false });
   }
   q.end();
   t.is(bar.length, 11);
