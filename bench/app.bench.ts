@@ -24,6 +24,8 @@ interface Status {
   seconds: number;
   cpuSeconds: number;
   stage: string | null;
+  jsMs: number;
+  glMs: number;
 }
 
 function runScript(display: string, file: string, args: readonly string[]): Promise<Status[]> {
@@ -45,9 +47,13 @@ function runScript(display: string, file: string, args: readonly string[]): Prom
   });
 }
 
-function rate(a: Status, b: Status): { fps: number; cpu: number } {
+function rate(a: Status, b: Status): { fps: number; cpu: number; js: number; gl: number } {
   const dt = b.seconds - a.seconds;
-  return { fps: (b.frame - a.frame) / dt, cpu: (100 * (b.cpuSeconds - a.cpuSeconds)) / dt };
+  const frames = b.frame - a.frame;
+  return {
+    fps: frames / dt, cpu: (100 * (b.cpuSeconds - a.cpuSeconds)) / dt,
+    js: (b.jsMs - a.jsMs) / frames, gl: (b.glMs - a.glMs) / frames,
+  };
 }
 
 export async function bench(): Promise<BenchRow[]> {
@@ -74,6 +80,10 @@ export async function bench(): Promise<BenchRow[]> {
       { name: 'window process CPU, same 20 s', value: all.cpu, unit: '%', target: '< 155 (ref)', ok: all.cpu < 155, note: 'all threads of the gptviz process' },
       { name: `window fps, ${ffnStart.stage ?? '?'} stage, 10 s`, value: ffn.fps, unit: 'fps', target: '≥ 60', ok: ffn.fps >= 60, note: 'the busiest stage (≈ 7,000 cubes)' },
       { name: 'window process CPU, same 10 s', value: ffn.cpu, unit: '%' },
+      { name: 'JS per frame (events, tick, frameAt, overlays), random 20 s', value: all.js, unit: 'ms' },
+      { name: 'GL per frame (render + swap, llvmpipe + Xvfb), random 20 s', value: all.gl, unit: 'ms' },
+      { name: 'JS per frame, FFN 10 s', value: ffn.js, unit: 'ms' },
+      { name: 'GL per frame, FFN 10 s', value: ffn.gl, unit: 'ms' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

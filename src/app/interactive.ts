@@ -138,6 +138,9 @@ class Hook {
   private readonly reports: string[] = [];
   private readonly t0 = performance.now();
   private readonly cpu0 = process.cpuUsage();
+  /** Wall ms spent so far in JS (events, tick, frameAt, overlays) and in GL (render + swap), for the benchmark. */
+  jsMs = 0;
+  glMs = 0;
 
   constructor(readonly script: TestScript, private readonly ctx: GlContext) {
     this.cursor = new ScriptCursor(script);
@@ -187,6 +190,7 @@ class Hook {
     for (const event of this.reports) {
       process.stdout.write(`${JSON.stringify({
         event, frame, seconds: (performance.now() - this.t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        jsMs: this.jsMs, glMs: this.glMs,
         step: s.step + 1, steps: steps.length, kind: st.scene.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
         time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
         help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
@@ -320,9 +324,15 @@ function loop(
           frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
           overlays.update(s, stage);
           overlays.draw(frame, s);
+          const t1 = hook !== undefined ? performance.now() : 0;
           renderer.render(frame, fb[0]!, fb[1]!, ratio);
           hook?.dump(fb[0]!, fb[1]!);
           window.swapBuffers();
+          if (hook !== undefined) {
+            const t2 = performance.now();
+            hook.jsMs += t1 - now;
+            hook.glMs += t2 - t1;
+          }
         }
         audio?.follow(s.step, s.time, s.playing, timeScale(s, plan), s.seeks);
         hook?.report(n, s, steps, plan, fb, frame);
