@@ -32,13 +32,17 @@ export function lowPassCoefficient(fc: number, sr = SAMPLE_RATE): number {
   return dt / (rc + dt);
 }
 
-/** y[i] = a·(y[i−1] + x[i] − x[i−1]), y[0] = x[0]; in place. */
-export function highPassInPlace(buf: Float32Array, fc = HIGH_PASS_HZ): void {
+/**
+ * y[i] = a·(y[i−1] + x[i] − x[i−1]), y[0] = x[0]; in place. With `fromRest`, the filter starts
+ * at rest instead (x[−1] = y[−1] = 0): a piece filtered this way adds up exactly with other
+ * pieces of the same signal (the live player filters block by block).
+ */
+export function highPassInPlace(buf: Float32Array, fc = HIGH_PASS_HZ, fromRest = false): void {
   if (buf.length === 0) return;
   const a = highPassCoefficient(fc);
-  let xPrev = buf[0]!;
+  let xPrev = fromRest ? 0 : buf[0]!;
   let yPrev = xPrev;
-  for (let i = 1; i < buf.length; i++) {
+  for (let i = fromRest ? 0 : 1; i < buf.length; i++) {
     const x = buf[i]!;
     const y = a * (yPrev + x - xPrev);
     buf[i] = y;
@@ -47,12 +51,12 @@ export function highPassInPlace(buf: Float32Array, fc = HIGH_PASS_HZ): void {
   }
 }
 
-/** y[i] = y[i−1] + b·(x[i] − y[i−1]), y[0] = x[0]; in place. */
-export function lowPassInPlace(buf: Float32Array, fc = LOW_PASS_HZ): void {
+/** y[i] = y[i−1] + b·(x[i] − y[i−1]), y[0] = x[0] (or y[−1] = 0 with `fromRest`); in place. */
+export function lowPassInPlace(buf: Float32Array, fc = LOW_PASS_HZ, fromRest = false): void {
   if (buf.length === 0) return;
   const b = lowPassCoefficient(fc);
-  let y = buf[0]!;
-  for (let i = 1; i < buf.length; i++) {
+  let y = fromRest ? 0 : buf[0]!;
+  for (let i = fromRest ? 0 : 1; i < buf.length; i++) {
     y += b * (buf[i]! - y);
     buf[i] = y;
   }

@@ -46,6 +46,12 @@ export interface LiveBlock {
   readonly to: number;
   /** Number of events in the block. */
   readonly events: number;
+  /**
+   * Sample index of the block's first sample on the scene's own output clock at this speed
+   * (⌊from/speed · 44100⌋): grains sit at ⌊time/speed · 44100⌋ − startSample, the very sample
+   * grid of the offline render, so the live blocks add up to the recording's signal.
+   */
+  readonly startSample: number;
 }
 
 export interface SchedulerStep {
@@ -114,32 +120,34 @@ export class LiveScheduler {
     while (this.until < horizon) {
       const from = this.until;
       const to = from + BLOCK_S * speed;
-      const block = this.renderBlock(live, from, to, speed, now + (from - t) / speed);
+      const block = this.renderBlock(live, from, to, speed, now - t / speed);
       if (block !== undefined) blocks.push(block);
       this.until = to;
     }
     return { cancel, blocks };
   }
 
-  private renderBlock(live: LiveSound, from: number, to: number, speed: number, when: number): LiveBlock | undefined {
+  /** `zero` = the context time at which the scene's timeline 0 would play at this speed. */
+  private renderBlock(live: LiveSound, from: number, to: number, speed: number, zero: number): LiveBlock | undefined {
     const ev = live.sound.events;
     const first = this.next;
     let end = first;
     while (end < ev.length && ev[end]!.time < to) end++;
     this.next = end;
     if (end === first) return undefined;
-    const n = Math.ceil(BLOCK_S * SAMPLE_RATE) + TAIL;
+    const k = SAMPLE_RATE / speed;
+    const startSample = Math.floor(from * k);
+    const n = Math.ceil(BLOCK_S * SAMPLE_RATE) + 1 + TAIL;
     const mono = new Float32Array(n);
     for (let i = first; i < end; i++) {
-      const start = Math.max(0, Math.floor(((ev[i]!.time - from) / speed) * SAMPLE_RATE));
-      renderGrainInto(mono, start, ev[i]!, live.sound.renderSeed, i, this.rng, live.gains[i]!);
+      renderGrainInto(mono, Math.floor(ev[i]!.time * k) - startSample, ev[i]!, live.sound.renderSeed, i, this.rng, live.gains[i]!);
     }
-    highPassInPlace(mono);
-    lowPassInPlace(mono);
+    highPassInPlace(mono, undefined, true);
+    lowPassInPlace(mono, undefined, true);
     const left = new Float32Array(n + HAAS_SAMPLES);
     const right = new Float32Array(n + HAAS_SAMPLES);
     haasStereo(mono, left, right);
     for (let i = 0; i < HAAS_SAMPLES; i++) right[n + i] = mono[n - HAAS_SAMPLES + i]!;
-    return { when, left, right, from, to, events: end - first };
+    return { when: zero + startSample / SAMPLE_RATE, left, right, from, to, events: end - first, startSample };
   }
 }

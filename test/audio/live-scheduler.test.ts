@@ -1,6 +1,9 @@
 import test from 'ava';
+import { highPassInPlace, lowPassInPlace } from '../../src/audio/chain.js';
 import { BLOCK_S, LiveScheduler, LOOK_AHEAD_S, prepareLiveSound } from '../../src/audio/live-scheduler.js';
-import type { LiveBlock } from '../../src/audio/live-scheduler.js';
+import type { LiveBlock, LiveSound } from '../../src/audio/live-scheduler.js';
+import { mixEvents, sceneSamples } from '../../src/audio/render.js';
+import { peak } from './signal.js';
 import { sceneSound } from './scenes.js';
 
 const live = prepareLiveSound(sceneSound('logits'));
@@ -94,4 +97,29 @@ test('no drift: a context clock running 0.5 % fast for 2 minutes stays within a 
     }
   }
   t.true(worst < FRAME, `worst offset ${worst}`);
+});
+
+test('live blocks add up to the offline signal: the same events on the same sample grid', (t) => {
+  // With unit gains (compressor and normalisation left out), the blocks of a continuous play
+  // summed at their start samples equal the offline render's mix → high-pass → low-pass.
+  const sound = live.sound;
+  const ones: LiveSound = { sound, gains: new Float32Array(sound.events.length).fill(1) };
+  const s = new LiveScheduler();
+  s.setScene(ones);
+  const n = sceneSamples(sound, 1);
+  const assembled = new Float32Array(n + 8192);
+  for (let now = 0; now < sound.duration; now += FRAME) {
+    for (const b of s.update(now, now, true, 1).blocks) {
+      t.true(Math.abs(b.when - b.startSample / 44100) < 1e-9);
+      for (let i = 0; i < b.left.length; i++) assembled[b.startSample + i]! += b.left[i]!;
+    }
+  }
+  const offline = new Float32Array(n);
+  mixEvents(offline, sound, 1);
+  highPassInPlace(offline);
+  lowPassInPlace(offline);
+  const p = peak(offline);
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(assembled[i]! - offline[i]!));
+  t.true(worst < 1e-4 * p, `worst ${worst} of peak ${p}`); // float rounding and the 46 ms tail cut
 });
