@@ -72,12 +72,11 @@ export function caGlitchTrack(track: Float32Array, s: Sections, seed: number): v
   const rng = new Random(seed);
   const ca = rule110();
   const bar = BAR_S * SR;
-  for (let b = 0; b * bar < s.n; b++) {
+  for (let b = 0; (b + 1) * bar <= s.n; b++) { // whole bars only (77 in 120 s)
     for (let st = 0; st < 16; st++) {
       const alive = ca[(16 * b + st) % 256]![(4 * st) % 64]! === 1;
       if (!alive || rng.next() >= 0.45) continue;
-      const at = Math.floor(b * bar + st * GRID.sixteenth);
-      if (at < s.n) place(track, caEvent(rng), at, 1);
+      place(track, caEvent(rng), Math.floor(b * bar + st * GRID.sixteenth), 1);
     }
   }
   new Biquad().highPass(300).process(track);
