@@ -7,7 +7,8 @@
  * encoder) as shares of the loop, ffmpeg's own CPU time, and the final mux.
  * The Python reference takes 28.2 s (10.6 frames/s); target ≤ 10 s (real time).
  *
- * Env: GPTVIZ_BENCH_RECORD_PRESET / _CRF override the x264 preset and CRF (to compare presets).
+ * Env: GPTVIZ_BENCH_RECORD_PRESET / _CRF / _POOL override the x264 preset, the CRF and the number
+ * of frame buffers in flight (to compare settings).
  * Starts its own Xvfb when DISPLAY is unset.
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -32,7 +33,11 @@ export async function bench(): Promise<BenchRow[]> {
     const cpu0 = process.cpuUsage();
     const preset = process.env.GPTVIZ_BENCH_RECORD_PRESET;
     const crfEnv = process.env.GPTVIZ_BENCH_RECORD_CRF;
-    const r = await runRecording(opts, { timings, quiet: true, preset, crf: crfEnv !== undefined ? Number(crfEnv) : undefined });
+    const poolEnv = process.env.GPTVIZ_BENCH_RECORD_POOL;
+    const r = await runRecording(opts, {
+      timings, quiet: true, preset, crf: crfEnv !== undefined ? Number(crfEnv) : undefined,
+      poolSize: poolEnv !== undefined ? Number(poolEnv) : undefined,
+    });
     const cpu = process.cpuUsage(cpu0);
     const frames = r.result.frames;
     const share = (ms: number): string => `${((100 * ms) / timings.total).toFixed(0)} %`;
@@ -43,7 +48,7 @@ export async function bench(): Promise<BenchRow[]> {
       {
         name: 'record 10 s @ 1920×1080 30 fps: wall time (frames → final mp4)', value: wall, unit: 's',
         target: `≤ ${TARGET_S} s (reference ${REFERENCE_S} s)`, ok: wall <= TARGET_S,
-        note: `${frames} frames, x264 ${preset ?? ENCODER.preset}/CRF ${crfEnv ?? ENCODER.crf}, ${machine}`,
+        note: `${frames} frames, x264 ${preset ?? ENCODER.preset}/CRF ${crfEnv ?? ENCODER.crf}, pool ${poolEnv ?? 'default'}, ${machine}`,
       },
       { name: 'record 10 s @ 1920×1080 30 fps: throughput', value: frames / wall, unit: 'frames/s', target: '≥ 30 frames/s', ok: frames / wall >= 30 },
       { name: '  main loop: scene (frameAt)', value: timings.scene / frames, unit: 'ms/frame', note: share(timings.scene) },

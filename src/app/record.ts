@@ -25,7 +25,7 @@ import { UserError } from '../errors.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
 import type { LoopTimings } from '../record/frame-loop.js';
-import { emptyTimings, renderFrames } from '../record/frame-loop.js';
+import { emptyTimings, renderFrames, whereIs } from '../record/frame-loop.js';
 import type { RecordPlan } from '../record/plan.js';
 import { buildPlan, clock, describePlan } from '../record/plan.js';
 import { formatBytes, Progress } from '../record/progress.js';
@@ -134,6 +134,8 @@ export interface RecordExtras {
   /** x264 preset / CRF instead of record/ffmpeg.ts ENCODER (benchmark comparisons). */
   readonly preset?: string;
   readonly crf?: number;
+  /** Frame buffers in flight to ffmpeg (default: the recorder's). */
+  readonly poolSize?: number;
 }
 
 /** The whole recording; returns its report (record() prints it). */
@@ -157,10 +159,12 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   const stop = stopSignals(() => recorder?.abort());
   try {
     const target = ctx.renderer.createOffscreen(width, height);
-    recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf });
+    recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf, poolSize: extras.poolSize });
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
-      : new Progress({ total: plan.frames, fps, tty: process.stderr.isTTY, out: process.stderr, now });
+      : new Progress({
+        total: plan.frames, fps, tty: process.stderr.isTTY, out: process.stderr, now, where: (i, t) => whereIs(scenes, i, t),
+      });
     const timings = extras.timings ?? emptyTimings();
     const t0 = now();
     const frames = await renderFrames({
