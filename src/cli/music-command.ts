@@ -12,8 +12,8 @@ import { formatHelp, parseFlags } from './flags.js';
 
 const SPECS = {
   out: { type: 'string', default: 'audio/music.wav', placeholder: 'FILE.wav', help: 'output WAV file' },
-  duration: { type: 'number', default: 120, min: 1, max: 3600, placeholder: 'SECONDS', help: 'length of the track in seconds' },
-  seed: { type: 'integer', default: 12345, min: 0, max: 4294967295, help: 'random seed (12345 = the reference track)' },
+  duration: { type: 'number', default: 120, min: 1, max: 600, placeholder: 'SECONDS', help: 'length of the track in seconds (sections scale with it)' },
+  seed: { type: 'integer', default: 12345, min: 0, max: 4294967295, help: 'random seed; another seed, another track' },
 } as const;
 
 const SUMMARY = 'Write the generated 155 BPM industrial track (FM bass, metallic percussion, data streams,\nmicro-clicks, electrical impulses, Shepard tones, cellular-automaton glitches) as a WAV.';

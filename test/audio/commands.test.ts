@@ -37,7 +37,7 @@ test('gptviz music: bad flags and unwritable paths are one-line errors, before a
     t.regex(lines(bad.stderr)[0]!, /^gptviz: error: cannot write .*not a directory/);
     const dur = await runBin(['music', '--duration', 'abc']);
     t.is(dur.code, 2);
-    t.regex(lines(dur.stderr)[0]!, /--duration must be a number from 1 to 3600 \(got 'abc'\)/);
+    t.regex(lines(dur.stderr)[0]!, /--duration must be a number from 1 to 600 \(got 'abc'\)/);
     const unknown = await runBin(['music', '--bpm', '140']);
     t.is(unknown.code, 2);
     t.regex(lines(unknown.stderr)[0]!, /unknown flag --bpm/);
