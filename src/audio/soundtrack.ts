@@ -5,7 +5,8 @@
  * for that scene — fixing the reference's drift (spec §11.3 #6), where scene audio lengths were
  * concatenated while video lengths were rounded down to whole frames.
  *
- * With `music`, the generated track (music/music.ts) is mixed underneath at MUSIC_UNDER_GAIN
+ * With `music`, the generated track (music/music.ts; a 120 s arrangement, repeated beyond) is
+ * mixed underneath at MUSIC_UNDER_GAIN
  * (−15 dB relative to its own 0.95 peak, a level that leaves the sonification's 0.85-peak grains
  * clearly on top), and the sum is scaled down only if it would clip.
  *
@@ -20,6 +21,8 @@ import type { SceneSound } from './sonification.js';
 
 /** Music level under the sonification (linear; ≈ −15 dB). */
 export const MUSIC_UNDER_GAIN = 0.18;
+/** Longest stretch of music rendered; longer soundtracks repeat it. */
+export const MUSIC_LOOP_S = 120;
 /** Ceiling of the mixed soundtrack. */
 const MIX_CEILING = 0.99;
 
@@ -61,10 +64,12 @@ export function renderSoundtrack(scenes: readonly SoundtrackScene[], totalOutput
     haasStereo(mono.subarray(0, Math.min(mono.length, room)), left, right, start);
   }
   if (options.music === true && n > 0) {
-    const music = renderMusic({ durationSeconds: totalOutputSeconds, seed: options.musicSeed });
+    // One arrangement of at most MUSIC_LOOP_S, repeated for longer videos (memory stays bounded).
+    const music = renderMusic({ durationSeconds: Math.min(totalOutputSeconds, MUSIC_LOOP_S), seed: options.musicSeed });
+    const m = music.left.length;
     for (let i = 0; i < n; i++) {
-      left[i]! += MUSIC_UNDER_GAIN * music.left[i]!;
-      right[i]! += MUSIC_UNDER_GAIN * music.right[i]!;
+      left[i]! += MUSIC_UNDER_GAIN * music.left[i % m]!;
+      right[i]! += MUSIC_UNDER_GAIN * music.right[i % m]!;
     }
     const peak = Math.max(peakOf(left), peakOf(right));
     if (peak > MIX_CEILING) {
