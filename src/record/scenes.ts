@@ -63,9 +63,12 @@ export function generationScenes(steps: readonly StepLike[]): RecordingScene[] {
   for (let i = 0; i < steps.length; i++) {
     const st = steps[i]!;
     const kind = recordingKind(i, steps.length);
+    // A prompt that fills the context has only the final step: shown as a full scene with empty
+    // output labels and no returning character (spec §3.2 edge case), as --snapshot shows it.
+    const predicts = steps.length > 1;
     const scene = buildScene({
       kind, record: st.record, inputLabels: st.inputLabels, outputLabels: st.outputLabels,
-      predPos: st.predPos, predId: st.predId, charSpacing: spacing,
+      predPos: predicts ? st.predPos : undefined, predId: predicts ? st.predId : undefined, charSpacing: spacing,
     });
     spacing = scene.nextCharSpacing;
     out.push(withSound(kind, scene, st.record, st.predPos, i));
