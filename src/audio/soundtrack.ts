@@ -6,9 +6,8 @@
  * concatenated while video lengths were rounded down to whole frames.
  *
  * With `music`, the generated track (music/music.ts; a 120 s arrangement, repeated beyond) is
- * mixed underneath at MUSIC_UNDER_GAIN
- * (−15 dB relative to its own 0.95 peak, a level that leaves the sonification's 0.85-peak grains
- * clearly on top), and the sum is scaled down only if it would clip.
+ * mixed underneath at MUSIC_UNDER_GAIN (−15 dB relative to its own 0.95 peak, a level that leaves
+ * the sonification's 0.85-peak grains clearly on top); the sum is scaled down only if it clips.
  *
  * Not here: file writing (wav.ts), the video clock (record/).
  */
