@@ -12,7 +12,6 @@
 
 /** GLFW key codes we use (glfw3.h). */
 export const KEY_SPACE = 32;
-export const KEY_APOSTROPHE = 39;
 export const KEY_MINUS = 45;
 export const KEY_EQUAL = 61;
 export const KEY_H = 72;
@@ -136,7 +135,6 @@ export const KEY_NAMES: Readonly<Record<string, number>> = Object.freeze({
   r: KEY_R,
   h: KEY_H,
   escape: KEY_ESCAPE,
-  apostrophe: KEY_APOSTROPHE,
 });
 
 /** The on-screen help line (H toggles it); only glyphs of the atlas (ASCII + font-atlas EXTRA_GLYPHS). */
