@@ -142,6 +142,29 @@ test('a decoded frame matches --snapshot at the same timeline time', async (t) =
   t.true(other > 2 * same, `mean |diff| ${other.toFixed(2)} at another time vs ${same.toFixed(2)}`);
 });
 
+/** Per-packet checksums of every decoded video frame and audio packet (ffmpeg framemd5). */
+function framemd5(file: string): string[] {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'framemd5', 'pipe:1'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`framemd5 ${file}: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+test('the same arguments give the same frames and the same sound', async (t) => {
+  const a = tempDir('det-a');
+  const b = tempDir('det-b');
+  const args = [...SMALL, '--text', 'hi', '--fps', '10', '--max-duration', '3'];
+  const [ra, rb] = await Promise.all([
+    runBin([...args, '--output-dir', a], { timeoutMs: 120_000 }),
+    runBin([...args, '--output-dir', b], { timeoutMs: 120_000 }),
+  ]);
+  t.is(ra.code, 0, ra.stderr);
+  t.is(rb.code, 0, rb.stderr);
+  const ma = framemd5(path.join(a, 'transformer.mp4'));
+  t.is(ma.filter((l) => l.startsWith('0,')).length, 30);
+  t.true(ma.some((l) => l.startsWith('1,')));
+  t.deepEqual(framemd5(path.join(b, 'transformer.mp4')), ma);
+});
+
 test('--format png also writes the numbered frames', async (t) => {
   const dir = tempDir('png');
   const r = await runBin([...SMALL, '--fps', '5', '--max-duration', '1', '--format', 'png', '--output-dir', dir], { timeoutMs: 90_000 });
