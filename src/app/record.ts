@@ -30,7 +30,7 @@ import type { RecordPlan } from '../record/plan.js';
 import { buildPlan, clock, describePlan } from '../record/plan.js';
 import { formatBytes, Progress } from '../record/progress.js';
 import type { RecordResult } from '../record/recorder.js';
-import { Recorder } from '../record/recorder.js';
+import { Recorder, removeStalePartials } from '../record/recorder.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { generationScenes, randomScenes } from '../record/scenes.js';
 
@@ -147,6 +147,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   }
   prepareOutputDir(opts.outputDir);
   const output = path.join(opts.outputDir, 'transformer.mp4');
+  for (const f of removeStalePartials(output)) log(`removed ${f}, left by an earlier recording that was killed`);
   const scenes = await scenesFor(opts);
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
   if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);

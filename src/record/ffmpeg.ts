@@ -252,10 +252,14 @@ export function pipeAudio(p: FfmpegProcess, pcm: Float32Array | undefined): void
 
 /**
  * Make the final mp4 `dst` from the video-only `src` and `audio`; with kind 'pcm', `pcm` is the
- * soundtrack cut to exactly the video's length. Throws UserError on failure.
+ * soundtrack cut to exactly the video's length. `track` receives the process (so an abort can
+ * kill it). Throws UserError on failure.
  */
-export async function mux(command: string, src: string, dst: string, audio: MuxAudio, pcm?: Float32Array): Promise<void> {
+export async function mux(
+  command: string, src: string, dst: string, audio: MuxAudio, pcm?: Float32Array, track?: (p: FfmpegProcess) => void,
+): Promise<void> {
   const p = FfmpegProcess.spawn(command, muxArgs(src, dst, audio));
+  track?.(p);
   p.video.end();
   pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined);
   await p.whenExited();

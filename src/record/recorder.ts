@@ -13,7 +13,7 @@
  *
  * What it is not: no rendering, no signal handling policy (app/record.ts decides when to stop).
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { samplesOf } from '../audio/render.js';
@@ -50,6 +50,11 @@ export class Recorder {
   private frames = 0;
   private closed = false;
   private readonly tmp: TempFiles;
+  /** The final mux, while it runs. */
+  private muxProc: FfmpegProcess | undefined;
+  private readonly track = (p: FfmpegProcess): void => {
+    this.muxProc = p;
+  };
   private readonly onExit = (): void => this.killNow();
 
   private constructor(
@@ -165,7 +170,7 @@ export class Recorder {
     const a = this.opts.audio;
     const ap = this.audioProc;
     if (a === undefined || ap === undefined) {
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' });
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' }, undefined, this.track);
       return;
     }
     const samples = Math.min(a.length, 2 * samplesOf(seconds));
@@ -173,11 +178,11 @@ export class Recorder {
       await ap.whenExited();
       const why = ap.failure();
       if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`);
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a });
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a }, undefined, this.track);
       return;
     }
     ap.kill();
-    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a.subarray(0, samples));
+    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a.subarray(0, samples), this.track);
   }
 
   /** Kill the encoders (their whole process groups) and remove the temporary files. Idempotent. */
@@ -192,6 +197,7 @@ export class Recorder {
   private killNow(): void {
     this.proc.kill();
     this.audioProc?.kill();
+    this.muxProc?.kill();
     for (const f of [this.tmp.mkv, this.tmp.m4a, this.tmp.mp4]) rmSync(f, { force: true });
   }
 }
@@ -200,6 +206,35 @@ interface TempFiles {
   readonly mkv: string;
   readonly m4a: string;
   readonly mp4: string;
+}
+
+const PARTIAL = /^\.(.+)\.(\d+)\.partial\.(mkv|m4a|mp4)$/;
+
+/**
+ * Remove temporaries that an earlier recording into the same folder left behind when it was
+ * killed outright (SIGKILL, power loss): `.<name>.<pid>.partial.*` whose process is gone.
+ * Returns the names removed.
+ */
+export function removeStalePartials(output: string): string[] {
+  const dir = path.dirname(output);
+  const name = path.basename(output, path.extname(output));
+  const removed: string[] = [];
+  for (const f of readdirSync(dir)) {
+    const m = PARTIAL.exec(f);
+    if (m === null || m[1] !== name || alive(Number(m[2]))) continue;
+    rmSync(path.join(dir, f), { force: true });
+    removed.push(f);
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Hidden temporaries next to the output: `.transformer.<pid>.partial.{mkv,m4a,mp4}`. */

@@ -1,0 +1,116 @@
+/**
+ * The recorder without GL (record/recorder.ts): synthetic frames and a synthetic soundtrack go
+ * through the real ffmpeg; checks the finished file, the sample-exact audio length (complete and
+ * cut short), abort (no process, no temporaries), and the removal of stale temporaries.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { Recorder, removeStalePartials } from '../../src/record/recorder.js';
+import { liveInGroup } from './processes.js';
+
+const W = 64;
+const H = 36;
+const FPS = 20;
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'gptviz-recorder-'));
+}
+
+/** `seconds` of a 440 Hz tone, interleaved stereo float32. */
+function tone(seconds: number): Float32Array {
+  const n = Math.floor(seconds * 44100 + 1e-6);
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) out[2 * i] = out[2 * i + 1] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 44100);
+  return out;
+}
+
+async function writeFrames(rec: Recorder, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const buf = await rec.acquire();
+    buf.fill(0);
+    for (let p = 0; p < W * H; p++) {
+      buf[4 * p] = (i * 8) & 255; // red ramps with the frame index
+      buf[4 * p + 3] = 255;
+    }
+    rec.writeFrame(buf);
+  }
+}
+
+function durations(file: string): Record<string, number> {
+  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,duration', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(',')).map(([k, v]) => [k!, Number(v)]));
+}
+
+test('all frames: the soundtrack encoded alongside is copied in, exactly as long as the video', async (t) => {
+  const dir = tempDir();
+  try {
+    const output = path.join(dir, 'transformer.mp4');
+    const rec = Recorder.start({ ffmpeg: 'ffmpeg', width: W, height: H, fps: FPS, output, audio: tone(40 / FPS) });
+    await writeFrames(rec, 40);
+    const res = await rec.finish();
+    t.is(res.frames, 40);
+    t.is(res.seconds, 2);
+    t.true(res.bytes > 0);
+    const d = durations(output);
+    t.true(Math.abs(d.video! - 2) < 1 / FPS, `video ${d.video}`);
+    t.true(Math.abs(d.audio! - 2) < 0.001, `audio ${d.audio}`);
+    t.deepEqual(readdirSync(dir), ['transformer.mp4']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fewer frames than the soundtrack covers (interrupted): the audio is cut to the video', async (t) => {
+  const dir = tempDir();
+  try {
+    const output = path.join(dir, 'transformer.mp4');
+    const rec = Recorder.start({ ffmpeg: 'ffmpeg', width: W, height: H, fps: FPS, output, audio: tone(5) });
+    await writeFrames(rec, 30);
+    await rec.finish();
+    const d = durations(output);
+    t.true(Math.abs(d.video! - 1.5) < 1 / FPS, `video ${d.video}`);
+    t.true(Math.abs(d.audio! - 1.5) < 0.001, `audio ${d.audio}`);
+    t.deepEqual(readdirSync(dir), ['transformer.mp4']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('abort kills the encoders and leaves nothing behind; finish without frames is a UserError', async (t) => {
+  const dir = tempDir();
+  try {
+    const output = path.join(dir, 'transformer.mp4');
+    const rec = Recorder.start({ ffmpeg: 'ffmpeg', width: W, height: H, fps: FPS, output, audio: tone(3) });
+    await writeFrames(rec, 5);
+    const pid = rec.pid!;
+    rec.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    t.deepEqual(liveInGroup(pid), []);
+    t.deepEqual(readdirSync(dir), []);
+    const empty = Recorder.start({ ffmpeg: 'ffmpeg', width: W, height: H, fps: FPS, output });
+    await t.throwsAsync(() => empty.finish(), { message: /no frames were recorded/ });
+    t.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stale temporaries of a killed recording are removed; a live one and other names are kept', (t) => {
+  const dir = tempDir();
+  try {
+    const dead = spawnSync('true').pid!;
+    const names = [
+      `.transformer.${dead}.partial.mkv`, `.transformer.${dead}.partial.m4a`, `.transformer.${process.pid}.partial.mkv`,
+      `.other.${dead}.partial.mkv`, 'transformer.mp4',
+    ];
+    for (const n of names) writeFileSync(path.join(dir, n), 'x');
+    const removed = removeStalePartials(path.join(dir, 'transformer.mp4'));
+    t.deepEqual(removed.sort(), [`.transformer.${dead}.partial.m4a`, `.transformer.${dead}.partial.mkv`]);
+    t.deepEqual(readdirSync(dir).sort(), [`.other.${dead}.partial.mkv`, `.transformer.${process.pid}.partial.mkv`, 'transformer.mp4'].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
