@@ -165,6 +165,25 @@ test('the same arguments give the same frames and the same sound', async (t) => 
   t.deepEqual(framemd5(path.join(b, 'transformer.mp4')), ma);
 });
 
+test('--music mixes the generated music under the sonification', async (t) => {
+  const a = tempDir('music-off');
+  const b = tempDir('music-on');
+  const args = [...SMALL, '--fps', '5', '--max-duration', '2'];
+  const [ra, rb] = await Promise.all([
+    runBin([...args, '--output-dir', a], { timeoutMs: 120_000 }),
+    runBin([...args, '--music', '--output-dir', b], { timeoutMs: 120_000 }),
+  ]);
+  t.is(ra.code, 0, ra.stderr);
+  t.is(rb.code, 0, rb.stderr);
+  const plain = decodeAudio(path.join(a, 'transformer.mp4'));
+  const mixed = decodeAudio(path.join(b, 'transformer.mp4'));
+  t.is(mixed.length, plain.length);
+  let diff = 0;
+  for (let i = 0; i < plain.length; i++) diff += (mixed[i]! - plain[i]!) ** 2;
+  const rmsDiff = Math.sqrt(diff / plain.length);
+  t.true(rmsDiff > 0.005, `rms difference ${rmsDiff}`);
+});
+
 test('--format png also writes the numbered frames', async (t) => {
   const dir = tempDir('png');
   const r = await runBin([...SMALL, '--fps', '5', '--max-duration', '1', '--format', 'png', '--output-dir', dir], { timeoutMs: 90_000 });
