@@ -12,12 +12,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import type { ModelConfig } from '../transformer/config.js';
 import { makeConfig } from '../transformer/config.js';
 import { prepareCorpus } from '../transformer/data.js';
 import { checkGradients } from '../transformer/gradcheck.js';
 import { initWeights } from '../transformer/init.js';
-import { lossCsv, lossPlotPng } from '../transformer/loss-plot.js';
-import { encodeNpz } from '../transformer/npz.js';
+import { lossCsv, lossPlotPng, parseLossCsv } from '../transformer/loss-plot.js';
+import { encodeNpz, readNpz } from '../transformer/npz.js';
+import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
 import { RandomState } from '../transformer/rng.js';
 import type { BatchProgress, EpochStats } from '../transformer/train.js';
 import { Trainer } from '../transformer/train.js';
@@ -37,6 +39,10 @@ const SPECS = {
   checkGrad: { type: 'boolean', help: 'run the float64 numerical gradient check first; stop on failure' },
   data: { type: 'string', default: 'data/tinyshakespeare.txt', placeholder: 'FILE', help: 'training corpus' },
   out: { type: 'string', default: 'weights/charlm.npz', placeholder: 'FILE.npz', help: 'best-validation weights' },
+  init: {
+    type: 'string', placeholder: 'FILE.npz',
+    help: 'start from these weights (a later training stage); --out is only replaced by better ones',
+  },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, help: 'seed of the per-epoch shuffle' },
   threads: { type: 'integer', min: 1, max: 256, help: 'worker threads (default: all cores)' },
   seqLen: { type: 'integer', default: 16, min: 1, max: 4096, help: 'S: context length' },
@@ -87,7 +93,21 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
 
 /** The .npz of spec §1.10 (reference key names and shapes), written atomically. */
 function saveAtomic(file: string, weights: Weights): void {
-  writeAtomic(file, encodeNpz(weights.groups.map((g) => [g.key, { shape: g.npzShape, data: g.matrix.data }] as const)));
+  writeAtomic(file, encodeNpz(weightsToArrays(weights)));
+}
+
+/** The --init weights, which must have the shape the flags describe. */
+function loadInit(file: string, config: ModelConfig): Weights {
+  const w = weightsFromArrays(readNpz(file), file, { numHeads: config.numHeads });
+  const c = w.config;
+  const names = { seqLen: 'seq_len', dModel: 'd_model', dFF: 'd_ff', numBlocks: 'blocks' } as const;
+  const mismatch = (['seqLen', 'dModel', 'dFF', 'numBlocks'] as const).find((k) => c[k] !== config[k]);
+  if (mismatch !== undefined) {
+    throw new UserError(`${file} has ${names[mismatch]} ${c[mismatch]}, but the flags ask for ${config[mismatch]}`, {
+      hint: 'pass the matching --seq-len/--d-model/--d-ff/--blocks',
+    });
+  }
+  return w;
 }
 
 /** Spec §2.4: greedy predictions of the final in-memory model for the first validation chunks. */
@@ -129,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   log(`  d_model=${config.dModel}, seq_len=${config.seqLen}, heads=${config.numHeads}, d_ff=${config.dFF}, blocks=${config.numBlocks}`);
   log(`  vocab size: ${config.vocabSize}, threads: ${threads}`);
-  const weights = initWeights(config);
+  const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
 
   if (o.checkGrad) {
     const rows = checkGradients(weights, corpus.train.ids.subarray(0, config.seqLen + 1));
@@ -164,9 +184,17 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
-  const history: EpochStats[] = [];
-  log(`=== Training: ${o.epochs} epochs, batch_size=${o.batchSize}, lr=${o.lr} ===`);
+  // A later stage (--init) continues the curves already next to --out, numbering on.
+  const history: EpochStats[] = o.init !== undefined && existsSync(csvPath) ? parseLossCsv(readFileSync(csvPath, 'utf8')) : [];
+  const epochOffset = history.length;
   try {
+    let initialBest = Infinity;
+    if (o.init !== undefined) {
+      const start = await trainer.evaluate();
+      initialBest = start.valLoss;
+      log(`  starting from ${o.init}: val_loss=${start.valLoss.toFixed(3)}  acc=${start.valAcc.toFixed(1)}%`);
+    }
+    log(`=== Training: ${o.epochs} epochs, batch_size=${o.batchSize}, lr=${o.lr} ===`);
     const result = await trainer.run({
       onBatch: (p) => {
         const now = performance.now();
@@ -178,16 +206,16 @@ export async function run(argv: string[]): Promise<number> {
       onEpoch: async (s) => {
         if (tty) process.stderr.write('\r\x1b[K');
         log(epochLine(s));
-        history.push(s);
+        history.push({ ...s, epoch: epochOffset + s.epoch });
         writeAtomic(csvPath, lossCsv(history));
         writeAtomic(pngPath, await lossPlotPng(history));
       },
       shouldStop: () => stop,
-    });
+    }, initialBest);
     if (tty) process.stderr.write('\r\x1b[K');
     if (result.best === null) {
-      log('  Stopped before the first epoch finished: nothing saved.');
-      return 130;
+      log(result.interrupted ? '  Stopped before any epoch improved: nothing saved.' : '  No epoch improved on the starting weights: nothing saved.');
+      return result.interrupted ? 130 : 0;
     }
     log(`${result.interrupted ? 'Interrupted' : 'Done'}. Best val_loss=${result.bestValLoss.toFixed(3)}`);
     log(`  weights: ${out}`);

@@ -6,6 +6,7 @@
  * Not here: writing files (the caller writes the returned text/bytes atomically).
  */
 import { createCanvas } from '@napi-rs/canvas';
+import { UserError } from '../errors.js';
 import type { EpochStats } from './train.js';
 
 const CSV_HEADER = 'epoch,train_loss,val_loss,val_acc,lr,grad_norm,seconds,tokens_per_s';
@@ -22,7 +23,7 @@ export function lossCsv(history: readonly EpochStats[]): string {
 /** Parse a CSV written by lossCsv back into the fields the plot needs. */
 export function parseLossCsv(text: string): EpochStats[] {
   const lines = text.trim().split('\n');
-  if (lines[0] !== CSV_HEADER) throw new Error(`not a loss CSV (header ${lines[0] ?? ''})`);
+  if (lines[0] !== CSV_HEADER) throw new UserError(`not a training-curve CSV (its header is '${lines[0] ?? ''}')`);
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
   const epochs = rows.length;
   return rows.map(([epoch, trainLoss, valLoss, valAcc, lr, gradNorm, seconds, tokensPerSec]) => ({

@@ -214,15 +214,19 @@ export class Trainer {
     return { valLoss: groups > 0 ? sum / groups : NaN, valAcc: positions > 0 ? (100 * hits) / positions : NaN };
   }
 
-  /** The full run: epochs × (shuffle, steps), evaluation and best-checkpoint callbacks. */
-  async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+  /**
+   * The full run: epochs × (shuffle, steps), evaluation and best-checkpoint callbacks.
+   * `initialBest`: a validation loss an epoch must beat to count as best (e.g. the starting
+   * weights' own, when training continues from a file that must not be overwritten by worse).
+   */
+  async run(hooks: TrainHooks = {}, initialBest = Infinity): Promise<TrainResult> {
     const { epochs, batchSize, lr: lrPeak, lrMin } = this.opts;
     const S = this.config.seqLen;
     const nTrain = this.corpus.train.count;
     const batches = Math.ceil(nTrain / batchSize);
     const history: EpochStats[] = [];
     let best: Weights | null = null;
-    let bestValLoss = Infinity;
+    let bestValLoss = initialBest;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const lr = learningRate(epoch, epochs, lrPeak, lrMin);
       const perm = this.opts.shuffle(nTrain);

@@ -101,3 +101,19 @@ test('the learning rate prints like Python {:.1e}', (t) => {
   t.is(sci1(1e-10), '1.0e-10');
   t.is(sci1(12.6), '1.3e+01');
 });
+
+test('--init continues from a file: curves numbered on, shapes checked', async (t) => {
+  const data = join(TMP, 'corpus3.txt');
+  writeFileSync(data, 'Now is the winter of our discontent made glorious summer by this sun of york.\n'.repeat(16));
+  const out = join(TMP, 'stage', 'w.npz');
+  const first = await runBin(['train', ...TINY, '--data', data, '--out', out, '--epochs', '2', '--threads', '1']);
+  t.is(first.code, 0, first.stderr);
+  const second = await runBin(['train', ...TINY, '--data', data, '--out', out, '--epochs', '1', '--threads', '1', '--init', out]);
+  t.is(second.code, 0, second.stderr);
+  t.regex(second.stdout, /starting from .*w\.npz: val_loss=\d\.\d{3} {2}acc=\d+\.\d%/);
+  const csv = readFileSync(join(TMP, 'stage', 'w.loss.csv'), 'utf8').trim().split('\n');
+  t.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['1', '2', '3']);
+  const bad = await runBin(['train', ...TINY.slice(2), '--seq-len', '9', '--data', data, '--init', out]);
+  t.is(bad.code, 1);
+  t.is(lines(bad.stderr)[0], `gptviz: error: ${out} has seq_len 8, but the flags ask for 9`);
+});
