@@ -31,6 +31,7 @@ export async function bench(): Promise<BenchRow[]> {
     const opts = parseViewArgs(['--record', '--width', '1920', '--height', '1080', '--fps', '30', '--max-duration', '10', '--output-dir', dir]);
     const timings = emptyTimings();
     const cpu0 = process.cpuUsage();
+    const start = performance.now();
     const preset = process.env.GPTVIZ_BENCH_RECORD_PRESET;
     const crfEnv = process.env.GPTVIZ_BENCH_RECORD_CRF;
     const poolEnv = process.env.GPTVIZ_BENCH_RECORD_POOL;
@@ -39,6 +40,7 @@ export async function bench(): Promise<BenchRow[]> {
       poolSize: poolEnv !== undefined ? Number(poolEnv) : undefined,
     });
     const cpu = process.cpuUsage(cpu0);
+    const whole = (performance.now() - start) / 1000;
     const frames = r.result.frames;
     const share = (ms: number): string => `${((100 * ms) / timings.total).toFixed(0)} %`;
     const perFrame = (ms: number): string => `${(ms / frames).toFixed(1)} ms/frame`;
@@ -61,6 +63,7 @@ export async function bench(): Promise<BenchRow[]> {
         note: `${r.encoderCpuSeconds?.toFixed(1) ?? '?'} s CPU over ${(timings.total / 1000).toFixed(1)} s of loop; our process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (llvmpipe threads included)`,
       },
       { name: '  final mux (video copy + AAC)', value: r.muxSeconds, unit: 's', note: perFrame(r.muxSeconds * 1000) },
+      { name: '  set-up before the first frame (scene, soundtrack, GL context, ffmpeg start)', value: whole - wall, unit: 's' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
