@@ -83,6 +83,15 @@ export interface AudioPlayer {
   readonly active: boolean;
 }
 
+/** Run a Web Audio call whose failure does not matter (stopping or disconnecting something gone). */
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // already stopped / disconnected / context closed
+  }
+}
+
 const NOOP: AudioPlayer = {
   setScene: () => undefined,
   update: () => undefined,
@@ -177,7 +186,7 @@ class WebAudioPlayer implements AudioPlayer {
     src.connect(this.bus);
     src.onended = () => {
       this.queued.delete(src);
-      src.disconnect();
+      safely(() => src.disconnect());
     };
     this.queued.add(src);
     src.start(when);
@@ -185,11 +194,9 @@ class WebAudioPlayer implements AudioPlayer {
 
   private stopQueued(now: number): void {
     for (const src of this.queued) {
-      try {
-        src.stop(now);
-      } catch {
-        // already stopped
-      }
+      src.onended = null; // it may fire after close(), when the context rejects every call
+      safely(() => src.stop(now));
+      safely(() => src.disconnect());
     }
     this.queued.clear();
   }
@@ -204,6 +211,9 @@ class WebAudioPlayer implements AudioPlayer {
         this.musicWorker = undefined;
       });
       worker.once('error', (e) => this.warn(`gptviz: warning: music unavailable (${e.message})`));
+      worker.once('exit', (code) => {
+        if (this.music === undefined && !this.closed && code !== 0) this.warn(`gptviz: warning: music unavailable (renderer exited with code ${code})`);
+      });
       worker.unref();
     } catch (e) {
       this.warn(`gptviz: warning: music unavailable (${e instanceof Error ? e.message : String(e)})`);
@@ -236,13 +246,13 @@ class WebAudioPlayer implements AudioPlayer {
   }
 
   private stopMusic(now: number): void {
-    try {
-      this.musicSource?.stop(now);
-    } catch {
-      // already stopped
+    const src = this.musicSource;
+    const gain = this.musicGain;
+    if (src !== undefined) {
+      safely(() => src.stop(now));
+      safely(() => src.disconnect());
     }
-    this.musicSource?.disconnect();
-    this.musicGain?.disconnect();
+    if (gain !== undefined) safely(() => gain.disconnect());
     this.musicSource = undefined;
     this.musicGain = undefined;
   }
