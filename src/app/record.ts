@@ -19,6 +19,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ViewOptions } from '../cli/options.js';
 import { fitPrompt } from '../cli/options.js';
+import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
 import { UserError } from '../errors.js';
@@ -74,19 +75,12 @@ async function scenesFor(opts: ViewOptions): Promise<RecordingScene[]> {
   return generationScenes(run.steps);
 }
 
-/** The soundtrack as interleaved float32 stereo, exactly plan.seconds long. */
-export function soundtrackPcm(scenes: readonly RecordingScene[], plan: RecordPlan, music: boolean): Float32Array {
-  const st = renderSoundtrack(
+/** The soundtrack on the plan's schedule: 44.1 kHz stereo, exactly plan.seconds long. */
+export function soundtrack(scenes: readonly RecordingScene[], plan: RecordPlan, music: boolean): Stereo {
+  return renderSoundtrack(
     plan.scenes.map((p) => ({ sound: scenes[p.index]!.sound, speed: p.timeScale, startOutputSeconds: p.start })),
     plan.seconds, { music },
   );
-  const n = st.left.length;
-  const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    out[2 * i] = st.left[i]!;
-    out[2 * i + 1] = st.right[i]!;
-  }
-  return out;
 }
 
 /** SIGINT/SIGTERM → a stop request; a second one aborts. */
@@ -151,7 +145,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   const scenes = await scenesFor(opts);
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
   if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
-  const audio = opts.mute ? undefined : soundtrackPcm(scenes, plan, opts.music);
+  const audio = opts.mute ? undefined : soundtrack(scenes, plan, opts.music);
   const files = framesRequested(opts) ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
   if (files !== undefined) log(`  frames: ${path.join(files.dir, `frame_%05d.${opts.format}`)}`);
 

@@ -244,24 +244,52 @@ export class FfmpegProcess {
   }
 }
 
-/** Write all of `pcm` (interleaved float32 stereo) to a process's fd 3 and close it. */
-export function pipeAudio(p: FfmpegProcess, pcm: Float32Array | undefined): void {
-  if (pcm !== undefined) p.audio.end(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-  else p.audio.end();
+/** A stereo soundtrack at 44.1 kHz: two equal-length channels (audio/render.ts `Stereo`). */
+export interface StereoPcm {
+  readonly left: Float32Array;
+  readonly right: Float32Array;
+}
+
+/** Sample frames per chunk written to a pipe (≈ 1.5 s, 512 kB interleaved). */
+const CHUNK = 65536;
+
+/**
+ * Write the first `frames` sample frames of `pcm` to a process's fd 3 as interleaved f32le, chunk
+ * by chunk as the pipe drains (so no second full-length copy is ever held), then close it; with
+ * no `pcm`, just close it. Never rejects: a process that stops reading shows up in its exit status.
+ */
+export async function pipeAudio(p: FfmpegProcess, pcm: StereoPcm | undefined, frames = pcm?.left.length ?? 0): Promise<void> {
+  const out = p.audio;
+  const n = Math.min(frames, pcm?.left.length ?? 0);
+  try {
+    for (let s0 = 0; pcm !== undefined && s0 < n && !p.done; s0 += CHUNK) {
+      const s1 = Math.min(n, s0 + CHUNK);
+      const chunk = new Float32Array(2 * (s1 - s0));
+      for (let i = s0, j = 0; i < s1; i++, j += 2) {
+        chunk[j] = pcm.left[i]!;
+        chunk[j + 1] = pcm.right[i]!;
+      }
+      await new Promise<void>((resolve) => {
+        out.write(Buffer.from(chunk.buffer), () => resolve());
+      });
+    }
+  } finally {
+    out.end();
+  }
 }
 
 /**
- * Make the final mp4 `dst` from the video-only `src` and `audio`; with kind 'pcm', `pcm` is the
- * soundtrack cut to exactly the video's length. `track` receives the process (so an abort can
- * kill it). Throws UserError on failure.
+ * Make the final mp4 `dst` from the video-only `src` and `audio`; with kind 'pcm', the first
+ * `frames` sample frames of `pcm` (exactly the video's length) are encoded. `track` receives the
+ * process (so an abort can kill it). Throws UserError on failure.
  */
 export async function mux(
-  command: string, src: string, dst: string, audio: MuxAudio, pcm?: Float32Array, track?: (p: FfmpegProcess) => void,
+  command: string, src: string, dst: string, audio: MuxAudio, pcm?: StereoPcm, frames?: number, track?: (p: FfmpegProcess) => void,
 ): Promise<void> {
   const p = FfmpegProcess.spawn(command, muxArgs(src, dst, audio));
   track?.(p);
   p.video.end();
-  pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined);
+  await pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined, frames);
   await p.whenExited();
   const why = p.failure();
   if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`);

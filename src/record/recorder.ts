@@ -17,6 +17,7 @@ import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { samplesOf } from '../audio/render.js';
+import type { StereoPcm } from './ffmpeg.js';
 import { audioArgs, encoderArgs, FfmpegProcess, mux, pipeAudio } from './ffmpeg.js';
 
 export interface RecorderOptions {
@@ -27,8 +28,8 @@ export interface RecorderOptions {
   readonly fps: number;
   /** Final .mp4 path; its folder must exist and be writable. */
   readonly output: string;
-  /** Interleaved float32 stereo at 44.1 kHz (little-endian), or undefined for no audio stream. */
-  readonly audio?: Float32Array;
+  /** The soundtrack (44.1 kHz stereo, exactly as long as the planned video), or undefined for none. */
+  readonly audio?: StereoPcm;
   /** Frame buffers in flight (≥ 2). */
   readonly poolSize?: number;
   readonly preset?: string;
@@ -79,12 +80,12 @@ export class Recorder {
     const proc = FfmpegProcess.spawn(opts.ffmpeg, encoderArgs({
       width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf,
     }));
-    pipeAudio(proc, undefined);
+    proc.audio.end();
     let audioProc: FfmpegProcess | undefined;
     if (opts.audio !== undefined) {
       audioProc = FfmpegProcess.spawn(opts.ffmpeg, audioArgs(tmp.m4a));
       audioProc.video.end();
-      pipeAudio(audioProc, opts.audio);
+      void pipeAudio(audioProc, opts.audio);
     }
     return new Recorder(opts, proc, audioProc);
   }
@@ -170,19 +171,19 @@ export class Recorder {
     const a = this.opts.audio;
     const ap = this.audioProc;
     if (a === undefined || ap === undefined) {
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' }, undefined, this.track);
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' }, undefined, 0, this.track);
       return;
     }
-    const samples = Math.min(a.length, 2 * samplesOf(seconds));
-    if (samples === a.length) {
+    const samples = Math.min(a.left.length, samplesOf(seconds));
+    if (samples === a.left.length) {
       await ap.whenExited();
       const why = ap.failure();
       if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`);
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a }, undefined, this.track);
+      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a }, undefined, 0, this.track);
       return;
     }
     ap.kill();
-    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a.subarray(0, samples), this.track);
+    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a, samples, this.track);
   }
 
   /** Kill the encoders (their whole process groups) and remove the temporary files. Idempotent. */

@@ -63,21 +63,23 @@ test('mux: a video-only mkv plus exactly N/fps seconds of PCM (piped now, or enc
     const mp4 = path.join(dir, 'o.mp4');
     const enc = encoderArgs({ width: 64, height: 36, fps: 30, output: mkv });
     // The encoder's output options, with a test pattern in place of the raw frames on stdin.
-    const gen = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x36:rate=30:duration=1.3', ...enc.slice(enc.indexOf('pipe:0') + 1)]);
+    const gen = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x36:rate=30:duration=3.3', ...enc.slice(enc.indexOf('pipe:0') + 1)]);
     t.is(gen.status, 0, gen.stderr?.toString());
-    const n = Math.floor((39 / 30) * 44100);
-    const pcm = new Float32Array(2 * n);
-    for (let i = 0; i < n; i++) pcm[2 * i] = pcm[2 * i + 1] = 0.3 * Math.sin(i * 0.05);
-    await mux('ffmpeg', mkv, mp4, { kind: 'pcm' }, pcm);
+    const n = Math.floor((99 / 30) * 44100);
+    // Longer than the video: mux takes exactly the first n sample frames (several pipe chunks).
+    const left = new Float32Array(n + 100_000);
+    for (let i = 0; i < left.length; i++) left[i] = 0.3 * Math.sin(i * 0.05);
+    const pcm = { left, right: left.slice() };
+    await mux('ffmpeg', mkv, mp4, { kind: 'pcm' }, pcm, n);
     const d = durations(mp4);
     t.deepEqual([...d.keys()], ['h264', 'aac']);
     const v = d.get('h264')!;
-    t.true(Math.abs(v - 1.3) < 1 / 30 && Math.abs(d.get('aac')! - v) < 0.002, `video ${v} audio ${d.get('aac')}`);
+    t.true(Math.abs(v - 3.3) < 1 / 30 && Math.abs(d.get('aac')! - v) < 0.002, `video ${v} audio ${d.get('aac')}`);
     // The same soundtrack encoded on its own first (as during a recording), then copied in.
     const m4a = path.join(dir, 's.m4a');
     const enc2 = FfmpegProcess.spawn('ffmpeg', audioArgs(m4a));
     enc2.video.end();
-    pipeAudio(enc2, pcm);
+    await pipeAudio(enc2, pcm, n);
     await enc2.whenExited();
     t.is(enc2.failure(), undefined);
     const mp4b = path.join(dir, 'o2.mp4');

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import type { StereoPcm } from '../../src/record/ffmpeg.js';
 import { Recorder, removeStalePartials } from '../../src/record/recorder.js';
 import { liveInGroup } from './processes.js';
 
@@ -19,12 +20,12 @@ function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'gptviz-recorder-'));
 }
 
-/** `seconds` of a 440 Hz tone, interleaved stereo float32. */
-function tone(seconds: number): Float32Array {
+/** `seconds` of a 440 Hz tone, stereo. */
+function tone(seconds: number): StereoPcm {
   const n = Math.floor(seconds * 44100 + 1e-6);
-  const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) out[2 * i] = out[2 * i + 1] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 44100);
-  return out;
+  const left = new Float32Array(n);
+  for (let i = 0; i < n; i++) left[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 44100);
+  return { left, right: left.slice() };
 }
 
 async function writeFrames(rec: Recorder, n: number): Promise<void> {
