@@ -56,13 +56,6 @@ export function prepareOutputDir(dir: string): void {
   }
 }
 
-/** True when --format was given explicitly (numbered frames are written only then). */
-function framesRequested(opts: ViewOptions): boolean {
-  const o = opts as ViewOptions & { formatGiven?: boolean };
-  if (typeof o.formatGiven === 'boolean') return o.formatGiven;
-  return process.argv.some((a) => a === '--format' || a.startsWith('--format='));
-}
-
 async function scenesFor(opts: ViewOptions): Promise<RecordingScene[]> {
   if (opts.text === undefined || opts.weights === undefined) return randomScenes();
   const { loadWeights } = await import('../transformer/weights-file.js');
@@ -146,7 +139,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
   if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
   const audio = opts.mute ? undefined : soundtrack(scenes, plan, opts.music);
-  const files = framesRequested(opts) ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
+  const files = opts.formatGiven ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
   if (files !== undefined) log(`  frames: ${path.join(files.dir, `frame_%05d.${opts.format}`)}`);
 
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
@@ -201,6 +194,6 @@ export async function record(opts: ViewOptions): Promise<number> {
     `${res.seconds.toFixed(2)} s, ${res.frames} frames @ ${opts.fps} fps, ${opts.width}×${opts.height}, ` +
     `H.264${opts.mute ? ', no audio (--mute)' : ' + AAC'}) in ${wall.toFixed(1)} s (${(res.frames / wall).toFixed(1)} frames/s)\n`,
   );
-  if (framesRequested(opts)) process.stdout.write(`frames in ${path.join(opts.outputDir, 'frames')}\n`);
+  if (opts.formatGiven) process.stdout.write(`frames in ${path.join(opts.outputDir, 'frames')}\n`);
   return r.interrupted ? 130 : 0;
 }
