@@ -7,7 +7,8 @@
  * (record/plan.ts; --max-duration raises the speed) → the soundtrack from the same schedule →
  * hidden window + 4× MSAA offscreen target → for frame i: frameAt(scene, t_i) → draw → start an
  * asynchronous readback → finish frame i−1's readback into a pooled buffer → pipe it to ffmpeg
- * (drawing, readback and encoding overlap) → remux to the final name.
+ * (drawing, readback and encoding overlap; the soundtrack is encoded meanwhile) → mux both into
+ * the final name.
  *
  * Ctrl-C (or SIGTERM, or the window closing) stops after the current frame and keeps what was
  * rendered, trimmed so audio and video end together; a second Ctrl-C aborts at once. Exit codes:
