@@ -30,6 +30,8 @@ import { RandomState } from './rng.js';
 import { argmaxRows, sampleRows, samplingSeed } from './sample.js';
 import type { Matrix } from './tensor.js';
 import { matrix, matrixView } from './tensor.js';
+import type { WasmEngine } from './wasm-forward.js';
+import { createWasmRecord } from './wasm-forward.js';
 import type { BlockWeights, Weights } from './weights.js';
 import { allocateWeights } from './weights.js';
 
@@ -136,10 +138,28 @@ interface MutableForwardRecord {
 }
 
 /**
- * Allocate a complete CharLM record for `weights` (every buffer of one forward pass). With
- * `lmHead` false, the random-weights-mode shape (no ids, embedding, logits, probs).
+ * Which operators compute a record: 'auto' = the WebAssembly SIMD pass (wasm-forward.ts) when it
+ * covers the config and runtime, else JS; 'js' = always the JS operators of ops.ts (the fallback,
+ * kept tested against the wasm pass).
  */
-export function createForwardRecord(weights: Weights, lmHead = true): ForwardRecord {
+export type ForwardKernels = 'auto' | 'js';
+
+/** The wasm engine of each record that has one (records without one run the JS operators). */
+const ENGINES = new WeakMap<ForwardRecord, WasmEngine>();
+
+/**
+ * Allocate a complete CharLM record for `weights` (every buffer of one forward pass). With
+ * `lmHead` false, the random-weights-mode shape (no ids, embedding, logits, probs). With the
+ * wasm kernels, the record's Float32Arrays are views into the record's own wasm memory.
+ */
+export function createForwardRecord(weights: Weights, lmHead = true, kernels: ForwardKernels = 'auto'): ForwardRecord {
+  if (kernels === 'auto') {
+    const w = createWasmRecord(weights, lmHead);
+    if (w !== null) {
+      ENGINES.set(w.record, w.engine);
+      return w.record;
+    }
+  }
   const c = weights.config;
   const S = c.seqLen;
   const D = c.dModel;
@@ -194,6 +214,14 @@ export function forwardInto(
   if (ids === undefined || embedded === undefined || wOut === undefined || logits === undefined || probs === undefined || predictedIds === undefined) {
     throw new Error('forwardInto: record has no LM-head buffers (created with lmHead = false)');
   }
+  const engine = ENGINES.get(record);
+  if (engine !== undefined) {
+    for (let i = 0; i < S; i++) ids[i] = tokenIds[i]!;
+    const divisor = T > 0 ? T : 1;
+    // rows whose max of logits / T overflowed (T below ~1e-38): the JS softmax has the limit rule
+    if (engine.runForward(weights, divisor) !== 0) softmaxRows(probs.data, logits.data, S, V, divisor);
+    return pick(record, T, opts.seed);
+  }
   const E = weights.embedding.data; // V×D
   const P = weights.pos_encoding.data; // S×D
   const x = record.blockInput.data; // S×D
@@ -211,13 +239,25 @@ export function forwardInto(
   for (let v = 0; v < V; v++) for (let j = 0; j < D; j++) wOut.data[j * V + v] = E[v * D + j]!;
   matmulBT(logits.data, record.output.data, E, S, D, V);
   softmaxRows(probs.data, logits.data, S, V, T > 0 ? T : 1);
-  if (T > 0) sampleRows(predictedIds, probs.data, S, V, samplingSeed(ids, opts.seed));
-  else argmaxRows(predictedIds, logits.data, S, V);
+  return pick(record, T, opts.seed);
+}
+
+/** Predicted ids: argmax of the logits (T = 0) or seeded sampling from probs (T > 0). */
+function pick(record: ForwardRecord, T: number, seed: number | undefined): ForwardRecord {
+  const S = record.config.seqLen;
+  const V = record.config.vocabSize;
+  if (T > 0) sampleRows(record.predictedIds!, record.probs!.data, S, V, samplingSeed(record.tokenIds!, seed));
+  else argmaxRows(record.predictedIds!, record.logits!.data, S, V);
   return record;
 }
 
 /** Blocks in sequence, each fed the previous output. */
 function runBlocks(record: ForwardRecord, weights: Weights): void {
+  const engine = ENGINES.get(record);
+  if (engine !== undefined) {
+    engine.runBlocks(weights);
+    return;
+  }
   let x: Matrix = record.blockInput;
   for (let b = 0; b < record.blocks.length; b++) {
     const br = record.blocks[b]!;
@@ -241,10 +281,10 @@ export function forward(weights: Weights, tokenIds: ArrayLike<number>, opts: For
  * X = float32(RandomState(123).randn(S, D)) × 0.5, causal blocks; no embedding, no LM head.
  * The embedding and pos_encoding of the returned record's weights are unused zeros.
  */
-export function randomModeForward(config: ModelConfig): ForwardRecord {
+export function randomModeForward(config: ModelConfig, kernels: ForwardKernels = 'auto'): ForwardRecord {
   const weights = allocateWeights(config);
   for (let b = 0; b < config.numBlocks; b++) initBlockWeights(weights.blocks[b]!, config, b);
-  const record = createForwardRecord(weights, false);
+  const record = createForwardRecord(weights, false, kernels);
   const n = config.seqLen * config.dModel;
   const z = new RandomState(123).randn(n);
   const x = record.blockInput.data;
