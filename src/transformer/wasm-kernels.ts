@@ -77,6 +77,10 @@ export function horizontal(c: Code, v: number, op: 'max' | 'add'): void {
 // Cephes expf (single precision): exp(x) = 2^n · p(r), n = round(x·log2 e), r = x − n·ln 2.
 const EXP_HI = 88.3762626647949;
 const EXP_LO = -87.33654475; // ln(FLT_MIN): below this the result is set to exactly 0
+// inputs are clamped here first, so 2^n stays ≥ 2^-125 and no lane computes a subnormal (x86
+// multiplies with subnormal results take a slow microcode path); [EXP_LO, EXP_CLAMP) maps to
+// exp(EXP_CLAMP) ≈ 4e-38 instead of the true value, an absolute error below 1e-37
+const EXP_CLAMP = -86;
 const LOG2E = Math.LOG2E;
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
@@ -88,7 +92,7 @@ export function emitExp(c: Code, r: Regs, x: number, out: number): void {
   const n = r.v('exp.n');
   const z = r.v('exp.z');
   c.get(x).f32x4Const(EXP_LO).f32x4Lt().set(low);
-  c.get(x).f32x4Const(EXP_HI).f32x4Pmin().f32x4Const(EXP_LO).f32x4Pmax().set(x);
+  c.get(x).f32x4Const(EXP_HI).f32x4Pmin().f32x4Const(EXP_CLAMP).f32x4Pmax().set(x);
   c.get(x).f32x4Const(LOG2E).f32x4Mul().f32x4Nearest().set(n);
   c.get(x).get(n).f32x4Const(LN2_HI).f32x4Mul().f32x4Sub().get(n).f32x4Const(LN2_LO).f32x4Mul().f32x4Sub().set(x);
   c.get(x).get(x).f32x4Mul().set(z);
@@ -99,6 +103,9 @@ export function emitExp(c: Code, r: Regs, x: number, out: number): void {
   c.get(n).i32x4TruncSatF32x4S().i32x4Const(127).i32x4Add().i32(23).i32x4Shl();
   c.f32x4Mul().get(low).v128AndNot().set(out);
 }
+
+/** Largest K whose k loop is unrolled completely. */
+const MAX_UNROLL = 32;
 
 export interface MatmulArgs {
   readonly out: Addr;
@@ -111,6 +118,9 @@ export interface MatmulArgs {
   readonly bias?: Addr;
   /** max(0, out) written here too; same base local as out. */
   readonly relu?: Addr;
+  /** Tile shape override: rows per tile (divides M) and f32x4 columns per tile (divides N/4). */
+  readonly rows?: number;
+  readonly vecs?: number;
 }
 
 /**
@@ -119,8 +129,9 @@ export interface MatmulArgs {
  */
 export function emitMatmul(c: Code, r: Regs, m: MatmulArgs): void {
   const { M, K, N } = m;
-  const R = M % 4 === 0 ? 4 : M % 2 === 0 ? 2 : 1;
-  const C = (N / 4) % 2 === 0 ? 2 : 1;
+  // 2×2 tiles measured fastest here (bench): larger tiles make V8 spill accumulators
+  const R = m.rows ?? (M % 2 === 0 ? 2 : 1);
+  const C = m.vecs ?? ((N / 4) % 2 === 0 ? 2 : 1);
   if (m.bias !== undefined && m.bias.base !== m.b.base) throw new Error('emitMatmul: bias must share b’s base');
   if (m.relu !== undefined && m.relu.base !== m.out.base) throw new Error('emitMatmul: relu must share out’s base');
   const pa = r.i('mm.pa');
@@ -140,15 +151,34 @@ export function emitMatmul(c: Code, r: Regs, m: MatmulArgs): void {
   c.get(po).set(pc);
   c.get(po).i32(N * 4).i32Add().set(pcend);
   c.loop();
-  for (let k = 0; k < K; k++) {
-    for (let j = 0; j < C; j++) c.get(pb).v128Load(k * N * 4 + j * 16).set(bv(j));
+  // k in chunks of KC, unrolled inside a loop: a fully unrolled K = 128 overflows the
+  // instruction cache and runs at half speed
+  const KC = K <= MAX_UNROLL ? K : [16, 8, 4].find((n) => K % n === 0)!;
+  const pka = r.i('mm.pka');
+  const pkb = r.i('mm.pkb');
+  const pkend = r.i('mm.pkend');
+  if (KC < K) {
+    for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) c.f32x4Const(0).set(acc(i, j));
+    c.get(pa).tee(pka).i32(K * 4).i32Add().set(pkend);
+    c.get(pb).set(pkb);
+    c.loop();
+  }
+  const ka = KC < K ? pka : pa;
+  const kb = KC < K ? pkb : pb;
+  for (let k = 0; k < KC; k++) {
+    for (let j = 0; j < C; j++) c.get(kb).v128Load(k * N * 4 + j * 16).set(bv(j));
     for (let i = 0; i < R; i++) {
-      c.get(pa).loadSplat(i * K * 4 + k * 4).set(sv);
+      c.get(ka).loadSplat(i * K * 4 + k * 4).set(sv);
       for (let j = 0; j < C; j++) {
-        if (k === 0) c.get(sv).get(bv(j)).f32x4Mul().set(acc(i, j));
+        if (k === 0 && KC === K) c.get(sv).get(bv(j)).f32x4Mul().set(acc(i, j));
         else c.get(acc(i, j)).get(sv).get(bv(j)).f32x4Mul().f32x4Add().set(acc(i, j));
       }
     }
+  }
+  if (KC < K) {
+    c.get(pkb).i32(KC * N * 4).i32Add().set(pkb);
+    stepLoop(c, pka, KC * 4, pkend);
+    c.end();
   }
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < C; j++) {
