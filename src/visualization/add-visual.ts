@@ -4,15 +4,23 @@
  * it while both shrink, the sum emerges on A's cell and finally travels to its own cell behind.
  *
  * Phases of the per-element progress e: [0, 0.30) hover, [0.30, 0.60) merge, [0.60, 1] travel.
- * Pure and allocation-free. Not here: wiring and visibility (the scene).
+ * Pure and allocation-free: per element, the up to three cells (A, B, the emerging sum) go
+ * through one push site in a small loop, and per-visual calls pass the VisualState rather than
+ * numbers (see visual-common.ts for why). Not here: wiring and visibility (the scene).
  */
 import type { FrameDesc } from '../frame.js';
 import { ease, easeOut, smooth } from '../animation/easing.js';
 import { noiseAt } from '../animation/noise.js';
 import { noiseWarp, wave } from '../animation/wave.js';
 import { pushCell } from './visual-common.js';
-import { BS, SP } from './visual-types.js';
+import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
 import type { AddVisual, Placed, Vec3, VisualState } from './visual-types.js';
+
+// Module-local copies of the shared sizes: TurboFan folds a module's own constants but not
+// imported bindings, and an unfolded one flowing into a phi (`e ? BS * k : BS`) makes it box the
+// double on every element (≈ 0.6 KB per visual per frame, measured).
+const BS = SHARED_BS;
+const SP = SHARED_SP;
 
 /** End of the hover phase and of the merge phase (fractions of e). */
 const P1 = 0.3;
@@ -25,11 +33,12 @@ const HOVER_Z = 0.3;
 
 /** Appear of one operand: wave, flight from `src`, seamless or fading (spec §5.4.3 appear). */
 function appearOperand(
-  out: FrameDesc, p: Placed, src: Vec3 | undefined, full: boolean, isB: boolean,
-  appearT: number, a: number, noise: Float32Array,
+  out: FrameDesc, p: Placed, src: Vec3 | undefined, full: boolean, isB: boolean, s: VisualState, noise: Float32Array,
 ): void {
   const R = p.rows;
   const C = p.cols;
+  const appearT = s.appearT;
+  const a = s.alpha;
   const base = isB ? Math.max(0, (appearT - 0.15) / 0.85) : appearT;
   const ax = p.anchor[0];
   const ay = p.anchor[1];
@@ -58,12 +67,21 @@ function appearOperand(
 
 /** Draw a residual add. */
 export function drawAdd(out: FrameDesc, v: AddVisual, s: VisualState, noise: Float32Array): void {
-  const va = s.alpha;
   if (s.appearT < 1 && s.t <= 0) {
-    appearOperand(out, v.a, v.sourceA, v.seamlessA && v.sourceA !== undefined, false, s.appearT, va, noise);
-    appearOperand(out, v.b, v.sourceB, v.seamlessB && v.sourceB !== undefined, true, s.appearT, va, noise);
+    appearOperand(out, v.a, v.sourceA, v.seamlessA && v.sourceA !== undefined, false, s, noise);
+    appearOperand(out, v.b, v.sourceB, v.seamlessB && v.sourceB !== undefined, true, s, noise);
     return;
   }
+  drawAddCompute(out, v, s, noise);
+}
+
+/**
+ * The compute. Per element, cell q = 0, 1, 2 in this order: hover — A at rest, B moving over it;
+ * merge — A and B shrinking into each other, then the sum emerging (m > 0.3); travel — the sum
+ * alone, flying to C's cell.
+ */
+function drawAddCompute(out: FrameDesc, v: AddVisual, s: VisualState, noise: Float32Array): void {
+  const va = s.alpha;
   const R = v.a.rows;
   const C = v.a.cols;
   const diag = Math.max(R + C - 2, 1);
@@ -75,33 +93,64 @@ export function drawAdd(out: FrameDesc, v: AddVisual, s: VisualState, noise: Flo
       const delay = ((r + c) / diag) * DELAY;
       let e = (t - delay) / Math.max(1 - delay, 0.1);
       e = e < 0 ? 0 : e > 1 ? 1 : e;
-      // A's cell, B's cell, C's cell of element (r, c).
+      // A's cell of element (r, c); B's and C's cells are computed where needed.
       const ax = v.a.anchor[0] - c * SP;
       const ay = v.a.anchor[1] - r * SP;
-      const az = v.a.anchor[2];
-      if (e < P1) {
-        const bx = v.b.anchor[0] - c * SP;
-        const by = v.b.anchor[1] - r * SP;
-        const bz = v.b.anchor[2];
-        const k = easeOut(e / P1);
-        pushCell(out, v.a.colors, i, ax, ay, az, va, BS);
-        pushCell(out, v.b.colors, i, bx + (ax - bx) * k, by + (ay + HOVER_Y - by) * k, bz + (az + HOVER_Z - bz) * k,
-          0.8 * va, BS);
-      } else if (e < P2) {
-        const m = (e - P1) / (P2 - P1);
-        pushCell(out, v.a.colors, i, ax, ay, az, va * (1 - 0.6 * m), BS * (1 - 0.4 * m));
-        pushCell(out, v.b.colors, i, ax, ay + HOVER_Y * (1 - m), az + HOVER_Z * (1 - m),
-          va * 0.8 * (1 - 0.8 * m), BS * (1 - 0.6 * m));
-        if (m > 0.3) {
-          const ca = smooth(0.3, 1, m) * mult;
-          pushCell(out, v.c.colors, i, ax, ay, az, va * ca, BS * (0.5 + 0.5 * ca));
+      // `+ 0` makes z a double here: a raw anchor load (a tagged number) meeting computed
+      // doubles in the `z` phi below would make V8 box every computed z.
+      const az = v.a.anchor[2] + 0;
+      const phase = e < P1 ? 0 : e < P2 ? 1 : 2;
+      const m = (e - P1) / (P2 - P1);
+      const cells = phase === 0 ? 2 : phase === 1 ? (m > 0.3 ? 3 : 2) : 1;
+      for (let q = 0; q < cells; q++) {
+        let colors = v.c.colors;
+        let x = ax;
+        let y = ay;
+        let z = az;
+        let a = 0;
+        let size = BS;
+        if (phase === 0) {
+          if (q === 0) {
+            colors = v.a.colors;
+            a = va;
+          } else {
+            const bx = v.b.anchor[0] - c * SP;
+            const by = v.b.anchor[1] - r * SP;
+            const bz = v.b.anchor[2];
+            const k = easeOut(e / P1);
+            colors = v.b.colors;
+            x = bx + (ax - bx) * k;
+            y = by + (ay + HOVER_Y - by) * k;
+            z = bz + (az + HOVER_Z - bz) * k;
+            a = 0.8 * va;
+          }
+        } else if (phase === 1) {
+          if (q === 0) {
+            colors = v.a.colors;
+            a = va * (1 - 0.6 * m);
+            size = BS * (1 - 0.4 * m);
+          } else if (q === 1) {
+            colors = v.b.colors;
+            y = ay + HOVER_Y * (1 - m);
+            z = az + HOVER_Z * (1 - m);
+            a = va * 0.8 * (1 - 0.8 * m);
+            size = BS * (1 - 0.6 * m);
+          } else {
+            const ca = smooth(0.3, 1, m) * mult;
+            a = va * ca;
+            size = BS * (0.5 + 0.5 * ca);
+          }
+        } else {
+          const k = noiseWarp(ease((e - P2) / (1 - P2)), noiseAt(noise, r, c));
+          const cx = v.c.anchor[0] - c * SP;
+          const cy = v.c.anchor[1] - r * SP;
+          const cz = v.c.anchor[2];
+          x = ax + (cx - ax) * k;
+          y = ay + (cy - ay) * k;
+          z = az + (cz - az) * k;
+          a = va * mult;
         }
-      } else {
-        const k = noiseWarp(ease((e - P2) / (1 - P2)), noiseAt(noise, r, c));
-        const cx = v.c.anchor[0] - c * SP;
-        const cy = v.c.anchor[1] - r * SP;
-        const cz = v.c.anchor[2];
-        pushCell(out, v.c.colors, i, ax + (cx - ax) * k, ay + (cy - ay) * k, az + (cz - az) * k, va * mult, BS);
+        pushCell(out, colors, i, x, y, z, a, size);
       }
     }
   }

@@ -60,55 +60,106 @@ export function bigHeight(ortho: number, cs: number): number {
  * `st` holds the evaluated state at t; `ortho` is the camera's ortho size.
  */
 export function drawCharacters(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState, t: number, ortho: number): void {
-  const small = 0.55 * ortho / 10;
-  if (f.charIdx >= 0) {
-    const sa = st.stageAlpha[f.charIdx]!;
-    const phase = st.phase[f.charIdx]!;
-    if (sa >= 0.01 && phase !== PHASE_INACTIVE) {
-      const appearT = st.appearT[f.placeholder]!;
-      const ct = st.t[f.placeholder]!;
-      const big = bigHeight(ortho, data.spacing);
-      for (const ch of data.chars) {
-        if (ch.text.trim() === '') continue;
-        if (ch.end !== undefined && ct > 0) {
-          const s = smooth(0, 1, ct);
-          const a = sa * (ct > 0.9 ? Math.max(0, 1 - (ct - 0.9) / 0.1) : 1);
-          if (a < 0.01) continue;
-          pushLabel(out, ch.text,
-            ch.start[0] + (ch.end[0] - ch.start[0]) * s, ch.start[1] + (ch.end[1] - ch.start[1]) * s,
-            ch.start[2] + (ch.end[2] - ch.start[2]) * s,
-            big + (small - big) * s, 0.5 * (1 - s), 0.5, a, false);
-        } else {
-          const a = data.fadeIn && phase === PHASE_APPEAR ? sa * Math.min(2 * appearT, 1) : sa;
-          if (a < 0.01) continue;
-          pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, a, false);
-        }
-      }
+  NOW[T] = t;
+  NOW[ORTHO] = ortho;
+  drawParts(out, data, f, st);
+}
+
+/**
+ * drawCharacters at t with the frame's own camera ortho size (`out.camera` must be set): what
+ * frameAt calls, so that no double is passed to a call V8 may not inline.
+ */
+export function drawFrameCharacters(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState, t: number): void {
+  NOW[T] = t;
+  NOW[ORTHO] = out.camera.orthoSize;
+  drawParts(out, data, f, st);
+}
+
+function drawParts(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState): void {
+  const t = NOW[T];
+  if (f.charIdx >= 0) drawDisplay(out, data, f, st);
+  drawPersistent(out, data, f);
+  if (data.ret !== undefined && t > f.total && f.returnDuration > 0) drawReturn(out, data.ret, f);
+}
+
+/**
+ * t and ortho of the frame being drawn, handed to the helpers below through this scratch rather
+ * than as arguments: V8 boxes a double passed to a call it does not inline (a HeapNumber per
+ * argument per frame), and each helper keeps one or two pushLabel sites so that it is inlined.
+ */
+const NOW = new Float64Array(2);
+const T = 0;
+const ORTHO = 1;
+
+/** The character display: big characters, then their flight onto the input rows. */
+function drawDisplay(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState): void {
+  const sa = st.stageAlpha[f.charIdx]!;
+  const phase = st.phase[f.charIdx]!;
+  if (!(sa >= 0.01 && phase !== PHASE_INACTIVE)) return;
+  const small = 0.55 * NOW[ORTHO] / 10;
+  const appearT = st.appearT[f.placeholder]!;
+  const ct = st.t[f.placeholder]!;
+  const big = bigHeight(NOW[ORTHO], data.spacing);
+  for (let i = 0; i < data.chars.length; i++) {
+    const ch = data.chars[i]!;
+    if (ch.text.trim() === '') continue;
+    const end = ch.end;
+    const flying = end !== undefined && ct > 0;
+    const s = flying ? smooth(0, 1, ct) : 0;
+    const a = flying ? sa * (ct > 0.9 ? Math.max(0, 1 - (ct - 0.9) / 0.1) : 1)
+      : data.fadeIn && phase === PHASE_APPEAR ? sa * Math.min(2 * appearT, 1) : sa;
+    if (a < 0.01) continue;
+    if (flying) {
+      pushLabel(out, ch.text,
+        ch.start[0] + (end[0] - ch.start[0]) * s, ch.start[1] + (end[1] - ch.start[1]) * s,
+        ch.start[2] + (end[2] - ch.start[2]) * s,
+        big + (small - big) * s, 0.5 * (1 - s), 0.5, a, false);
+    } else {
+      pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, a, false);
     }
   }
+}
+
+/** Logits-only scenes: the input characters stay on their rows (fading out early in the return). */
+function drawPersistent(out: FrameDesc, data: CharacterData, f: CharFrame): void {
+  const t = NOW[T];
   const inReturn = t > f.total && f.returnDuration > 0;
+  if (!(data.persistent.length > 0 && t >= data.persistentFrom && !(inReturn && data.ret !== undefined))) return;
   const r = inReturn ? Math.min((t - f.total) / f.returnDuration, 1) : 0;
-  if (data.persistent.length > 0 && t >= data.persistentFrom && !(inReturn && data.ret !== undefined)) {
-    const a = inReturn ? Math.min(1, Math.max(0, (1 - r) / 0.05)) : 1;
-    if (a >= 0.01) for (const p of data.persistent) if (p.text.trim() !== '') pushLabel(out, p.text, p.pos[0], p.pos[1], p.pos[2], small, 0, 0.5, a, false);
+  const a = inReturn ? Math.min(1, Math.max(0, (1 - r) / 0.05)) : 1;
+  if (a < 0.01) return;
+  const small = 0.55 * NOW[ORTHO] / 10;
+  for (let i = 0; i < data.persistent.length; i++) {
+    const p = data.persistent[i]!;
+    if (p.text.trim() !== '') pushLabel(out, p.text, p.pos[0], p.pos[1], p.pos[2], small, 0, 0.5, a, false);
   }
-  const ret = data.ret;
-  if (inReturn && ret !== undefined) {
-    const big = bigHeight(ortho, ret.nextSpacing);
-    for (const ch of ret.existing) if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
-    // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
-    // last stage to the character framing on the same curve), so the character stays in view all the
-    // way and lands as the camera arrives; the reference lands at r = 0.8 while the camera is still
-    // far away, leaving its frames at r ≈ 0.2–0.8 black.
-    const s = smooth(0, 1, r);
-    const h0 = 0.75 * ortho / 10;
-    pushLabel(out, ret.text,
-      ret.start[0] + (ret.end[0] - ret.start[0]) * s, ret.start[1] + (ret.end[1] - ret.start[1]) * s,
-      ret.start[2] + (ret.end[2] - ret.start[2]) * s, h0 + (big - h0) * s, 0.5 * s, 0.5, 1, false);
-    const pa = 0.78 * Math.max(0, 1 - 4 * r);
-    if (pa >= 0.01 && ret.pct.length > 0) {
-      // The percentage stays where it was in the label: after the character and a space.
-      const shift = (ret.text.length + 1) * 0.55 * h0;
+}
+
+/** The return: the existing characters at the next step's spacing and the predicted one flying in. */
+function drawReturn(out: FrameDesc, ret: CharReturn, f: CharFrame): void {
+  const r = Math.min((NOW[T] - f.total) / f.returnDuration, 1);
+  const ortho = NOW[ORTHO];
+  const big = bigHeight(ortho, ret.nextSpacing);
+  for (let i = 0; i < ret.existing.length; i++) {
+    const ch = ret.existing[i]!;
+    if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
+  }
+  // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
+  // last stage to the character framing on the same curve), so the character stays in view all the
+  // way and lands as the camera arrives; the reference lands at r = 0.8 while the camera is still
+  // far away, leaving its frames at r ≈ 0.2–0.8 black.
+  const s = smooth(0, 1, r);
+  const h0 = 0.75 * ortho / 10;
+  const pa = 0.78 * Math.max(0, 1 - 4 * r);
+  const pct = pa >= 0.01 && ret.pct.length > 0;
+  // The percentage stays where it was in the label: after the character and a space.
+  const shift = (ret.text.length + 1) * 0.55 * h0;
+  for (let k = 0; k < (pct ? 2 : 1); k++) {
+    if (k === 0) {
+      pushLabel(out, ret.text,
+        ret.start[0] + (ret.end[0] - ret.start[0]) * s, ret.start[1] + (ret.end[1] - ret.start[1]) * s,
+        ret.start[2] + (ret.end[2] - ret.start[2]) * s, h0 + (big - h0) * s, 0.5 * s, 0.5, 1, false);
+    } else {
       pushLabel(out, ret.pct, ret.start[0] - shift, ret.start[1], ret.start[2], h0, 0, 0.5, pa, false);
     }
   }

@@ -206,6 +206,24 @@ function inputRowSpecial(st: SceneState, charIdx: number): number {
 export function drawLabels(
   out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number, ortho: number,
 ): void {
+  ORTHO[0] = ortho;
+  labelLoop(out, scene, labels, fades, t);
+}
+
+/**
+ * drawLabels with the frame's own camera ortho size (`out.camera` must be set): what frameAt
+ * calls, so that no freshly loaded double is passed to a call V8 may not inline (it would box it).
+ */
+export function drawFrameLabels(out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number): void {
+  ORTHO[0] = out.camera.orthoSize;
+  labelLoop(out, scene, labels, fades, t);
+}
+
+/** The ortho size of the labels being drawn (scratch, see drawFrameLabels). */
+const ORTHO = new Float64Array(1);
+
+function labelLoop(out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number): void {
+  const ortho = ORTHO[0]!;
   const st = scene.state;
   for (let si = 0; si < scene.stages.length; si++) {
     if (st.stageAlpha[si]! < 0.01) continue;

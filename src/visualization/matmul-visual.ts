@@ -11,7 +11,10 @@
  *
  * A column's window begins strictly after its start (t > j·stride) so the first compute frame
  * equals the last appear frame. Pure and allocation-free: every element's stagger is a formula
- * of its index. Not here: visibility and wiring (the scene).
+ * of its index. Each per-element loop is its own small function with one push site, taking only
+ * objects and integer indices (the VisualState carries the doubles; u is recomputed from s.t and
+ * j), so V8 neither boxes arguments nor runs out of inlining budget (visual-common.ts). Not here:
+ * visibility and wiring (the scene).
  */
 import type { FrameDesc } from '../frame.js';
 import { pushInstance } from '../frame.js';
@@ -19,8 +22,14 @@ import { ease, smooth } from '../animation/easing.js';
 import { noiseAt } from '../animation/noise.js';
 import { noiseWarp, wave } from '../animation/wave.js';
 import { drawAppear, drawAtRest, pushCell } from './visual-common.js';
-import { BS, SP } from './visual-types.js';
-import type { MatmulVisual, VisualState } from './visual-types.js';
+import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
+import type { ColumnSlice, MatmulVisual, Vec3, VisualState } from './visual-types.js';
+
+// Module-local copies of the shared sizes: TurboFan folds a module's own constants but not
+// imported bindings, and an unfolded one flowing into a phi (`e ? BS * k : BS`) makes it box the
+// double on every element (≈ 0.6 KB per visual per frame, measured).
+const BS = SHARED_BS;
+const SP = SHARED_SP;
 
 /** Sub-phase boundaries of a column's window (fractions of u). */
 const U_DESCEND = 0.2;
@@ -38,59 +47,80 @@ export function columnWindow(n: number): readonly [number, number] {
   return [w, n > 1 ? (1 - w) / (n - 1) : 0];
 }
 
-function drawAppearMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, noise: Float32Array): void {
+/** Stride between column starts (the second half of columnWindow, without the tuple). */
+function columnStride(n: number): number {
+  const w = Math.min(3 / n, 0.5);
+  return n > 1 ? (1 - w) / (n - 1) : 0;
+}
+
+/** Appear of A as column slices, each flying from its own source (the concat). */
+function appearSlices(out: FrameDesc, v: MatmulVisual, slices: readonly ColumnSlice[], s: VisualState, noise: Float32Array): void {
   const va = s.alpha;
   const A = v.a;
-  const B = v.b;
-  if (v.sliceSources !== undefined) {
-    for (const sl of v.sliceSources) {
-      const width = sl.colEnd - sl.colStart;
-      for (let i = 0; i < A.rows; i++) {
-        for (let p = 0; p < width; p++) {
-          const col = sl.colStart + p;
-          const k = noiseWarp(wave(s.appearT, i, p, A.rows, width, 0.3), noiseAt(noise, i, col));
-          const fx = sl.source[0] - p * SP;
-          const fy = sl.source[1] - i * SP;
-          const fz = sl.source[2];
-          pushCell(out, A.colors, i * A.cols + col, fx + (A.anchor[0] - col * SP - fx) * k,
-            fy + (A.anchor[1] - i * SP - fy) * k, fz + (A.anchor[2] - fz) * k, va, BS);
-        }
+  for (let q = 0; q < slices.length; q++) {
+    const sl = slices[q]!;
+    const width = sl.colEnd - sl.colStart;
+    for (let i = 0; i < A.rows; i++) {
+      for (let p = 0; p < width; p++) {
+        const col = sl.colStart + p;
+        const k = noiseWarp(wave(s.appearT, i, p, A.rows, width, 0.3), noiseAt(noise, i, col));
+        const fx = sl.source[0] - p * SP;
+        const fy = sl.source[1] - i * SP;
+        const fz = sl.source[2];
+        pushCell(out, A.colors, i * A.cols + col, fx + (A.anchor[0] - col * SP - fx) * k,
+          fy + (A.anchor[1] - i * SP - fy) * k, fz + (A.anchor[2] - fz) * k, va, BS);
       }
     }
-  } else {
-    drawAppear(out, A, A.colors, v.sourceA, v.seamlessA, s.appearT, va, noise);
   }
+}
+
+/** Appear of B without a source: fades and grows in place after 30 % of the appear. */
+function appearFadeB(out: FrameDesc, v: MatmulVisual, s: VisualState): void {
+  if (s.appearT <= 0.3) return;
+  const va = s.alpha;
+  const B = v.b;
   const k = B.rows;
   const n = B.cols;
-  const src = v.sourceB;
-  if (src === undefined) {
-    if (s.appearT <= 0.3) return;
-    const base = smooth(0.3, 1, s.appearT);
-    for (let r = 0; r < k; r++) {
-      for (let c = 0; c < n; c++) {
-        const b = wave(base, r, c, k, n, 0.2);
-        pushCell(out, B.colors, r * n + c, B.anchor[0] - c * SP, B.anchor[1] - r * SP, B.anchor[2],
-          va * 0.9 * b, BS * (0.3 + 0.7 * b));
-      }
+  const base = smooth(0.3, 1, s.appearT);
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < n; c++) {
+      const b = wave(base, r, c, k, n, 0.2);
+      pushCell(out, B.colors, r * n + c, B.anchor[0] - c * SP, B.anchor[1] - r * SP, B.anchor[2],
+        va * 0.9 * b, BS * (0.3 + 0.7 * b));
     }
-    return;
   }
+}
+
+/** Appear of B flying from its source (optionally transposing itself, Kᵀ from K). */
+function appearFlyB(out: FrameDesc, v: MatmulVisual, src: Vec3, s: VisualState, noise: Float32Array): void {
+  const va = s.alpha;
+  const B = v.b;
+  const k = B.rows;
+  const n = B.cols;
   const seamless = v.seamlessB;
+  const transpose = v.transposeFlyB;
   for (let r = 0; r < k; r++) {
     for (let c = 0; c < n; c++) {
       const b = wave(s.appearT, r, c, k, n, 0.2);
       const f = noiseWarp(b, noiseAt(noise, r, c));
       // Source element (r, c), or (c, r) for the transpose flight (Kᵀ from K).
-      const fx = src[0] - (v.transposeFlyB ? r : c) * SP;
-      const fy = src[1] - (v.transposeFlyB ? c : r) * SP;
+      const fx = src[0] - (transpose ? r : c) * SP;
+      const fy = src[1] - (transpose ? c : r) * SP;
       const fz = src[2];
       const x = fx + (B.anchor[0] - c * SP - fx) * f;
       const y = fy + (B.anchor[1] - r * SP - fy) * f;
       const z = fz + (B.anchor[2] - fz) * f;
-      if (seamless) pushCell(out, B.colors, r * n + c, x, y, z, va * (1 - 0.1 * b), BS);
-      else pushCell(out, B.colors, r * n + c, x, y, z, va * 0.9 * b, BS * (0.3 + 0.7 * b));
+      pushCell(out, B.colors, r * n + c, x, y, z,
+        seamless ? va * (1 - 0.1 * b) : va * 0.9 * b, seamless ? BS : BS * (0.3 + 0.7 * b));
     }
   }
+}
+
+function drawAppearMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, noise: Float32Array): void {
+  if (v.sliceSources !== undefined) appearSlices(out, v, v.sliceSources, s, noise);
+  else drawAppear(out, v.a, v.sourceA, v.seamlessA, s, noise);
+  if (v.sourceB === undefined) appearFadeB(out, v, s);
+  else appearFlyB(out, v, v.sourceB, s, noise);
 }
 
 /** Push a B-coloured copy of element `bi` (elongated in z). */
@@ -99,74 +129,158 @@ function pushCopy(out: FrameDesc, bc: Float32Array, bi: number, x: number, y: nu
   pushInstance(out, x, y, z, bc[o], bc[o + 1], bc[o + 2], a * bc[o + 3], sxy, sxy, COPY_Z);
 }
 
-/** Active column j at window sub-progress u ∈ (0, 1]. */
-function drawActiveColumn(out: FrameDesc, v: MatmulVisual, j: number, u: number, va: number, mult: number, noise: Float32Array): void {
+/** Sub-progress u of column j's window at compute progress s.t (> 0 once the column has begun). */
+function columnU(n: number, j: number, t: number): number {
+  const w = Math.min(3 / n, 0.5);
+  const stride = n > 1 ? (1 - w) / (n - 1) : 0;
+  return (t - j * stride) / w;
+}
+
+/** u < 0.20: column j of B descends onto A's first row, turning as it goes. */
+function descendColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
   const A = v.a;
   const B = v.b;
-  const C = v.c;
-  const m = A.rows;
   const k = A.cols;
   const n = B.cols;
+  const va = s.alpha;
+  const base = columnU(n, j, s.t) / U_DESCEND;
+  for (let p = 0; p < k; p++) {
+    const f = wave(base, p, 0, k, 1, 0.3);
+    const w = noiseWarp(f, noiseAt(noise, p, j));
+    const fx = B.anchor[0] - j * SP;
+    const fy = B.anchor[1] - p * SP;
+    const fz = B.anchor[2];
+    pushCopy(out, B.colors, p * n + j, fx + (A.anchor[0] - p * SP - fx) * w, fy + (A.anchor[1] - fy) * w,
+      fz + (A.anchor[2] - fz) * w, va * (0.5 + 0.5 * f), BS + (COPY_XY * BS - BS) * f);
+  }
+}
+
+/** Row index reached by element p of the walking column at walk progress q (spec §5.4.4). */
+function walkPosition(q: number, p: number, k: number, steps: number): number {
+  const staggerTotal = Math.min(0.3, 0.025 * (k - 1));
+  const portion = Math.max(1 - staggerTotal, 0.3);
+  const delay = k > 1 ? (p / (k - 1)) * staggerTotal : 0;
+  let pp = (q - delay) / portion;
+  pp = pp < 0 ? 0 : pp > 1 ? 1 : pp;
+  return pp * steps;
+}
+
+/**
+ * u < 0.55: the column walks down A row by row, pulsing with a white glow on each dot product and
+ * leaving stamps on the rows it passed. Per element p, cell q = 0 is the moving copy, then the
+ * glow (while dwelling), then the stamps on rows 0 … i0 − 1 — all through one push site.
+ */
+function walkColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+  const A = v.a;
+  const m = A.rows;
+  const k = A.cols;
+  const n = v.b.cols;
   const ax = A.anchor[0];
   const ay = A.anchor[1];
   const az = A.anchor[2];
-  const bc = B.colors;
-  if (u < U_DESCEND) {
-    const base = u / U_DESCEND;
-    for (let p = 0; p < k; p++) {
-      const f = wave(base, p, 0, k, 1, 0.3);
-      const w = noiseWarp(f, noiseAt(noise, p, j));
-      const fx = B.anchor[0] - j * SP;
-      const fy = B.anchor[1] - p * SP;
-      const fz = B.anchor[2];
-      pushCopy(out, bc, p * n + j, fx + (ax - p * SP - fx) * w, fy + (ay - fy) * w, fz + (az - fz) * w,
-        va * (0.5 + 0.5 * f), BS + (COPY_XY * BS - BS) * f);
-    }
-  } else if (u < U_STEP) {
-    const q = (u - U_DESCEND) / (U_STEP - U_DESCEND);
-    const steps = Math.max(m - 1, 1);
-    const staggerTotal = Math.min(0.3, 0.025 * (k - 1));
-    const portion = Math.max(1 - staggerTotal, 0.3);
-    for (let p = 0; p < k; p++) {
-      const delay = k > 1 ? (p / (k - 1)) * staggerTotal : 0;
-      let pp = (q - delay) / portion;
-      pp = pp < 0 ? 0 : pp > 1 ? 1 : pp;
-      const f = pp * steps;
-      const i0 = Math.min(Math.floor(f), steps - 1);
-      const frac = Math.min(f - i0, 1);
-      const x = ax - p * SP;
-      const y0 = ay - i0 * SP;
-      const bi = p * n + j;
-      if (frac < DWELL) {
-        const pulse = Math.sin((Math.PI * frac) / DWELL);
-        pushCopy(out, bc, bi, x, y0, az, va * 0.95, COPY_XY * BS * (1 + 0.15 * pulse));
-        const g = 1.05 * BS;
-        pushInstance(out, x, y0, az, 1, 1, 1, va * 0.2 * pulse, g, g, g);
-      } else {
-        const e = ease((frac - DWELL) / (1 - DWELL));
-        const y1 = ay - Math.min(i0 + 1, m - 1) * SP;
-        pushCopy(out, bc, bi, x, y0 + (y1 - y0) * e, az, va * 0.9, COPY_XY * BS);
-      }
-      for (let i = 0; i < i0; i++) pushCopy(out, bc, bi, x, ay - i * SP, az, va * 0.45, 0.6 * BS);
-    }
-  } else if (u < U_DISSOLVE) {
-    const sd = ease((u - U_STEP) / (U_DISSOLVE - U_STEP));
-    const a = va * 0.7 * (1 - sd);
-    const sxy = Math.max(0.01, COPY_XY * BS * (1 - 0.8 * sd));
-    for (let i = 0; i < m; i++) {
-      for (let p = 0; p < k; p++) pushCopy(out, bc, p * n + j, ax - p * SP, ay - i * SP, az, a, sxy);
-    }
-  } else if (mult > 0.01) {
-    const base = (u - U_DISSOLVE) / (1 - U_DISSOLVE);
-    const fx = ax - ((k - 1) * SP) / 2;
-    for (let i = 0; i < m; i++) {
-      const e = wave(base, i, 0, m, 1, 0.3);
-      const w = noiseWarp(e, noiseAt(noise, i, j));
-      const fy = ay - i * SP;
-      pushCell(out, C.colors, i * n + j, fx + (C.anchor[0] - j * SP - fx) * w, fy + (C.anchor[1] - i * SP - fy) * w,
-        az + (C.anchor[2] - az) * w, va * (0.3 + 0.7 * e) * mult, BS * (0.3 + 0.7 * e));
+  const bc = v.b.colors;
+  const va = s.alpha;
+  const q = (columnU(n, j, s.t) - U_DESCEND) / (U_STEP - U_DESCEND);
+  const steps = Math.max(m - 1, 1);
+  const g = 1.05 * BS;
+  for (let p = 0; p < k; p++) {
+    const f = walkPosition(q, p, k, steps);
+    const i0 = Math.min(Math.floor(f), steps - 1);
+    const frac = Math.min(f - i0, 1);
+    const x = ax - p * SP;
+    const y0 = ay - i0 * SP;
+    const o = (p * n + j) * 4;
+    const dwell = frac < DWELL;
+    const pulse = dwell ? Math.sin((Math.PI * frac) / DWELL) : 0;
+    const e = dwell ? 0 : ease((frac - DWELL) / (1 - DWELL));
+    const y1 = ay - Math.min(i0 + 1, m - 1) * SP;
+    const glow = dwell ? 1 : 0;
+    const cells = 1 + glow + i0;
+    for (let c = 0; c < cells; c++) {
+      const white = c === 1 && dwell;
+      // Stamp on row i (c ≥ 1 + glow).
+      const i = c - 1 - glow;
+      const y = c === 0 ? (dwell ? y0 : y0 + (y1 - y0) * e) : white ? y0 : ay - i * SP;
+      const a = c === 0 ? (dwell ? va * 0.95 : va * 0.9) : white ? va * 0.2 * pulse : va * 0.45;
+      const sxy = c === 0 ? (dwell ? COPY_XY * BS * (1 + 0.15 * pulse) : COPY_XY * BS) : white ? g : 0.6 * BS;
+      pushInstance(out, x, y, az, white ? 1 : bc[o], white ? 1 : bc[o + 1], white ? 1 : bc[o + 2],
+        white ? a : a * bc[o + 3], sxy, sxy, white ? g : COPY_Z);
     }
   }
+}
+
+/** u < 0.65: the copies dissolve over all of A. */
+function dissolveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+  const A = v.a;
+  const m = A.rows;
+  const k = A.cols;
+  const n = v.b.cols;
+  const bc = v.b.colors;
+  const sd = ease((columnU(n, j, s.t) - U_STEP) / (U_DISSOLVE - U_STEP));
+  const a = s.alpha * 0.7 * (1 - sd);
+  const sxy = Math.max(0.01, COPY_XY * BS * (1 - 0.8 * sd));
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) pushCopy(out, bc, p * n + j, A.anchor[0] - p * SP, A.anchor[1] - i * SP, A.anchor[2], a, sxy);
+  }
+}
+
+/** u ≥ 0.65: the result collapses row by row into C's column j. */
+function collapseColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
+  const A = v.a;
+  const C = v.c;
+  const m = A.rows;
+  const k = A.cols;
+  const n = v.b.cols;
+  const ay = A.anchor[1];
+  const az = A.anchor[2];
+  const base = (columnU(n, j, s.t) - U_DISSOLVE) / (1 - U_DISSOLVE);
+  const fx = A.anchor[0] - ((k - 1) * SP) / 2;
+  const am = s.alpha;
+  const mult = s.outputMult;
+  for (let i = 0; i < m; i++) {
+    const e = wave(base, i, 0, m, 1, 0.3);
+    const w = noiseWarp(e, noiseAt(noise, i, j));
+    const fy = ay - i * SP;
+    pushCell(out, C.colors, i * n + j, fx + (C.anchor[0] - j * SP - fx) * w, fy + (C.anchor[1] - i * SP - fy) * w,
+      az + (C.anchor[2] - az) * w, am * (0.3 + 0.7 * e) * mult, BS * (0.3 + 0.7 * e));
+  }
+}
+
+/** Active column j (its window sub-progress u ∈ (0, 1]). */
+function drawActiveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
+  const u = columnU(v.b.cols, j, s.t);
+  if (u < U_DESCEND) descendColumn(out, v, j, s, noise);
+  else if (u < U_STEP) walkColumn(out, v, j, s);
+  else if (u < U_DISSOLVE) dissolveColumn(out, v, j, s);
+  else if (s.outputMult > 0.01) collapseColumn(out, v, j, s, noise);
+}
+
+/**
+ * B's column j at its anchor: waiting (not begun: alpha 0.9·va, size BS) or, in the first quarter
+ * of its window, fading and shrinking away as its copy leaves.
+ */
+function drawBColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+  const B = v.b;
+  const k = B.rows;
+  const n = B.cols;
+  const va = s.alpha;
+  const t = s.t;
+  const begun = t > j * columnStride(n);
+  const l = begun ? columnU(n, j, t) / 0.25 : 0;
+  if (begun && !(l < 1)) return;
+  const a = begun ? va * 0.8 * (1 - l) : va * 0.9;
+  const size = begun ? BS * (1 - 0.6 * l) : BS;
+  const x = B.anchor[0] - j * SP;
+  for (let p = 0; p < k; p++) pushCell(out, B.colors, p * n + j, x, B.anchor[1] - p * SP, B.anchor[2], a, size);
+}
+
+/** C's column j at rest (finished), alpha va·outputMult. */
+function drawCColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+  const C = v.c;
+  const n = C.cols;
+  const cx = C.anchor[0] - j * SP;
+  const a = s.alpha * s.outputMult;
+  for (let i = 0; i < C.rows; i++) pushCell(out, C.colors, i * n + j, cx, C.anchor[1] - i * SP, C.anchor[2], a, BS);
 }
 
 /** Draw a matmul. */
@@ -175,38 +289,15 @@ export function drawMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, nois
     drawAppearMatmul(out, v, s, noise);
     return;
   }
-  const va = s.alpha;
-  const mult = s.outputMult;
   const t = s.t;
-  const B = v.b;
-  const C = v.c;
-  const k = B.rows;
-  const n = B.cols;
-  const m = C.rows;
-  const w = Math.min(3 / n, 0.5);
-  const stride = n > 1 ? (1 - w) / (n - 1) : 0;
-  drawAtRest(out, v.a, v.a.colors, va);
+  const n = v.b.cols;
+  const stride = columnStride(n);
+  drawAtRest(out, v.a, s);
   for (let j = 0; j < n; j++) {
-    const start = j * stride;
-    const x = B.anchor[0] - j * SP;
-    if (!(t > start)) {
-      // Not begun: B column waiting at its anchor.
-      for (let p = 0; p < k; p++) pushCell(out, B.colors, p * n + j, x, B.anchor[1] - p * SP, B.anchor[2], va * 0.9, BS);
-      continue;
-    }
-    const u = (t - start) / w;
-    if (u < 0.25) {
-      const l = u / 0.25;
-      const a = va * 0.8 * (1 - l);
-      const size = BS * (1 - 0.6 * l);
-      for (let p = 0; p < k; p++) pushCell(out, B.colors, p * n + j, x, B.anchor[1] - p * SP, B.anchor[2], a, size);
-    }
+    drawBColumn(out, v, j, s);
+    if (!(t > j * stride)) continue;
     // t ≥ 1 means every column is finished (exact rest, whatever the rounding of start + w).
-    if (u <= 1 && t < 1) drawActiveColumn(out, v, j, u, va, mult, noise);
-    else {
-      const cx = C.anchor[0] - j * SP;
-      const a = va * mult;
-      for (let i = 0; i < m; i++) pushCell(out, C.colors, i * n + j, cx, C.anchor[1] - i * SP, C.anchor[2], a, BS);
-    }
+    if (columnU(n, j, t) <= 1 && t < 1) drawActiveColumn(out, v, j, s, noise);
+    else drawCColumn(out, v, j, s);
   }
 }

@@ -12,6 +12,6 @@ import type { StaticVisual, VisualState } from './visual-types.js';
 /** Draw a static matrix; hidden entirely when outputMult < 0.01. */
 export function drawStatic(out: FrameDesc, v: StaticVisual, s: VisualState, noise: Float32Array): void {
   if (s.outputMult < 0.01) return;
-  if (s.appearT < 1) drawAppear(out, v.m, v.m.colors, v.source, v.seamless, s.appearT, s.alpha, noise);
-  else drawAtRest(out, v.m, v.m.colors, s.alpha);
+  if (s.appearT < 1) drawAppear(out, v.m, v.source, v.seamless, s, noise);
+  else drawAtRest(out, v.m, s);
 }

@@ -4,15 +4,25 @@
  * operands all use (flights use the noise-warped lerp of animation/wave.ts).
  *
  * Pure and allocation-free: every helper writes cube instances straight into the FrameDesc and
- * keeps no state. Not here: what a visual *is* (visual-types.ts), the per-kind motion
+ * keeps no state. Allocation-free also means: no number arguments that are not small integers
+ * across the per-visual calls (V8 boxes a double passed to a call it does not inline, one
+ * HeapNumber each), so these helpers take the VisualState and read alpha/appearT from it; and
+ * each per-element loop has a single push site, so that TurboFan's inlining budget (≈ 920
+ * bytecode bytes per optimised function) covers the whole loop body. Not here: what a visual *is* (visual-types.ts), the per-kind motion
  * (static-visual.ts, add-visual.ts, matmul-visual.ts).
  */
 import { pushInstance } from '../frame.js';
 import type { FrameDesc } from '../frame.js';
 import { noiseAt } from '../animation/noise.js';
 import { noiseWarp, wave } from '../animation/wave.js';
-import { BS, SP } from './visual-types.js';
-import type { Placed, Vec3 } from './visual-types.js';
+import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
+import type { Placed, Vec3, VisualState } from './visual-types.js';
+
+// Module-local copies of the shared sizes: TurboFan folds a module's own constants but not
+// imported bindings, and an unfolded one flowing into a phi (`e ? BS * k : BS`) makes it box the
+// double on every element (≈ 0.6 KB per visual per frame, measured).
+const BS = SHARED_BS;
+const SP = SHARED_SP;
 
 /** Push element i of `colors` at (x, y, z) with alpha `a` (× the colour's own alpha) and size s·(1,1,1). */
 export function pushCell(
@@ -23,8 +33,10 @@ export function pushCell(
   pushInstance(out, x, y, z, colors[o], colors[o + 1], colors[o + 2], a * colors[o + 3], s, s, s);
 }
 
-/** Every element of `p` at rest with alpha `a` (× colour alpha), size BS. */
-export function drawAtRest(out: FrameDesc, p: Placed, colors: Float32Array, a: number): void {
+/** Every element of `p` at rest in its own colours with alpha s.alpha (× colour alpha), size BS. */
+export function drawAtRest(out: FrameDesc, p: Placed, s: VisualState): void {
+  const a = s.alpha;
+  const colors = p.colors;
   const ax = p.anchor[0];
   const ay = p.anchor[1];
   const az = p.anchor[2];
@@ -36,16 +48,18 @@ export function drawAtRest(out: FrameDesc, p: Placed, colors: Float32Array, a: n
 }
 
 /**
- * The shared appear rule (spec §5.4 intro, §5.4.1): element (r, c) at progress
- * w = wave(appearT, r, c, R, C, stagger) moves by noise-warped lerp from the same element of
+ * The shared appear rule (spec §5.4 intro, §5.4.1), in p's own colours: element (r, c) at progress
+ * w = wave(s.appearT, r, c, R, C, stagger) moves by noise-warped lerp from the same element of
  * `source` (or stays at its own cell when there is none) to its own cell. Seamless (a source is
- * wired and the visual is flagged seamless): alpha `a`, size BS all the way. Otherwise it fades
- * and grows in: alpha a·w, size BS·(0.3 + 0.7·w).
+ * wired and the visual is flagged seamless): alpha a = s.alpha, size BS all the way. Otherwise it
+ * fades and grows in: alpha a·w, size BS·(0.3 + 0.7·w).
  */
 export function drawAppear(
-  out: FrameDesc, p: Placed, colors: Float32Array, source: Vec3 | undefined, seamless: boolean,
-  appearT: number, a: number, noise: Float32Array,
+  out: FrameDesc, p: Placed, source: Vec3 | undefined, seamless: boolean, s: VisualState, noise: Float32Array,
 ): void {
+  const colors = p.colors;
+  const appearT = s.appearT;
+  const a = s.alpha;
   const ax = p.anchor[0];
   const ay = p.anchor[1];
   const az = p.anchor[2];
@@ -64,8 +78,7 @@ export function drawAppear(
       const x = sx - dx + (ax - sx) * k;
       const y = sy - dy + (ay - sy) * k;
       const z = sz + (az - sz) * k;
-      if (full) pushCell(out, colors, r * C + c, x, y, z, a, BS);
-      else pushCell(out, colors, r * C + c, x, y, z, a * w, BS * (0.3 + 0.7 * w));
+      pushCell(out, colors, r * C + c, x, y, z, full ? a : a * w, full ? BS : BS * (0.3 + 0.7 * w));
     }
   }
 }
