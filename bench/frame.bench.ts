@@ -2,8 +2,11 @@
  * frameAt benchmark (issue 6 target: < 1 ms CPU per frame): the random-mode scene of the default
  * config sampled at 30 fps over its whole timeline; reports the busiest frames (most instances,
  * which fall in the FFN ×W2 matmul and the multi-head attention) and the mean over all frames.
- * Also times drawVisual alone on the FFN ×W2 matmul at its busiest moment.
+ * Also times drawVisual alone on the FFN ×W2 matmul at its busiest moment, and reports the JS
+ * heap frameAt allocates per frame (frame-alloc-probe.ts in a child process, per scene kind).
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createFrame } from '../src/frame.js';
 import { INITIAL_VIEW } from '../src/animation/camera-path.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
@@ -80,6 +83,16 @@ export function bench(): Promise<BenchRow[]> {
     rows.push({
       name: `drawVisual FFN ×W2 matmul at t = ${bestT.toFixed(3)} (${best} instances)`, value: us, unit: 'µs',
       target: `< ${TARGET_US} µs`, ok: us < TARGET_US,
+    });
+  }
+  for (const kind of ['random', 'full']) {
+    const probe = fileURLToPath(new URL('./frame-alloc-probe.js', import.meta.url));
+    const bytes = Number(execFileSync(process.execPath, [
+      '--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128', '--no-concurrent-recompilation', probe, kind, '2000',
+    ], { encoding: 'utf8' }).trim());
+    rows.push({
+      name: `frameAt heap allocation per frame (${kind} scene, steady state)`, value: bytes, unit: 'B/frame',
+      target: '< 64 B/frame', ok: bytes < 64, note: 'was 3–9 KB/frame before the allocation work',
     });
   }
   return Promise.resolve(rows);

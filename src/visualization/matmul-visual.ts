@@ -47,11 +47,6 @@ export function columnWindow(n: number): readonly [number, number] {
   return [w, n > 1 ? (1 - w) / (n - 1) : 0];
 }
 
-/** Stride between column starts (the second half of columnWindow, without the tuple). */
-function columnStride(n: number): number {
-  const w = Math.min(3 / n, 0.5);
-  return n > 1 ? (1 - w) / (n - 1) : 0;
-}
 
 /** Appear of A as column slices, each flying from its own source (the concat). */
 function appearSlices(out: FrameDesc, v: MatmulVisual, slices: readonly ColumnSlice[], s: VisualState, noise: Float32Array): void {
@@ -129,12 +124,12 @@ function pushCopy(out: FrameDesc, bc: Float32Array, bi: number, x: number, y: nu
   pushInstance(out, x, y, z, bc[o], bc[o + 1], bc[o + 2], a * bc[o + 3], sxy, sxy, COPY_Z);
 }
 
-/** Sub-progress u of column j's window at compute progress s.t (> 0 once the column has begun). */
-function columnU(n: number, j: number, t: number): number {
-  const w = Math.min(3 / n, 0.5);
-  const stride = n > 1 ? (1 - w) / (n - 1) : 0;
-  return (t - j * stride) / w;
-}
+/**
+ * Sub-progress u of the column being drawn, (t − j·stride)/w, set by drawMatmul before it calls
+ * the column helpers: a scratch slot rather than an argument or a return value, because V8 boxes
+ * a double crossing a call it does not inline (one HeapNumber per column per frame).
+ */
+const COLUMN_U = new Float64Array(1);
 
 /** u < 0.20: column j of B descends onto A's first row, turning as it goes. */
 function descendColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
@@ -143,7 +138,7 @@ function descendColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualStat
   const k = A.cols;
   const n = B.cols;
   const va = s.alpha;
-  const base = columnU(n, j, s.t) / U_DESCEND;
+  const base = COLUMN_U[0]! / U_DESCEND;
   for (let p = 0; p < k; p++) {
     const f = wave(base, p, 0, k, 1, 0.3);
     const w = noiseWarp(f, noiseAt(noise, p, j));
@@ -180,7 +175,7 @@ function walkColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState):
   const az = A.anchor[2];
   const bc = v.b.colors;
   const va = s.alpha;
-  const q = (columnU(n, j, s.t) - U_DESCEND) / (U_STEP - U_DESCEND);
+  const q = (COLUMN_U[0]! - U_DESCEND) / (U_STEP - U_DESCEND);
   const steps = Math.max(m - 1, 1);
   const g = 1.05 * BS;
   for (let p = 0; p < k; p++) {
@@ -216,7 +211,7 @@ function dissolveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualSta
   const k = A.cols;
   const n = v.b.cols;
   const bc = v.b.colors;
-  const sd = ease((columnU(n, j, s.t) - U_STEP) / (U_DISSOLVE - U_STEP));
+  const sd = ease((COLUMN_U[0]! - U_STEP) / (U_DISSOLVE - U_STEP));
   const a = s.alpha * 0.7 * (1 - sd);
   const sxy = Math.max(0.01, COPY_XY * BS * (1 - 0.8 * sd));
   for (let i = 0; i < m; i++) {
@@ -233,7 +228,7 @@ function collapseColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualSta
   const n = v.b.cols;
   const ay = A.anchor[1];
   const az = A.anchor[2];
-  const base = (columnU(n, j, s.t) - U_DISSOLVE) / (1 - U_DISSOLVE);
+  const base = (COLUMN_U[0]! - U_DISSOLVE) / (1 - U_DISSOLVE);
   const fx = A.anchor[0] - ((k - 1) * SP) / 2;
   const am = s.alpha;
   const mult = s.outputMult;
@@ -248,7 +243,7 @@ function collapseColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualSta
 
 /** Active column j (its window sub-progress u ∈ (0, 1]). */
 function drawActiveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
-  const u = columnU(v.b.cols, j, s.t);
+  const u = COLUMN_U[0]!;
   if (u < U_DESCEND) descendColumn(out, v, j, s, noise);
   else if (u < U_STEP) walkColumn(out, v, j, s);
   else if (u < U_DISSOLVE) dissolveColumn(out, v, j, s);
@@ -259,14 +254,12 @@ function drawActiveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualS
  * B's column j at its anchor: waiting (not begun: alpha 0.9·va, size BS) or, in the first quarter
  * of its window, fading and shrinking away as its copy leaves.
  */
-function drawBColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+function drawBColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, begun: boolean): void {
   const B = v.b;
   const k = B.rows;
   const n = B.cols;
   const va = s.alpha;
-  const t = s.t;
-  const begun = t > j * columnStride(n);
-  const l = begun ? columnU(n, j, t) / 0.25 : 0;
+  const l = begun ? COLUMN_U[0]! / 0.25 : 0;
   if (begun && !(l < 1)) return;
   const a = begun ? va * 0.8 * (1 - l) : va * 0.9;
   const size = begun ? BS * (1 - 0.6 * l) : BS;
@@ -291,13 +284,16 @@ export function drawMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, nois
   }
   const t = s.t;
   const n = v.b.cols;
-  const stride = columnStride(n);
+  const w = Math.min(3 / n, 0.5);
+  const stride = n > 1 ? (1 - w) / (n - 1) : 0;
   drawAtRest(out, v.a, s);
   for (let j = 0; j < n; j++) {
-    drawBColumn(out, v, j, s);
-    if (!(t > j * stride)) continue;
+    const begun = t > j * stride;
+    COLUMN_U[0] = (t - j * stride) / w;
+    drawBColumn(out, v, j, s, begun);
+    if (!begun) continue;
     // t ≥ 1 means every column is finished (exact rest, whatever the rounding of start + w).
-    if (columnU(n, j, t) <= 1 && t < 1) drawActiveColumn(out, v, j, s, noise);
+    if (COLUMN_U[0]! <= 1 && t < 1) drawActiveColumn(out, v, j, s, noise);
     else drawCColumn(out, v, j, s);
   }
 }
