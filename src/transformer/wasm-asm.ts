@@ -21,8 +21,35 @@ export type ValType = typeof I32 | typeof F32 | typeof V128;
 const ALIGN4 = 2;
 const ALIGN16 = 4;
 
+/** A growable byte buffer (a number[] with per-byte pushes and copies was 100× slower). */
+export class ByteBuf {
+  private buf = new Uint8Array(1024);
+  length = 0;
+  push(b: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = b;
+  }
+  append(other: ByteBuf): void {
+    while (this.length + other.length > this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    this.buf.set(other.bytes(), this.length);
+    this.length += other.length;
+  }
+  /** The bytes written so far (a view, valid until the next write). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
 /** Unsigned LEB128. */
-function uleb(out: number[], v: number): void {
+function uleb(out: ByteBuf, v: number): void {
   let x = v >>> 0;
   do {
     let b = x & 0x7f;
@@ -33,7 +60,7 @@ function uleb(out: number[], v: number): void {
 }
 
 /** Signed LEB128 of a 32-bit integer. */
-function sleb(out: number[], v: number): void {
+function sleb(out: ByteBuf, v: number): void {
   let x = v | 0;
   for (;;) {
     const b = x & 0x7f;
@@ -51,7 +78,7 @@ const F32_BYTES = new Uint8Array(F32_SCRATCH.buffer);
 
 /** One function body under construction: locals and instruction bytes. */
 export class Code {
-  readonly bytes: number[] = [];
+  readonly bytes = new ByteBuf();
   /** Types of the declared locals after the parameters. */
   readonly localTypes: ValType[] = [];
 
@@ -63,8 +90,9 @@ export class Code {
     return this.paramCount + this.localTypes.length - 1;
   }
 
-  private op(...b: number[]): this {
-    for (const x of b) this.bytes.push(x);
+  private op(b0: number, b1?: number): this {
+    this.bytes.push(b0);
+    if (b1 !== undefined) this.bytes.push(b1);
     return this;
   }
   private simd(sub: number): this {
@@ -160,8 +188,8 @@ export class Code {
   i32x4TruncSatF32x4S(): this { return this.simd(0xf8); } // prettier-ignore
 
   /** The body as the code section wants it: size-prefixed locals + instructions + end. */
-  encode(): number[] {
-    const body: number[] = [];
+  encode(out: ByteBuf): void {
+    const head = new ByteBuf();
     // locals compressed into runs of equal type
     const runs: [number, ValType][] = [];
     for (const t of this.localTypes) {
@@ -169,17 +197,15 @@ export class Code {
       if (last !== undefined && last[1] === t) last[0]++;
       else runs.push([1, t]);
     }
-    uleb(body, runs.length);
+    uleb(head, runs.length);
     for (const [n, t] of runs) {
-      uleb(body, n);
-      body.push(t);
+      uleb(head, n);
+      head.push(t);
     }
-    for (const b of this.bytes) body.push(b);
-    body.push(0x0b);
-    const out: number[] = [];
-    uleb(out, body.length);
-    for (const b of body) out.push(b);
-    return out;
+    uleb(out, head.length + this.bytes.length + 1);
+    out.append(head);
+    out.append(this.bytes);
+    out.push(0x0b);
   }
 }
 
@@ -192,16 +218,22 @@ export interface FnDef {
   readonly code: Code;
 }
 
-function section(out: number[], id: number, content: number[]): void {
+function section(out: ByteBuf, id: number, content: ByteBuf): void {
   out.push(id);
   uleb(out, content.length);
-  for (const b of content) out.push(b);
+  out.append(content);
 }
 
-function name(out: number[], s: string): void {
+function name(out: ByteBuf, s: string): void {
   const b = new TextEncoder().encode(s);
   uleb(out, b.length);
   for (const x of b) out.push(x);
+}
+
+function bytesOf(...b: number[]): ByteBuf {
+  const out = new ByteBuf();
+  for (const x of b) out.push(x);
+  return out;
 }
 
 /**
@@ -209,20 +241,21 @@ function name(out: number[], s: string): void {
  * function under its name (spec §5.5).
  */
 export function moduleBytes(pages: number, fns: readonly FnDef[]): Uint8Array {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const out = bytesOf(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   // type section: 0 = () → i32, 1 = (f32) → i32
-  section(out, 1, [2, 0x60, 0, 1, I32, 0x60, 1, F32, 1, I32]);
-  const imp: number[] = [1];
+  section(out, 1, bytesOf(2, 0x60, 0, 1, I32, 0x60, 1, F32, 1, I32));
+  const imp = bytesOf(1);
   name(imp, 'env');
   name(imp, 'mem');
-  imp.push(0x02, 0x00);
+  imp.push(0x02);
+  imp.push(0x00);
   uleb(imp, pages);
   section(out, 2, imp);
-  const funcs: number[] = [];
+  const funcs = new ByteBuf();
   uleb(funcs, fns.length);
   for (const f of fns) funcs.push(f.type === 'void' ? 0 : 1);
   section(out, 3, funcs);
-  const exp: number[] = [];
+  const exp = new ByteBuf();
   uleb(exp, fns.length);
   fns.forEach((f, i) => {
     name(exp, f.name);
@@ -230,9 +263,9 @@ export function moduleBytes(pages: number, fns: readonly FnDef[]): Uint8Array {
     uleb(exp, i);
   });
   section(out, 7, exp);
-  const code: number[] = [];
+  const code = new ByteBuf();
   uleb(code, fns.length);
-  for (const f of fns) for (const b of f.code.encode()) code.push(b);
+  for (const f of fns) f.code.encode(code);
   section(out, 10, code);
-  return Uint8Array.from(out);
+  return out.bytes().slice();
 }
