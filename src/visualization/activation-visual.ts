@@ -9,6 +9,7 @@
 import type { FrameDesc } from '../frame.js';
 import { pushInstance } from '../frame.js';
 import { wave } from '../animation/wave.js';
+import { registerLoop, runLoop } from './cell-loop.js';
 import { drawAppear } from './visual-common.js';
 import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
 import type { ActivationVisual, VisualState } from './visual-types.js';
@@ -25,12 +26,15 @@ const STAGGER = 0.4;
 /** Draw an activation; hidden entirely when outputMult < 0.01. */
 export function drawActivation(out: FrameDesc, v: ActivationVisual, s: VisualState, noise: Float32Array): void {
   if (s.outputMult < 0.01) return;
-  if (s.appearT < 1 && s.t <= 0) drawAppear(out, v.pre, v.source, v.seamless, s, noise);
-  else drawColourChange(out, v, s);
+  runLoop(s.appearT < 1 && s.t <= 0 ? APPEAR : COLOUR_CHANGE, out, v, 0, s, noise);
+}
+
+function appear(out: FrameDesc, v: ActivationVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  drawAppear(out, v.pre, v.source, v.seamless, s, noise);
 }
 
 /** The compute: the pre → post colour wave (its own function: one push site per optimised loop). */
-function drawColourChange(out: FrameDesc, v: ActivationVisual, s: VisualState): void {
+function drawColourChange(out: FrameDesc, v: ActivationVisual, _j: number, s: VisualState, _noise: Float32Array): void {
   const pre = v.pre;
   const a0 = pre.colors;
   const a1 = v.post;
@@ -55,3 +59,7 @@ function drawColourChange(out: FrameDesc, v: ActivationVisual, s: VisualState): 
     }
   }
 }
+
+// Each per-element loop runs behind the shared call site of cell-loop.ts (never inlined here).
+const APPEAR = registerLoop(appear);
+const COLOUR_CHANGE = registerLoop(drawColourChange);

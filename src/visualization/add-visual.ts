@@ -12,6 +12,7 @@ import type { FrameDesc } from '../frame.js';
 import { ease, easeOut, smooth } from '../animation/easing.js';
 import { noiseAt } from '../animation/noise.js';
 import { noiseWarp, wave } from '../animation/wave.js';
+import { registerLoop, runLoop } from './cell-loop.js';
 import { pushCell } from './visual-common.js';
 import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
 import type { AddVisual, Placed, Vec3, VisualState } from './visual-types.js';
@@ -68,11 +69,19 @@ function appearOperand(
 /** Draw a residual add. */
 export function drawAdd(out: FrameDesc, v: AddVisual, s: VisualState, noise: Float32Array): void {
   if (s.appearT < 1 && s.t <= 0) {
-    appearOperand(out, v.a, v.sourceA, v.seamlessA && v.sourceA !== undefined, false, s, noise);
-    appearOperand(out, v.b, v.sourceB, v.seamlessB && v.sourceB !== undefined, true, s, noise);
+    runLoop(APPEAR_A, out, v, 0, s, noise);
+    runLoop(APPEAR_B, out, v, 0, s, noise);
     return;
   }
-  drawAddCompute(out, v, s, noise);
+  runLoop(COMPUTE, out, v, 0, s, noise);
+}
+
+function appearA(out: FrameDesc, v: AddVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  appearOperand(out, v.a, v.sourceA, v.seamlessA && v.sourceA !== undefined, false, s, noise);
+}
+
+function appearB(out: FrameDesc, v: AddVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  appearOperand(out, v.b, v.sourceB, v.seamlessB && v.sourceB !== undefined, true, s, noise);
 }
 
 /**
@@ -80,7 +89,7 @@ export function drawAdd(out: FrameDesc, v: AddVisual, s: VisualState, noise: Flo
  * merge — A and B shrinking into each other, then the sum emerging (m > 0.3); travel — the sum
  * alone, flying to C's cell.
  */
-function drawAddCompute(out: FrameDesc, v: AddVisual, s: VisualState, noise: Float32Array): void {
+function drawAddCompute(out: FrameDesc, v: AddVisual, _j: number, s: VisualState, noise: Float32Array): void {
   const va = s.alpha;
   const R = v.a.rows;
   const C = v.a.cols;
@@ -155,3 +164,8 @@ function drawAddCompute(out: FrameDesc, v: AddVisual, s: VisualState, noise: Flo
     }
   }
 }
+
+// Each per-element loop runs behind the shared call site of cell-loop.ts (never inlined here).
+const APPEAR_A = registerLoop(appearA);
+const APPEAR_B = registerLoop(appearB);
+const COMPUTE = registerLoop(drawAddCompute);

@@ -21,6 +21,7 @@ import { pushInstance } from '../frame.js';
 import { ease, smooth } from '../animation/easing.js';
 import { noiseAt } from '../animation/noise.js';
 import { noiseWarp, wave } from '../animation/wave.js';
+import { registerLoop, runLoop } from './cell-loop.js';
 import { drawAppear, drawAtRest, pushCell } from './visual-common.js';
 import { BS as SHARED_BS, SP as SHARED_SP } from './visual-types.js';
 import type { ColumnSlice, MatmulVisual, Vec3, VisualState } from './visual-types.js';
@@ -49,7 +50,8 @@ export function columnWindow(n: number): readonly [number, number] {
 
 
 /** Appear of A as column slices, each flying from its own source (the concat). */
-function appearSlices(out: FrameDesc, v: MatmulVisual, slices: readonly ColumnSlice[], s: VisualState, noise: Float32Array): void {
+function appearSlices(out: FrameDesc, v: MatmulVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  const slices: readonly ColumnSlice[] = v.sliceSources ?? [];
   const va = s.alpha;
   const A = v.a;
   for (let q = 0; q < slices.length; q++) {
@@ -70,7 +72,7 @@ function appearSlices(out: FrameDesc, v: MatmulVisual, slices: readonly ColumnSl
 }
 
 /** Appear of B without a source: fades and grows in place after 30 % of the appear. */
-function appearFadeB(out: FrameDesc, v: MatmulVisual, s: VisualState): void {
+function appearFadeB(out: FrameDesc, v: MatmulVisual, _j: number, s: VisualState, _noise: Float32Array): void {
   if (s.appearT <= 0.3) return;
   const va = s.alpha;
   const B = v.b;
@@ -87,7 +89,8 @@ function appearFadeB(out: FrameDesc, v: MatmulVisual, s: VisualState): void {
 }
 
 /** Appear of B flying from its source (optionally transposing itself, Kᵀ from K). */
-function appearFlyB(out: FrameDesc, v: MatmulVisual, src: Vec3, s: VisualState, noise: Float32Array): void {
+function appearFlyB(out: FrameDesc, v: MatmulVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  const src: Vec3 = v.sourceB ?? v.b.anchor;
   const va = s.alpha;
   const B = v.b;
   const k = B.rows;
@@ -111,11 +114,19 @@ function appearFlyB(out: FrameDesc, v: MatmulVisual, src: Vec3, s: VisualState, 
   }
 }
 
+/** Appear of A as a whole (the shared appear rule). */
+function appearA(out: FrameDesc, v: MatmulVisual, _j: number, s: VisualState, noise: Float32Array): void {
+  drawAppear(out, v.a, v.sourceA, v.seamlessA, s, noise);
+}
+
+/** A at rest during the compute. */
+function restA(out: FrameDesc, v: MatmulVisual, _j: number, s: VisualState, _noise: Float32Array): void {
+  drawAtRest(out, v.a, s);
+}
+
 function drawAppearMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, noise: Float32Array): void {
-  if (v.sliceSources !== undefined) appearSlices(out, v, v.sliceSources, s, noise);
-  else drawAppear(out, v.a, v.sourceA, v.seamlessA, s, noise);
-  if (v.sourceB === undefined) appearFadeB(out, v, s);
-  else appearFlyB(out, v, v.sourceB, s, noise);
+  runLoop(v.sliceSources !== undefined ? APPEAR_SLICES : APPEAR_A, out, v, 0, s, noise);
+  runLoop(v.sourceB === undefined ? APPEAR_FADE_B : APPEAR_FLY_B, out, v, 0, s, noise);
 }
 
 /** Push a B-coloured copy of element `bi` (elongated in z). */
@@ -125,11 +136,11 @@ function pushCopy(out: FrameDesc, bc: Float32Array, bi: number, x: number, y: nu
 }
 
 /**
- * Sub-progress u of the column being drawn, (t − j·stride)/w, set by drawMatmul before it calls
- * the column helpers: a scratch slot rather than an argument or a return value, because V8 boxes
- * a double crossing a call it does not inline (one HeapNumber per column per frame).
+ * The column being drawn, set by drawMatmul before it calls the column loops: [0] its window
+ * sub-progress u = (t − j·stride)/w, [1] begun (1/0), [2] active (1/0). A scratch slot rather than
+ * arguments, because V8 boxes a double crossing a call it does not inline (cell-loop.ts).
  */
-const COLUMN_U = new Float64Array(1);
+const COLUMN_U = new Float64Array(3);
 
 /** u < 0.20: column j of B descends onto A's first row, turning as it goes. */
 function descendColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
@@ -165,7 +176,7 @@ function walkPosition(q: number, p: number, k: number, steps: number): number {
  * leaving stamps on the rows it passed. Per element p, cell q = 0 is the moving copy, then the
  * glow (while dwelling), then the stamps on rows 0 … i0 − 1 — all through one push site.
  */
-function walkColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+function walkColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, _noise: Float32Array): void {
   const A = v.a;
   const m = A.rows;
   const k = A.cols;
@@ -205,7 +216,7 @@ function walkColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState):
 }
 
 /** u < 0.65: the copies dissolve over all of A. */
-function dissolveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
+function dissolveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, _noise: Float32Array): void {
   const A = v.a;
   const m = A.rows;
   const k = A.cols;
@@ -244,36 +255,10 @@ function collapseColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualSta
 /** Active column j (its window sub-progress u ∈ (0, 1]). */
 function drawActiveColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, noise: Float32Array): void {
   const u = COLUMN_U[0]!;
-  if (u < U_DESCEND) descendColumn(out, v, j, s, noise);
-  else if (u < U_STEP) walkColumn(out, v, j, s);
-  else if (u < U_DISSOLVE) dissolveColumn(out, v, j, s);
-  else if (s.outputMult > 0.01) collapseColumn(out, v, j, s, noise);
-}
-
-/**
- * B's column j at its anchor: waiting (not begun: alpha 0.9·va, size BS) or, in the first quarter
- * of its window, fading and shrinking away as its copy leaves.
- */
-function drawBColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, begun: boolean): void {
-  const B = v.b;
-  const k = B.rows;
-  const n = B.cols;
-  const va = s.alpha;
-  const l = begun ? COLUMN_U[0]! / 0.25 : 0;
-  if (begun && !(l < 1)) return;
-  const a = begun ? va * 0.8 * (1 - l) : va * 0.9;
-  const size = begun ? BS * (1 - 0.6 * l) : BS;
-  const x = B.anchor[0] - j * SP;
-  for (let p = 0; p < k; p++) pushCell(out, B.colors, p * n + j, x, B.anchor[1] - p * SP, B.anchor[2], a, size);
-}
-
-/** C's column j at rest (finished), alpha va·outputMult. */
-function drawCColumn(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState): void {
-  const C = v.c;
-  const n = C.cols;
-  const cx = C.anchor[0] - j * SP;
-  const a = s.alpha * s.outputMult;
-  for (let i = 0; i < C.rows; i++) pushCell(out, C.colors, i * n + j, cx, C.anchor[1] - i * SP, C.anchor[2], a, BS);
+  if (u < U_DESCEND) runLoop(DESCEND, out, v, j, s, noise);
+  else if (u < U_STEP) runLoop(WALK, out, v, j, s, noise);
+  else if (u < U_DISSOLVE) runLoop(DISSOLVE, out, v, j, s, noise);
+  else if (s.outputMult > 0.01) runLoop(COLLAPSE, out, v, j, s, noise);
 }
 
 /** Draw a matmul. */
@@ -286,14 +271,51 @@ export function drawMatmul(out: FrameDesc, v: MatmulVisual, s: VisualState, nois
   const n = v.b.cols;
   const w = Math.min(3 / n, 0.5);
   const stride = n > 1 ? (1 - w) / (n - 1) : 0;
-  drawAtRest(out, v.a, s);
+  runLoop(REST_A, out, v, 0, s, noise);
   for (let j = 0; j < n; j++) {
     const begun = t > j * stride;
-    COLUMN_U[0] = (t - j * stride) / w;
-    drawBColumn(out, v, j, s, begun);
-    if (!begun) continue;
+    const u = (t - j * stride) / w;
     // t ≥ 1 means every column is finished (exact rest, whatever the rounding of start + w).
-    if (COLUMN_U[0]! <= 1 && t < 1) drawActiveColumn(out, v, j, s, noise);
-    else drawCColumn(out, v, j, s);
+    const active = begun && u <= 1 && t < 1;
+    COLUMN_U[0] = u;
+    COLUMN_U[1] = begun ? 1 : 0;
+    COLUMN_U[2] = active ? 1 : 0;
+    runLoop(COLUMN_PARTS, out, v, j, s, noise);
+    if (active) drawActiveColumn(out, v, j, s, noise);
   }
 }
+
+/**
+ * Columns at their anchors, through one push site: part 0 = B's column j, waiting (not begun:
+ * alpha 0.9·va, size BS) or fading and shrinking away in the first quarter of its window;
+ * part 1 = C's column j at rest once finished (alpha va·outputMult).
+ */
+function columnParts(out: FrameDesc, v: MatmulVisual, j: number, s: VisualState, _noise: Float32Array): void {
+  const u = COLUMN_U[0]!;
+  const begun = COLUMN_U[1] === 1;
+  const active = COLUMN_U[2] === 1;
+  const va = s.alpha;
+  const n = v.b.cols;
+  for (let part = 0; part < 2; part++) {
+    const l = u / 0.25;
+    if (part === 0 ? begun && !(l < 1) : !begun || active) continue;
+    const P = part === 0 ? v.b : v.c;
+    const a = part === 1 ? va * s.outputMult : begun ? va * 0.8 * (1 - l) : va * 0.9;
+    const size = part === 0 && begun ? BS * (1 - 0.6 * l) : BS;
+    const x = P.anchor[0] - j * SP;
+    const ay = P.anchor[1];
+    const az = P.anchor[2] + 0;
+    for (let p = 0; p < P.rows; p++) pushCell(out, P.colors, p * n + j, x, ay - p * SP, az, a, size);
+  }
+}
+
+const APPEAR_A = registerLoop(appearA);
+const APPEAR_SLICES = registerLoop(appearSlices);
+const APPEAR_FADE_B = registerLoop(appearFadeB);
+const APPEAR_FLY_B = registerLoop(appearFlyB);
+const REST_A = registerLoop(restA);
+const COLUMN_PARTS = registerLoop(columnParts);
+const DESCEND = registerLoop(descendColumn);
+const WALK = registerLoop(walkColumn);
+const DISSOLVE = registerLoop(dissolveColumn);
+const COLLAPSE = registerLoop(collapseColumn);
