@@ -10,8 +10,16 @@
  * - `createForwardRecord(weights)` + `forwardInto(record, weights, ids, opts)`: allocation-free
  *   hot path over a preallocated record (benchmarks, training).
  *
+ * Two implementations behind the same records: records from createForwardRecord run the
+ * WebAssembly SIMD pass of wasm-forward.ts when it covers the config (every width a multiple of
+ * 4; ≈ 20 µs instead of ≈ 210 µs per default pass, issue 3's target is 50 µs) and their buffers
+ * are views into the record's wasm memory; otherwise, or with kernels = 'js', the JS operators
+ * of ops.ts below. Both agree far inside the 1e-5 fixture tolerance and pick the same ids
+ * (test/transformer/wasm-forward.test.ts). `blockForward` alone always uses the JS operators.
+ *
  * Symbols: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff, V = vocab. Not here: the
- * operators (ops.ts), sampling (sample.ts), initialisation (init.ts), backward (backward.ts).
+ * operators (ops.ts, wasm-kernels.ts), sampling (sample.ts), initialisation (init.ts), backward
+ * (backward.ts).
  */
 import type { BlockRecord, ForwardRecord } from './activations.js';
 import type { ModelConfig } from './config.js';

@@ -9,6 +9,10 @@
  * written as rows×cols next to each buffer. Backward passes live in backward.ts (training);
  * layerNormForward can write the per-row mean and 1/σ so the backward pass can reuse them.
  *
+ * These are the JS path of the forward pass: model.ts runs them for configs the WebAssembly
+ * kernels (wasm-kernels.ts) do not cover and for records created with kernels = 'js', and the
+ * wasm kernels are tested against them. (Training has its own kernels in train-ops.ts.)
+ *
  * Not here: the block wiring (model.ts), sampling (sample.ts).
  */
 
