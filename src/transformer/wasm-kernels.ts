@@ -254,11 +254,12 @@ function sumInto(c: Code, s: number, nv: number, xv: (v: number) => number): voi
 
 /**
  * Row softmax of `nv` vectors held in x locals, normalised by their (all-lane) max; the result
- * vectors are left in the same x locals. Returns nothing; `m` holds the max afterwards.
+ * vectors are left in the same x locals. Returns the local holding the max (every lane); `tag`
+ * names the max/sum locals, so two rows emitted back to back stay independent.
  */
-export function emitSoftmaxVectors(c: Code, r: Regs, nv: number, xv: (v: number) => number): number {
-  const m = r.v('sm.m');
-  const s = r.v('sm.s');
+export function emitSoftmaxVectors(c: Code, r: Regs, nv: number, xv: (v: number) => number, tag = 'sm'): number {
+  const m = r.v(`${tag}.m`);
+  const s = r.v(`${tag}.s`);
   c.get(xv(0));
   for (let v = 1; v < nv; v++) c.get(xv(v)).f32x4Pmax();
   c.set(m);
