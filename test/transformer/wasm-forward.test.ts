@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import type { ForwardKernels } from '../../src/transformer/model.js';
 import { createForwardRecord, forward, forwardInto, randomModeForward } from '../../src/transformer/model.js';
+import { runGeneration } from '../../src/transformer/generation.js';
 import { encode } from '../../src/transformer/vocab.js';
 import { wasmSupports } from '../../src/transformer/wasm-forward.js';
 import type { Weights } from '../../src/transformer/weights.js';
@@ -151,4 +152,21 @@ test('a record and weights of different sizes are refused', (t) => {
   const rec = createForwardRecord(initWeights(DEFAULT_CONFIG));
   const small = initWeights(makeConfig({ seqLen: 16, numBlocks: 2 }));
   t.throws(() => forwardInto(rec, small, new Int32Array(16)), { instanceOf: RangeError });
+});
+
+test('generations: every step’s ids and probabilities are the same with the JS operators', (t) => {
+  const w = fixtureWeights(loadFixture(HELLO));
+  let steps = 0;
+  for (const prompt of ['hello', 'to be or', 'the quick brown', 'a']) {
+    for (const [temperature, seed] of [[0, undefined], [0.3, undefined], [0.8, 3], [1.5, 99]] as const) {
+      const gen = runGeneration(w, prompt, { temperature, seed });
+      for (const e of gen.log) {
+        const js = pass(w, encode(e.text, 16), 'js', temperature, seed);
+        t.deepEqual(Array.from(e.record.predictedIds!), Array.from(js.predictedIds!), `${e.text} T=${temperature}`);
+        t.is(closeTo(e.record.probs!.data, js.probs!.data, TOL, `${e.text} probs`), null);
+        steps++;
+      }
+    }
+  }
+  t.true(steps > 50);
 });
