@@ -173,7 +173,6 @@ export class Code {
   f32x4Lt(): this { return this.simd(0x43); } // prettier-ignore
   v128And(): this { return this.simd(0x4e); } // prettier-ignore
   v128AndNot(): this { return this.simd(0x4f); } // prettier-ignore
-  f32x4Nearest(): this { return this.simd(0x6a); } // prettier-ignore
   i32x4Shl(): this { return this.simd(0xab); } // prettier-ignore
   i32x4Add(): this { return this.simd(0xae); } // prettier-ignore
   f32x4Sqrt(): this { return this.simd(0xe3); } // prettier-ignore
@@ -185,7 +184,6 @@ export class Code {
   f32x4Pmin(): this { return this.simd(0xea); } // prettier-ignore
   /** Pseudo-maximum a < b ? b : a (one maxps; no NaN fix-ups). */
   f32x4Pmax(): this { return this.simd(0xeb); } // prettier-ignore
-  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); } // prettier-ignore
 
   /** The body as the code section wants it: size-prefixed locals + instructions + end. */
   encode(out: ByteBuf): void {

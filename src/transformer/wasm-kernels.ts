@@ -83,6 +83,7 @@ const EXP_LO = -87.33654475; // ln(FLT_MIN): below this the result is set to exa
 // exp(EXP_CLAMP) ≈ 4e-38 instead of the true value, an absolute error below 1e-37
 const EXP_CLAMP = -86;
 const LOG2E = Math.LOG2E;
+const ROUND_MAGIC = 12582912; // 1.5·2^23
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
@@ -94,14 +95,16 @@ export function emitExp(c: Code, r: Regs, x: number, out: number): void {
   const z = r.v('exp.z');
   c.get(x).f32x4Const(EXP_LO).f32x4Lt().set(low);
   c.get(x).f32x4Const(EXP_HI).f32x4Pmin().f32x4Const(EXP_CLAMP).f32x4Pmax().set(x);
-  c.get(x).f32x4Const(LOG2E).f32x4Mul().f32x4Nearest().set(n);
+  // t = x·log2 e + 1.5·2^23 rounds to the nearest integer n in t's low mantissa bits (|n| < 2^22)
+  const t = r.v('exp.t');
+  c.get(x).f32x4Const(LOG2E).f32x4Mul().f32x4Const(ROUND_MAGIC).f32x4Add().tee(t).f32x4Const(ROUND_MAGIC).f32x4Sub().set(n);
   c.get(x).get(n).f32x4Const(LN2_HI).f32x4Mul().f32x4Sub().get(n).f32x4Const(LN2_LO).f32x4Mul().f32x4Sub().set(x);
   c.get(x).get(x).f32x4Mul().set(z);
   c.f32x4Const(EXP_P[0]!);
   for (let i = 1; i < EXP_P.length; i++) c.get(x).f32x4Mul().f32x4Const(EXP_P[i]!).f32x4Add();
   c.get(z).f32x4Mul().get(x).f32x4Add().f32x4Const(1).f32x4Add();
-  // 2^n through the exponent bits: (n + 127) << 23
-  c.get(n).i32x4TruncSatF32x4S().i32x4Const(127).i32x4Add().i32(23).i32x4Shl();
+  // 2^n through the exponent bits: (bits(t) + 127) << 23 — the magic's own bits shift out
+  c.get(t).i32x4Const(127).i32x4Add().i32(23).i32x4Shl();
   c.f32x4Mul().get(low).v128AndNot().set(out);
 }
 
