@@ -122,8 +122,14 @@ function emitBlocks(c: ModelConfig, L: Layout): Code {
   code.loop();
   // input = previous output (or blockInput)
   const pin = r.i('pin');
+  const pinEnd = r.i('pinEnd');
   setPtr(code, pin, A(bl.input));
-  for (let v = 0; v < (S * D) / 4; v++) code.get(pin).get(src).v128Load(v * 16).v128Store(v * 16);
+  code.get(pin).i32(S * D * 4).i32Add().set(pinEnd);
+  code.loop();
+  for (let v = 0; v < D / 4; v++) code.get(pin).get(src).v128Load(v * 16).v128Store(v * 16);
+  code.get(src).i32(D * 4).i32Add().set(src);
+  stepLoop(code, pin, D * 4, pinEnd);
+  code.end();
   // 1. projections
   emitMatmul(code, r, { out: A(bl.Q), a: A(bl.input), b: P('W_Q'), M: S, K: D, N: D });
   emitMatmul(code, r, { out: A(bl.K), a: A(bl.input), b: P('W_K'), M: S, K: D, N: D });
@@ -403,7 +409,14 @@ export function createWasmRecord(weights: Weights, lmHead: boolean): { record: F
   const c = weights.config;
   const plan = planFor(c);
   if (plan === null) return null;
-  const eng = engine(c, plan);
+  let eng: WasmEngine;
+  try {
+    eng = engine(c, plan);
+  } catch (e) {
+    // no address space left for another wasm memory (thousands of live records): JS record
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
   const L = plan.layout;
   const { seqLen: S, dModel: D, numHeads: H, dK: dk, dFF: F, vocabSize: V } = c;
   const m = (off: number, rows: number, cols: number): Matrix => matrixView(eng.f32, off, rows, cols);
