@@ -14,8 +14,10 @@
  * WebAssembly SIMD pass of wasm-forward.ts when it covers the config (every width a multiple of
  * 4; ≈ 20 µs instead of ≈ 210 µs per default pass, issue 3's target is 50 µs) and their buffers
  * are views into the record's wasm memory; otherwise, or with kernels = 'js', the JS operators
- * of ops.ts below. Both agree far inside the 1e-5 fixture tolerance and pick the same ids
- * (test/transformer/wasm-forward.test.ts). `blockForward` alone always uses the JS operators.
+ * of ops.ts below. `forward` runs the wasm pass in a reused per-config workspace and copies the
+ * numbers into a fresh plain record. Both implementations agree far inside the 1e-5 fixture
+ * tolerance and pick the same ids (test/transformer/wasm-forward.test.ts). `blockForward` alone
+ * always uses the JS operators.
  *
  * Symbols: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff, V = vocab. Not here: the
  * operators (ops.ts, wasm-kernels.ts), sampling (sample.ts), initialisation (init.ts), backward
@@ -275,14 +277,62 @@ function runBlocks(record: ForwardRecord, weights: Weights): void {
 }
 
 /**
- * CharLM forward with a freshly allocated record (spec §1.6–1.7).
+ * CharLM forward with a freshly allocated record of plain Float32Arrays (spec §1.6–1.7).
  * @example
  * const rec = forward(weights, encode('hello', 16), { temperature: 0.3 });
  * rec.predictedIds[4] // the sampled next character after "hello"
  */
 export function forward(weights: Weights, tokenIds: ArrayLike<number>, opts: ForwardOptions = {}): ForwardRecord {
-  return forwardInto(createForwardRecord(weights), weights, tokenIds, opts);
+  const out = createForwardRecord(weights, true, 'js');
+  const scratch = scratchRecord(weights);
+  if (scratch === null) return forwardInto(out, weights, tokenIds, opts);
+  forwardInto(scratch, weights, tokenIds, opts);
+  copyRecord(out, scratch);
+  return out;
 }
+
+/**
+ * One wasm record per config, reused by `forward` as its workspace: a fresh wasm memory per call
+ * would cost ≈ 120 µs of first-touch page faults, more than the pass; the copy into a plain JS
+ * record costs a few µs and keeps allocated records small, ordinary Float32Arrays.
+ */
+const SCRATCH = new Map<string, ForwardRecord | null>();
+
+function scratchRecord(weights: Weights): ForwardRecord | null {
+  const c = weights.config;
+  const key = `${c.seqLen},${c.dModel},${c.numHeads},${c.dFF},${c.numBlocks},${c.vocabSize}`;
+  let rec = SCRATCH.get(key);
+  if (rec === undefined) {
+    rec = createForwardRecord(weights);
+    if (!ENGINES.has(rec)) rec = null;
+    SCRATCH.set(key, rec);
+  }
+  return rec;
+}
+
+/** Copy every number of `src` into `dst` (same config and shape; block weights stay dst's). */
+function copyRecord(dst: ForwardRecord, src: ForwardRecord): void {
+  const m = (d: Matrix | undefined, s: Matrix | undefined): void => void d?.data.set(s!.data);
+  m(dst.embedded, src.embedded);
+  m(dst.blockInput, src.blockInput);
+  m(dst.W_out, src.W_out);
+  m(dst.logits, src.logits);
+  m(dst.probs, src.probs);
+  dst.tokenIds?.set(src.tokenIds!);
+  dst.predictedIds?.set(src.predictedIds!);
+  for (let b = 0; b < dst.blocks.length; b++) {
+    const d = dst.blocks[b]!;
+    const s = src.blocks[b]!;
+    for (const k of MATRIX_FIELDS) d[k].data.set(s[k].data);
+    for (const k of HEAD_FIELDS) for (let h = 0; h < d[k].length; h++) d[k][h]!.data.set(s[k][h]!.data);
+  }
+}
+
+const MATRIX_FIELDS = [
+  'input', 'Q', 'K', 'V', 'concat', 'attn_output', 'residual1', 'layernorm1', 'ffn_pre_relu', 'ffn_hidden',
+  'ffn_output', 'residual2', 'layernorm2', 'output',
+] as const satisfies readonly (keyof BlockRecord)[]; // prettier-ignore
+const HEAD_FIELDS = ['attention_scores', 'attention_weights', 'head_outputs'] as const satisfies readonly (keyof BlockRecord)[];
 
 /**
  * Random-weights mode (spec §1.9): blocks seeded 42 + i as §1.4, input

@@ -116,9 +116,27 @@ test('configs whose widths are not multiples of 4 fall back to the JS operators'
   const c = makeConfig({ dModel: 6, numHeads: 2, dFF: 10, numBlocks: 2, seqLen: 6 });
   t.false(wasmSupports(c));
   const w = initWeights(c);
-  const rec = forward(w, encode('abc', 6), { temperature: 0 });
+  const rec = createForwardRecord(w);
   t.not(rec.logits!.data.buffer, rec.probs!.data.buffer); // plain JS buffers
+  forwardInto(rec, w, encode('abc', 6), { temperature: 0 });
   t.deepEqual(compare(rec, pass(w, encode('abc', 6), 'js', 0)), []);
+  t.deepEqual(compare(forward(w, encode('abc', 6), { temperature: 0 }), rec), []);
+});
+
+test('forward returns independent plain records (computed in a reused wasm workspace)', (t) => {
+  const w = initWeights(DEFAULT_CONFIG);
+  const a = forward(w, encode('hello', 16), { temperature: 0.3 });
+  const snapshot = fields(a).map(([k, v]) => [k, Float32Array.from(v)] as const);
+  const ids = Array.from(a.predictedIds!);
+  const b = forward(w, encode('to be or not to', 16), { temperature: 0.3 });
+  t.not(a.logits!.data.buffer, b.logits!.data.buffer);
+  t.not(a.logits!.data.buffer, a.probs!.data.buffer);
+  for (const [k, v] of snapshot) t.deepEqual(fields(a).find(([n]) => n === k)![1], v, k);
+  t.deepEqual(Array.from(a.predictedIds!), ids);
+  t.deepEqual(Array.from(a.tokenIds!), Array.from(encode('hello', 16)));
+  t.deepEqual(compare(a, pass(w, encode('hello', 16), 'js', 0.3)), []);
+  t.deepEqual(compare(b, pass(w, encode('to be or not to', 16), 'js', 0.3)), []);
+  t.is(b.blocks[1]!.weights, w.blocks[1]);
 });
 
 test('a reused wasm record computes with the weights’ current values', (t) => {
