@@ -34,25 +34,39 @@ const tmp4 = vec4.create();
 
 /** Unit vector from the camera toward its target, written to `out`. */
 export function cameraForward(out: vec3, pose: CameraPose): vec3 {
-  vec3.set(
-    out,
-    pose.target[0]! - pose.position[0]!,
-    pose.target[1]! - pose.position[1]!,
-    pose.target[2]! - pose.position[2]!,
-  );
-  const len = vec3.length(out);
-  if (len < 1e-12) return vec3.set(out, VIEW_FORWARD[0], VIEW_FORWARD[1], VIEW_FORWARD[2]);
-  return vec3.scale(out, out, 1 / len);
+  // Component writes rather than vec3.set/scale: V8 boxes numbers passed to calls it does not
+  // inline, and this runs every frame (same arithmetic as gl-matrix, so the same float32 results).
+  out[0] = pose.target[0]! - pose.position[0]!;
+  out[1] = pose.target[1]! - pose.position[1]!;
+  out[2] = pose.target[2]! - pose.position[2]!;
+  const x = out[0];
+  const y = out[1];
+  const z = out[2];
+  const len = Math.sqrt(x * x + y * y + z * z);
+  if (len < 1e-12) {
+    out[0] = VIEW_FORWARD[0];
+    out[1] = VIEW_FORWARD[1];
+    out[2] = VIEW_FORWARD[2];
+    return out;
+  }
+  const inv = 1 / len;
+  out[0] = x * inv;
+  out[1] = y * inv;
+  out[2] = z * inv;
+  return out;
 }
 
 /** Right-handed look-at view matrix for the pose. */
 export function viewMatrix(out: mat4, pose: CameraPose): mat4 {
-  vec3.set(eye, pose.position[0]!, pose.position[1]!, pose.position[2]!);
-  vec3.set(center, pose.target[0]!, pose.target[1]!, pose.target[2]!);
+  eye[0] = pose.position[0]!; eye[1] = pose.position[1]!; eye[2] = pose.position[2]!;
+  center[0] = pose.target[0]!; center[1] = pose.target[1]!; center[2] = pose.target[2]!;
   cameraForward(dir, pose);
-  if (Math.abs(dir[1]) > 0.999999) vec3.set(up, 1, 0, 0);
-  else vec3.set(up, 0, 1, 0);
-  if (vec3.squaredDistance(eye, center) < 1e-24) vec3.subtract(eye, center, dir);
+  const side = Math.abs(dir[1]) > 0.999999;
+  up[0] = side ? 1 : 0; up[1] = side ? 0 : 1; up[2] = 0;
+  const dx = center[0] - eye[0];
+  const dy = center[1] - eye[1];
+  const dz = center[2] - eye[2];
+  if (dx * dx + dy * dy + dz * dz < 1e-24) vec3.subtract(eye, center, dir);
   return mat4.lookAt(out, eye, center, up);
 }
 
@@ -61,6 +75,31 @@ export function projectionMatrix(out: mat4, pose: CameraPose, aspect: number): m
   const h = Math.max(0.1, pose.orthoSize);
   const a = aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
   return mat4.ortho(out, -h * a, h * a, -h, h, NEAR, FAR);
+}
+
+/**
+ * projectionMatrix for a width × height framebuffer (aspect = width / height), written without a
+ * call that takes numbers (mat4.ortho's arithmetic, inlined), for the per-frame path.
+ */
+export function projectionForSize(out: mat4, pose: CameraPose, width: number, height: number): mat4 {
+  const aspect = width / height;
+  const h = Math.max(0.1, pose.orthoSize);
+  const a = aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
+  const left = -h * a;
+  const right = h * a;
+  const bottom = -h;
+  const top = h;
+  const lr = 1 / (left - right);
+  const bt = 1 / (bottom - top);
+  const nf = 1 / (NEAR - FAR);
+  out[0] = -2 * lr; out[1] = 0; out[2] = 0; out[3] = 0;
+  out[4] = 0; out[5] = -2 * bt; out[6] = 0; out[7] = 0;
+  out[8] = 0; out[9] = 0; out[10] = 2 * nf; out[11] = 0;
+  out[12] = (left + right) * lr;
+  out[13] = (top + bottom) * bt;
+  out[14] = (FAR + NEAR) * nf;
+  out[15] = 1;
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Cached GL state (STYLE.md §16): enable/disable flags, depth mask, bound program, VAO, array
- * buffer, framebuffer and viewport. Every state change in the renderer goes through here, so a
+ * buffer, framebuffer, viewport and clear colour. Every state change in the renderer goes through here, so a
  * redundant call never reaches the driver. Owned by the Renderer; not shared across contexts.
  *
  * What it is not: no resource creation and no drawing.
@@ -19,6 +19,8 @@ export class GlState {
   private vy = -1;
   private vw = -1;
   private vh = -1;
+  /** Clear colour last set; NaN = unknown. */
+  private readonly clear = new Float32Array(4).fill(NaN);
 
   constructor(private readonly gl: Gl) {}
 
@@ -65,11 +67,23 @@ export class GlState {
     this.gl.glViewport(x, y, w, h);
   }
 
+  /**
+   * Set the clear colour from an RGBA array, only when it changed: a call into the driver with
+   * numbers boxes each of them (V8), so the unchanged case also saves allocation per frame.
+   */
+  clearColor(c: Float32Array): void {
+    const k = this.clear;
+    if (k[0] === c[0] && k[1] === c[1] && k[2] === c[2] && k[3] === c[3]) return;
+    k[0] = c[0]!; k[1] = c[1]!; k[2] = c[2]!; k[3] = c[3]!;
+    this.gl.glClearColor(k[0]!, k[1]!, k[2]!, k[3]!);
+  }
+
   /** Forget everything (after someone else touched the context). */
   invalidate(): void {
     this.caps.clear();
     this.depthWrite = null;
     this.program = this.vao = this.arrayBuffer = this.drawFramebuffer = -1;
     this.vx = this.vy = this.vw = this.vh = -1;
+    this.clear.fill(NaN);
   }
 }

@@ -53,6 +53,7 @@ export interface Gl {
   glGetUniformLocation(program: number, name: string): number;
   glUniformMatrix4fv(loc: number, count: number, transpose: number, value: Float32Array): void;
   glUniform3f(loc: number, x: number, y: number, z: number): void;
+  glUniform3fv(loc: number, count: number, value: Float32Array): void;
   glUniform1i(loc: number, v: number): void;
 
   glGenVertexArrays(n: number, out: Uint32Array): void;
@@ -133,6 +134,7 @@ const PROTOS: readonly string[] = [
   'int glGetUniformLocation(uint32_t program, const char *name)',
   'void glUniformMatrix4fv(int loc, int count, uint8_t transpose, const float *value)',
   'void glUniform3f(int loc, float x, float y, float z)',
+  'void glUniform3fv(int loc, int count, const float *value)',
   'void glUniform1i(int loc, int v)',
   'void glGenVertexArrays(int n, _Out_ uint32_t *out)',
   'void glBindVertexArray(uint32_t vao)',

@@ -18,7 +18,7 @@
 import { mat4, vec3 } from 'gl-matrix';
 import type { FrameDesc } from '../frame.js';
 import { INSTANCE_FLOATS } from '../frame.js';
-import { cameraForward, projectionMatrix, viewMatrix } from './camera.js';
+import { cameraForward, projectionForSize, viewMatrix } from './camera.js';
 import { CUBE_VERTEX_COUNT, CUBE_VERTEX_FLOATS, buildCubeMesh } from './cube-mesh.js';
 import type { Gl } from './gl.js';
 import {
@@ -34,6 +34,7 @@ import { TextRenderer } from './text-renderer.js';
 
 /** Light travel direction, world space (spec §6.5). */
 export const LIGHT_DIR: readonly [number, number, number] = [0.3, -0.8, -0.5];
+const LIGHT_DIR_F32 = Float32Array.from(LIGHT_DIR);
 const INSTANCE_BYTES = INSTANCE_FLOATS * 4;
 /** Minimum instance capacity of the GPU buffer (issue 5: at least 65,536). */
 export const MIN_GPU_INSTANCES = 65536;
@@ -71,6 +72,7 @@ export class Renderer {
   private readonly viewProj = mat4.create();
   private readonly pixelProj = mat4.create();
   private readonly forward = vec3.create();
+  private readonly cameraPos = new Float32Array(3);
   private disposed = false;
 
   constructor(readonly gl: Gl, opts: RendererOptions = {}) {
@@ -155,7 +157,8 @@ export class Renderer {
     this.state.bindArrayBuffer(this.instanceVbo);
     // Orphan the storage so a frame still being drawn never stalls this upload.
     gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
-    if (oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances.subarray(0, oc * INSTANCE_FLOATS));
+    // The opaque block starts the array: pass the array itself (the size bounds the read), no view.
+    if (oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances);
     if (tc > 0) {
       const start = (frame.capacity - tc) * INSTANCE_FLOATS;
       gl.glBufferSubData(
@@ -179,13 +182,12 @@ export class Renderer {
     if (width <= 0 || height <= 0) return;
     this.text.setPixelRatio(pixelRatio);
     st.viewport(0, 0, width, height);
-    const c = frame.clearColor;
-    gl.glClearColor(c[0]!, c[1]!, c[2]!, c[3]!);
+    st.clearColor(frame.clearColor);
     st.depthMask(true);
     gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
 
     viewMatrix(this.view, frame.camera);
-    projectionMatrix(this.proj, frame.camera, width / height);
+    projectionForSize(this.proj, frame.camera, width, height);
     mat4.multiply(this.viewProj, this.proj, this.view);
     cameraForward(this.forward, frame.camera);
 
@@ -196,9 +198,12 @@ export class Renderer {
       st.useProgram(this.box.program);
       const u = this.box.uniforms;
       gl.glUniformMatrix4fv(u.u_view_projection, 1, 0, this.viewProj as Float32Array);
-      gl.glUniform3f(u.u_light_dir, LIGHT_DIR[0], LIGHT_DIR[1], LIGHT_DIR[2]);
+      gl.glUniform3fv(u.u_light_dir, 1, LIGHT_DIR_F32);
+      // Through a Float32Array: numbers passed to a driver call are boxed by V8 (allocation).
       const p = frame.camera.position;
-      gl.glUniform3f(u.u_camera_pos, p[0]!, p[1]!, p[2]!);
+      const cp = this.cameraPos;
+      cp[0] = p[0]!; cp[1] = p[1]!; cp[2] = p[2]!;
+      gl.glUniform3fv(u.u_camera_pos, 1, cp);
       st.bindVao(this.cubeVao);
       st.set(GL_DEPTH_TEST, true);
       st.set(GL_CULL_FACE, true);

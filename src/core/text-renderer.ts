@@ -41,6 +41,26 @@ interface Batch {
   texture: number;
   first: number;
   count: number;
+  /**
+   * measureText per string, in atlas pixels: label and overlay texts come from a small fixed set
+   * (built with the scene), and a cached width is read without allocating, where calling
+   * measureText returns a freshly boxed number each time.
+   */
+  widths: Map<string, number>;
+}
+
+/** Cap on cached widths per batch (the cache is cleared when it would grow past this). */
+const MAX_CACHED_WIDTHS = 4096;
+
+/** Width of `text` in the batch's atlas pixels (cached). */
+function widthOf(b: Batch, text: string): number {
+  let w = b.widths.get(text);
+  if (w === undefined) {
+    if (b.widths.size >= MAX_CACHED_WIDTHS) b.widths.clear();
+    w = measureText(b.atlas, text);
+    b.widths.set(text, w);
+  }
+  return w;
 }
 
 export class TextRenderer {
@@ -84,8 +104,8 @@ export class TextRenderer {
     if (r === this.ratio) return;
     this.ratio = r;
     this.disposeTextures();
-    this.labelBatch = { atlas: buildFontAtlas(LABEL_ATLAS_PX * r), texture: 0, first: 0, count: 0 };
-    this.overlayBatch = { atlas: buildFontAtlas(OVERLAY_ATLAS_PX * r), texture: 0, first: 0, count: 0 };
+    this.labelBatch = { atlas: buildFontAtlas(LABEL_ATLAS_PX * r), texture: 0, first: 0, count: 0, widths: new Map() };
+    this.overlayBatch = { atlas: buildFontAtlas(OVERLAY_ATLAS_PX * r), texture: 0, first: 0, count: 0, widths: new Map() };
     this.labelBatch.texture = this.upload(this.labelBatch.atlas);
     this.overlayBatch.texture = this.upload(this.overlayBatch.atlas);
   }
@@ -162,7 +182,7 @@ export class TextRenderer {
       const l = frame.labels[i]!;
       if (!(l.alpha > 0.004) || l.text.length === 0 || !(l.height > 0)) continue;
       const scale = l.height / la.lineHeight;
-      const width = measureText(la, l.text) * scale;
+      const width = widthOf(lb, l.text) * scale;
       const lx = -l.alignX * width;
       const ly = -l.alignY * l.height;
       this.ensureQuads(l.text.length);
@@ -198,7 +218,7 @@ export class TextRenderer {
     const px = (t.size === 'large' ? OVERLAY_LARGE_PX : OVERLAY_SMALL_PX) * r;
     const scale = px / oa.pixelSize;
     const cellH = oa.lineHeight * scale;
-    const w = measureText(oa, t.text) * scale;
+    const w = widthOf(this.overlayBatch!, t.text) * scale;
     const margin = OVERLAY_MARGIN_PX * r;
     const step = cellH + 16 * r;
     const right = t.corner === 'bottom-right' || t.corner === 'top-right';
@@ -244,7 +264,8 @@ export class TextRenderer {
       this.gpuBytes = Math.max(bytes, this.gpuBytes * 2);
       gl.glBufferData(GL_ARRAY_BUFFER, this.gpuBytes, null, GL_DYNAMIC_DRAW);
     }
-    gl.glBufferSubData(GL_ARRAY_BUFFER, 0, bytes, this.verts.subarray(0, this.vertCount * VERTEX_FLOATS));
+    // The vertices start the array: pass it whole (`bytes` bounds the read) rather than a new view.
+    gl.glBufferSubData(GL_ARRAY_BUFFER, 0, bytes, this.verts);
     st.useProgram(this.program.program);
     gl.glUniform1i(this.program.uniforms.u_atlas, 0);
     gl.glActiveTexture(GL_TEXTURE0);
