@@ -39,6 +39,7 @@ const SPECS = {
   checkGrad: { type: 'boolean', help: 'run the float64 numerical gradient check first; stop on failure' },
   data: { type: 'string', default: 'data/tinyshakespeare.txt', placeholder: 'FILE', help: 'training corpus' },
   out: { type: 'string', default: 'weights/charlm.npz', placeholder: 'FILE.npz', help: 'best-validation weights' },
+  replot: { type: 'boolean', help: 'only redraw the .loss.png next to --out from its .loss.csv, then exit' },
   init: {
     type: 'string', placeholder: 'FILE.npz',
     help: 'start from these weights (a later training stage); --out is only replaced by better ones',
@@ -96,6 +97,21 @@ function saveAtomic(file: string, weights: Weights): void {
   writeAtomic(file, encodeNpz(weightsToArrays(weights)));
 }
 
+/** Paths of the curves next to the weights: FILE.npz → FILE.loss.csv, FILE.loss.png. */
+function curvePaths(out: string): { csvPath: string; pngPath: string } {
+  const stem = out.endsWith('.npz') ? out.slice(0, -4) : out;
+  return { csvPath: `${stem}.loss.csv`, pngPath: `${stem}.loss.png` };
+}
+
+/** --replot: redraw the PNG from the CSV (e.g. after a run, with a newer chart). */
+async function replot(out: string): Promise<number> {
+  const { csvPath, pngPath } = curvePaths(out);
+  if (!existsSync(csvPath)) throw new UserError(`no training curves at ${csvPath}`, { hint: 'train first, or pass --out FILE.npz' });
+  writeAtomic(pngPath, await lossPlotPng(parseLossCsv(readFileSync(csvPath, 'utf8'))));
+  process.stdout.write(`wrote ${pngPath}\n`);
+  return 0;
+}
+
 /** The --init weights, which must have the shape the flags describe. */
 function loadInit(file: string, config: ModelConfig): Weights {
   const w = weightsFromArrays(readNpz(file), file, { numHeads: config.numHeads });
@@ -127,6 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(formatHelp('train', SUMMARY, SPECS));
     return 0;
   }
+  if (o.replot) return replot(o.out);
   const config = makeConfig({
     seqLen: o.seqLen, dModel: o.dModel, numHeads: o.heads, dFF: o.dFf, numBlocks: o.blocks, vocabSize: VOCAB_SIZE,
   });
@@ -167,9 +184,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const out = o.out;
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const stem = out.endsWith('.npz') ? out.slice(0, -4) : out;
-  const csvPath = `${stem}.loss.csv`;
-  const pngPath = `${stem}.loss.png`;
+  const { csvPath, pngPath } = curvePaths(out);
   const shuffleRng = new RandomState(o.seed);
   const trainer = new Trainer(weights, corpus, {
     epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads,

@@ -120,6 +120,28 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   g.strokeStyle = '#555555';
   g.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
 
+  // Restarts (a later stage begun with --init): the learning rate rises again after decaying.
+  g.font = '13px sans-serif';
+  g.textAlign = 'left';
+  g.textBaseline = 'top';
+  let decayed = false;
+  for (let i = 1; i < n; i++) {
+    const [prev, cur] = [history[i - 1]!, history[i]!];
+    if (cur.lr < prev.lr) decayed = true;
+    if (!(decayed && cur.lr > prev.lr)) continue;
+    const x = Math.round((xs(prev.epoch) + xs(cur.epoch)) / 2) + 0.5;
+    g.strokeStyle = '#999999';
+    g.setLineDash([3, 4]);
+    g.beginPath();
+    g.moveTo(x, M.top);
+    g.lineTo(x, M.top + ph);
+    g.stroke();
+    g.setLineDash([]);
+    g.fillStyle = '#777777';
+    g.fillText('next stage (--init)', x + 5, M.top + 6);
+    decayed = false;
+  }
+
   // Curves.
   const curve = (color: string, value: (s: EpochStats) => number, y: (v: number) => number, dash: number[]): void => {
     g.strokeStyle = color;
@@ -140,14 +162,14 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   g.font = 'bold 19px sans-serif';
   g.textAlign = 'left';
   g.textBaseline = 'alphabetic';
-  const last = history[n - 1]!;
-  const bestAcc = Math.max(...history.map((s) => s.valAcc));
+  // The saved weights are the lowest validation loss (spec §2.4): report that epoch.
+  const best = history.reduce((a, s) => (s.valLoss < a.valLoss ? s : a), history[0]!);
   g.fillText('gptviz character LM — training curves', M.left, 34);
   g.font = '14px sans-serif';
   g.textAlign = 'right';
   g.fillStyle = '#555555';
   g.fillText(
-    `${n} epochs · final val loss ${last.valLoss.toFixed(3)} · best val accuracy ${bestAcc.toFixed(1)}%`,
+    `${n} epochs · saved: epoch ${best.epoch}, val loss ${best.valLoss.toFixed(3)}, accuracy ${best.valAcc.toFixed(1)}%`,
     M.left + pw, 34,
   );
   g.font = '15px sans-serif';

@@ -4,7 +4,7 @@
  * and writes the weights (.npz with the reference keys), the CSV and the PNG next to them.
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpz } from '../../src/transformer/npz.js';
@@ -113,6 +113,16 @@ test('--init continues from a file: curves numbered on, shapes checked', async (
   t.regex(second.stdout, /starting from .*w\.npz: val_loss=\d\.\d{3} {2}acc=\d+\.\d%/);
   const csv = readFileSync(join(TMP, 'stage', 'w.loss.csv'), 'utf8').trim().split('\n');
   t.deepEqual(csv.slice(1).map((l) => l.split(',')[0]), ['1', '2', '3']);
+  const png = join(TMP, 'stage', 'w.loss.png');
+  const before = readFileSync(png);
+  rmSync(png);
+  const re = await runBin(['train', '--replot', '--out', out]);
+  t.is(re.code, 0, re.stderr);
+  t.is(lines(re.stdout)[0], `wrote ${png}`);
+  t.deepEqual(readFileSync(png), before, 'the same chart, redrawn from the CSV alone');
+  const none = await runBin(['train', '--replot', '--out', join(TMP, 'none.npz')]);
+  t.is(none.code, 1);
+  t.regex(lines(none.stderr)[0]!, /^gptviz: error: no training curves at .*none\.loss\.csv$/);
   const bad = await runBin(['train', ...TINY.slice(2), '--seq-len', '9', '--data', data, '--init', out]);
   t.is(bad.code, 1);
   t.is(lines(bad.stderr)[0], `gptviz: error: ${out} has seq_len 8, but the flags ask for 9`);

@@ -35,3 +35,10 @@ test('the PNG decodes to a 1000×560 chart', async (t) => {
   const one = await lossPlotPng(HISTORY.slice(0, 1));
   t.true(one.length > 1000);
 });
+
+test('a two-stage history (learning rate rises again) draws, with the saved epoch in the title', async (t) => {
+  const two = [...HISTORY.map((s, i) => ({ ...s, lr: 1e-3 / (i + 1) })), ...HISTORY.map((s, i) => ({ ...s, epoch: 13 + i, lr: 5e-4 / (i + 1) }))];
+  const png = await lossPlotPng(two);
+  const img = await loadImage(Buffer.from(png));
+  t.is(img.width, 1000);
+});
