@@ -165,11 +165,11 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   // The saved weights are the lowest validation loss (spec §2.4): report that epoch.
   const best = history.reduce((a, s) => (s.valLoss < a.valLoss ? s : a), history[0]!);
   g.fillText('gptviz character LM — training curves', M.left, 34);
-  g.font = '14px sans-serif';
+  g.font = '13px sans-serif';
   g.textAlign = 'right';
   g.fillStyle = '#555555';
   g.fillText(
-    `${n} epochs · saved: epoch ${best.epoch}, val loss ${best.valLoss.toFixed(3)}, accuracy ${best.valAcc.toFixed(1)}%`,
+    `${n} epochs · saved epoch ${best.epoch}: val loss ${best.valLoss.toFixed(3)}, acc ${best.valAcc.toFixed(1)}%`,
     M.left + pw, 34,
   );
   g.font = '15px sans-serif';
