@@ -77,9 +77,29 @@ export function drawFrameCharacters(out: FrameDesc, data: CharacterData, f: Char
 
 function drawParts(out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState): void {
   const t = NOW[T];
-  if (f.charIdx >= 0) drawDisplay(out, data, f, st);
-  drawPersistent(out, data, f);
-  if (data.ret !== undefined && t > f.total && f.returnDuration > 0) drawReturn(out, data.ret, f);
+  if (f.charIdx >= 0) runPart(DISPLAY, out, data, f, st);
+  runPart(PERSISTENT, out, data, f, st);
+  if (data.ret !== undefined && t > f.total && f.returnDuration > 0) runPart(RETURN, out, data, f, st);
+}
+
+type Part = (out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState) => void;
+
+/**
+ * The three parts run behind one megamorphic call site, each its own optimised function, for the
+ * reason of cell-loop.ts: inlined together, their pushLabel calls overrun TurboFan's inlining
+ * budget and every label's numbers get boxed.
+ */
+const PARTS: Part[] = [
+  (out, data, f, st) => drawDisplay(out, data, f, st),
+  (out, data, f) => drawPersistent(out, data, f),
+  (out, data, f) => { if (data.ret !== undefined) drawReturn(out, data.ret, f); },
+];
+const DISPLAY = 0;
+const PERSISTENT = 1;
+const RETURN = 2;
+
+function runPart(id: number, out: FrameDesc, data: CharacterData, f: CharFrame, st: SceneState): void {
+  PARTS[id]!(out, data, f, st);
 }
 
 /**
@@ -109,14 +129,15 @@ function drawDisplay(out: FrameDesc, data: CharacterData, f: CharFrame, st: Scen
     const a = flying ? sa * (ct > 0.9 ? Math.max(0, 1 - (ct - 0.9) / 0.1) : 1)
       : data.fadeIn && phase === PHASE_APPEAR ? sa * Math.min(2 * appearT, 1) : sa;
     if (a < 0.01) continue;
-    if (flying) {
-      pushLabel(out, ch.text,
-        ch.start[0] + (end[0] - ch.start[0]) * s, ch.start[1] + (end[1] - ch.start[1]) * s,
-        ch.start[2] + (end[2] - ch.start[2]) * s,
-        big + (small - big) * s, 0.5 * (1 - s), 0.5, a, false);
-    } else {
-      pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, a, false);
-    }
+    // One push site (a second one would not fit V8's inlining budget and its numbers get boxed).
+    const ex = flying ? end[0] : 0;
+    const ey = flying ? end[1] : 0;
+    const ez = flying ? end[2] : 0;
+    pushLabel(out, ch.text,
+      flying ? ch.start[0] + (ex - ch.start[0]) * s : ch.start[0] + 0,
+      flying ? ch.start[1] + (ey - ch.start[1]) * s : ch.start[1] + 0,
+      flying ? ch.start[2] + (ez - ch.start[2]) * s : ch.start[2] + 0,
+      flying ? big + (small - big) * s : big, flying ? 0.5 * (1 - s) : 0.5, 0.5, a, false);
   }
 }
 
@@ -137,13 +158,10 @@ function drawPersistent(out: FrameDesc, data: CharacterData, f: CharFrame): void
 
 /** The return: the existing characters at the next step's spacing and the predicted one flying in. */
 function drawReturn(out: FrameDesc, ret: CharReturn, f: CharFrame): void {
+  drawExisting(out, ret);
   const r = Math.min((NOW[T] - f.total) / f.returnDuration, 1);
   const ortho = NOW[ORTHO];
   const big = bigHeight(ortho, ret.nextSpacing);
-  for (let i = 0; i < ret.existing.length; i++) {
-    const ch = ret.existing[i]!;
-    if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
-  }
   // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
   // last stage to the character framing on the same curve), so the character stays in view all the
   // way and lands as the camera arrives; the reference lands at r = 0.8 while the camera is still
@@ -154,13 +172,22 @@ function drawReturn(out: FrameDesc, ret: CharReturn, f: CharFrame): void {
   const pct = pa >= 0.01 && ret.pct.length > 0;
   // The percentage stays where it was in the label: after the character and a space.
   const shift = (ret.text.length + 1) * 0.55 * h0;
+  // k = 0: the character; k = 1: its percentage — through one push site (see drawDisplay).
   for (let k = 0; k < (pct ? 2 : 1); k++) {
-    if (k === 0) {
-      pushLabel(out, ret.text,
-        ret.start[0] + (ret.end[0] - ret.start[0]) * s, ret.start[1] + (ret.end[1] - ret.start[1]) * s,
-        ret.start[2] + (ret.end[2] - ret.start[2]) * s, h0 + (big - h0) * s, 0.5 * s, 0.5, 1, false);
-    } else {
-      pushLabel(out, ret.pct, ret.start[0] - shift, ret.start[1], ret.start[2], h0, 0, 0.5, pa, false);
-    }
+    const c = k === 0;
+    pushLabel(out, c ? ret.text : ret.pct,
+      c ? ret.start[0] + (ret.end[0] - ret.start[0]) * s : ret.start[0] - shift,
+      c ? ret.start[1] + (ret.end[1] - ret.start[1]) * s : ret.start[1] + 0,
+      c ? ret.start[2] + (ret.end[2] - ret.start[2]) * s : ret.start[2] + 0,
+      c ? h0 + (big - h0) * s : h0, c ? 0.5 * s : 0, 0.5, c ? 1 : pa, false);
+  }
+}
+
+/** The characters already there, at the next step's spacing, during the return. */
+function drawExisting(out: FrameDesc, ret: CharReturn): void {
+  const big = bigHeight(NOW[ORTHO], ret.nextSpacing);
+  for (let i = 0; i < ret.existing.length; i++) {
+    const ch = ret.existing[i]!;
+    if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
   }
 }

@@ -72,13 +72,43 @@ export function frameAt(scene: Scene, t: number, view: ViewState, aspect: number
   clearFrame(out);
   out.time = t;
   const current = evaluateState(scene, t);
-  drawCubes(scene, out);
+  runPass(CUBES, scene, t, out);
   cameraAt(waypointsFor(scene, aspect), t, out.camera);
   applyView(out.camera, view);
+  runPass(CHARACTERS, scene, t, out);
+  runPass(LABELS, scene, t, out);
+  if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
+  return out;
+}
+
+/** A drawing pass of frameAt (cubes, characters, labels): writes into `out` for time t. */
+type Pass = (scene: Scene, t: number, out: FrameDesc) => void;
+
+function cubesPass(scene: Scene, _t: number, out: FrameDesc): void {
+  drawCubes(scene, out);
+}
+
+function charactersPass(scene: Scene, t: number, out: FrameDesc): void {
   // The ortho size is read from out.camera inside (a double passed as an argument may be boxed).
   const cf: CharFrame = scene.charFrame;
   drawFrameCharacters(out, scene.characters, cf, scene.state, t);
+}
+
+function labelsPass(scene: Scene, t: number, out: FrameDesc): void {
   drawFrameLabels(out, scene, scene.labels, scene.fades, t);
-  if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
-  return out;
+}
+
+/**
+ * The passes run behind one megamorphic call site, never inlined into frameAt, for the reason of
+ * cell-loop.ts: inlined into frameAt, a pass's own pushLabel / pushInstance calls may fall outside
+ * TurboFan's inlining budget and box their numbers (measured: ~100 B per label per frame).
+ * `t` crosses as the caller's own number, so no new box is made for it.
+ */
+const PASSES: Pass[] = [cubesPass, charactersPass, labelsPass];
+const CUBES = 0;
+const CHARACTERS = 1;
+const LABELS = 2;
+
+function runPass(id: number, scene: Scene, t: number, out: FrameDesc): void {
+  PASSES[id]!(scene, t, out);
 }
