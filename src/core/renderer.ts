@@ -5,7 +5,8 @@
  * Per frame: clear to the frame's clear colour; upload the opaque instances (front of the array)
  * and the transparent ones (back of the array) into one interleaved instance buffer (two
  * glBufferSubData calls); draw the opaque batch with depth writes and blending off, then the
- * transparent batch with blending on and depth writes off — one glDrawArraysInstanced each;
+ * transparent batch with blending on and depth writes off — one glDrawArraysInstanced each, of
+ * only the three cube faces that face the camera (orthographic: picked by the view octant);
  * then the 3D labels and the 2D overlay (text-renderer.ts). Back faces are culled (the cube
  * winds counter-clockwise from outside). Capacity grows on demand.
  *
@@ -19,7 +20,7 @@ import { mat4, vec3 } from 'gl-matrix';
 import type { FrameDesc } from '../frame.js';
 import { INSTANCE_FLOATS } from '../frame.js';
 import { cameraForward, projectionForSize, viewMatrix } from './camera.js';
-import { CUBE_VERTEX_COUNT, CUBE_VERTEX_FLOATS, buildCubeMesh } from './cube-mesh.js';
+import { CUBE_VERTEX_FLOATS, FACING_VERTEX_COUNT, buildFacingMeshes, viewOctant } from './cube-mesh.js';
 import type { Gl } from './gl.js';
 import {
   GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST,
@@ -93,7 +94,9 @@ export class Renderer {
     this.instanceVbo = this.ids[0]!;
     st.bindVao(this.cubeVao);
     st.bindArrayBuffer(this.cubeVbo);
-    const mesh = buildCubeMesh();
+    // Only the three camera-facing faces are drawn (8 octant meshes, cube-mesh.ts): half the
+    // vertex work of the full cube for the same picture.
+    const mesh = buildFacingMeshes();
     gl.glBufferData(GL_ARRAY_BUFFER, mesh.byteLength, mesh, GL_STATIC_DRAW);
     const vstride = CUBE_VERTEX_FLOATS * 4;
     gl.glEnableVertexAttribArray(0);
@@ -205,20 +208,22 @@ export class Renderer {
       cp[0] = p[0]!; cp[1] = p[1]!; cp[2] = p[2]!;
       gl.glUniform3fv(u.u_camera_pos, 1, cp);
       st.bindVao(this.cubeVao);
+      const f = this.forward;
+      const first = viewOctant(f[0]!, f[1]!, f[2]!) * FACING_VERTEX_COUNT;
       st.set(GL_DEPTH_TEST, true);
       st.set(GL_CULL_FACE, true);
       if (oc > 0) {
         this.pointInstances(0);
         st.set(GL_BLEND, false);
         st.depthMask(true);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, 0, CUBE_VERTEX_COUNT, oc);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc);
         s.drawCalls++;
       }
       if (tc > 0) {
         this.pointInstances(oc);
         st.set(GL_BLEND, true);
         st.depthMask(false);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, 0, CUBE_VERTEX_COUNT, tc);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
         s.drawCalls++;
       }
       s.instances = oc + tc;
