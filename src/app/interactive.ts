@@ -18,6 +18,7 @@
  * (input.ts), no playback rules (session.ts).
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { requireDisplay } from './display.js';
 import type { ViewOptions } from '../cli/options.js';
 import { fitPrompt } from '../cli/options.js';
 import { stageTitle } from '../animation/stages.js';
@@ -65,13 +66,6 @@ interface Step {
 }
 
 type Say = (line: string) => void;
-
-function noDisplay(): boolean {
-  if (process.platform !== 'linux' && process.platform !== 'freebsd' && process.platform !== 'openbsd') return false;
-  const x = process.env.DISPLAY;
-  const w = process.env.WAYLAND_DISPLAY;
-  return (x === undefined || x === '') && (w === undefined || w === '');
-}
 
 /** Random mode: one looping scene. Generation: every precomputed step (spec §3.2), printed as `generate` does. */
 async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
@@ -215,9 +209,7 @@ async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<Liv
 
 /** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
 export async function interactive(opts: ViewOptions): Promise<number> {
-  if (noDisplay()) {
-    throw new UserError('no display: run gptviz in a desktop session or under xvfb-run (xvfb-run -a npx gptviz), or render without a window with --record or --snapshot SECONDS --out FILE.png');
-  }
+  requireDisplay();
   const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
   const script = scriptPath !== undefined && scriptPath !== '' ? loadScript(scriptPath) : undefined;
   // With the test hook, stdout carries only the JSON status lines.

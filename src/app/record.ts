@@ -23,6 +23,7 @@ import { fitPrompt } from '../cli/options.js';
 import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
+import { requireDisplay } from './display.js';
 import { UserError } from '../errors.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
@@ -128,6 +129,7 @@ export interface RecordExtras {
 
 /** The whole recording; returns its report (record() prints it). */
 export async function runRecording(opts: ViewOptions, extras: RecordExtras = {}): Promise<RecordingReport> {
+  requireDisplay();
   const ffmpeg = findFfmpeg();
   const { width, height, fps } = opts;
   if (width % 2 !== 0 || height % 2 !== 0) {

@@ -11,6 +11,7 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import type { ViewOptions } from '../cli/options.js';
 import { openContext } from '../core/context.js';
+import { requireDisplay } from './display.js';
 import { encodePng } from '../core/png.js';
 import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
@@ -43,6 +44,7 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   const out = opts.out;
   const t = opts.snapshot;
   if (out === undefined || t === undefined) throw new UserError('--snapshot needs SECONDS and --out FILE.png');
+  requireDisplay();
   const dir = path.dirname(out);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another --out path' });
