@@ -28,7 +28,7 @@ const SPECS = {
   out: { type: 'string', default: 'contact-sheet.png', placeholder: 'FILE.png', help: 'where to write the sheet' },
   text: { type: 'string', placeholder: 'TEXT', help: 'prompt: show the first generation step (needs weights)' },
   weights: { type: 'string', placeholder: 'FILE.npz', help: 'weights for --text (default weights/charlm.npz)' },
-  temperature: { type: 'number', default: 0.3, min: 0, max: 100, help: 'sampling temperature, 0 = greedy' },
+  temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
   seed: { type: 'integer', min: 0, max: 0xffffffff, help: 'XOR-ed into the sampling seed' },
   columns: { type: 'integer', default: 4, min: 1, max: 8, help: 'cells per row' },
   cellWidth: { type: 'integer', default: 480, min: 160, max: 1920, even: true, help: 'cell width in pixels (16:9 cells)' },

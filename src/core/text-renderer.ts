@@ -31,6 +31,9 @@ export const OVERLAY_ATLAS_PX = 44;
 export const OVERLAY_LARGE_PX = 44;
 export const OVERLAY_SMALL_PX = 24;
 export const OVERLAY_MARGIN_PX = 26;
+/** Framebuffer height (CSS pixels) from which overlay text has its full size, and the smallest fit factor. */
+const OVERLAY_FULL_HEIGHT_PX = 900;
+const OVERLAY_MIN_FIT = 0.5;
 const VERTEX_FLOATS = 9;
 const STRIDE = VERTEX_FLOATS * 4;
 const LABEL_BOX_PAD = 0.15;
@@ -214,7 +217,10 @@ export class TextRenderer {
   private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number): void {
     if (!(t.alpha > 0.004) || t.text.length === 0) return;
     const oa = this.overlayBatch!.atlas;
-    const r = this.ratio;
+    // Pixel ratio, shrunk for small framebuffers (a 640×360 recording would otherwise give the
+    // stage name a third of the width): full size from 900 logical pixels of height up, never
+    // below half size.
+    const r = this.ratio * Math.min(1, Math.max(OVERLAY_MIN_FIT, fbHeight / (OVERLAY_FULL_HEIGHT_PX * this.ratio)));
     const px = (t.size === 'large' ? OVERLAY_LARGE_PX : OVERLAY_SMALL_PX) * r;
     const scale = px / oa.pixelSize;
     const cellH = oa.lineHeight * scale;
