@@ -19,8 +19,8 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { requireDisplay } from './display.js';
+import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
-import { fitPrompt } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { stageTitle } from '../animation/stages.js';
 import type { GlContext } from '../core/context.js';
@@ -31,7 +31,6 @@ import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import type { RecordingScene } from '../record/scenes.js';
-import { generationScenes, randomScenes } from '../record/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
 import type { Action } from './input.js';
 import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
@@ -70,15 +69,8 @@ type Say = (line: string) => void;
 
 /** Random mode: one looping scene. Generation: every precomputed step (spec §3.2), printed as `generate` does. */
 async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
-  if (opts.text === undefined || opts.weights === undefined) return randomScenes().map((scene) => ({ scene }));
-  const { loadWeights } = await import('../transformer/weights-file.js');
-  const gen = await import('../transformer/generation.js');
-  const weights = loadWeights(opts.weights);
-  const prompt = fitPrompt(opts.text, weights.config.seqLen);
-  const run = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed });
-  for (const e of run.log) say(gen.formatStepLine(e));
-  say(gen.formatResultLine(run.result));
-  const scenes = generationScenes(run.steps);
+  const { scenes, generation: run } = await runScenes(opts, say);
+  if (run === undefined) return scenes.map((scene) => ({ scene }));
   say(`Generation mode: ${scenes.length} steps`);
   return scenes.map((scene, i) => {
     const st = run.steps[i]!;

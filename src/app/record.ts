@@ -19,11 +19,11 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ViewOptions } from '../cli/options.js';
-import { fitPrompt } from '../cli/options.js';
 import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
 import { requireDisplay } from './display.js';
+import { runScenes } from './run-scenes.js';
 import { UserError } from '../errors.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
@@ -35,7 +35,6 @@ import { formatBytes, Progress } from '../record/progress.js';
 import type { RecordResult } from '../record/recorder.js';
 import { Recorder, removeStalePartials } from '../record/recorder.js';
 import type { RecordingScene } from '../record/scenes.js';
-import { generationScenes, randomScenes } from '../record/scenes.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -56,18 +55,6 @@ export function prepareOutputDir(dir: string): void {
   } catch {
     throw new UserError(`the output folder ${dir} is not writable`, { hint: 'pick another --output-dir' });
   }
-}
-
-async function scenesFor(opts: ViewOptions): Promise<RecordingScene[]> {
-  if (opts.text === undefined || opts.weights === undefined) return randomScenes();
-  const { loadWeights } = await import('../transformer/weights-file.js');
-  const gen = await import('../transformer/generation.js');
-  const weights = loadWeights(opts.weights);
-  const prompt = fitPrompt(opts.text, weights.config.seqLen);
-  const run = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed });
-  for (const e of run.log) log(gen.formatStepLine(e));
-  log(gen.formatResultLine(run.result));
-  return generationScenes(run.steps);
 }
 
 /** The soundtrack on the plan's schedule: 44.1 kHz stereo, exactly plan.seconds long. */
@@ -138,7 +125,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   prepareOutputDir(opts.outputDir);
   const output = path.join(opts.outputDir, 'transformer.mp4');
   for (const f of removeStalePartials(output)) log(`removed ${f}, left by an earlier recording that was killed`);
-  const scenes = await scenesFor(opts);
+  const { scenes } = await runScenes(opts, log);
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
   if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
   const audio = opts.mute ? undefined : soundtrack(scenes, plan, opts.music);
