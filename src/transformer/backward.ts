@@ -8,6 +8,10 @@
  * graph reads parameter offsets from `allocateWeights(config).groups`. The same class runs in
  * float32 (training) and float64 (gradient check, golden tests): pass the array constructor.
  *
+ * Float32 graphs allocate their whole workspace (and copies of the parameters and gradients) in
+ * one wasm memory and run their matmuls as WebAssembly SIMD kernels (wasm-train.ts); float64
+ * graphs, and float32 ones where wasm SIMD is unavailable, run the JS kernels of train-ops.ts.
+ *
  * Not here: the optimiser (adam.ts), threads (train.ts / train-worker.ts), the visualiser's
  * per-sequence record forward (model.ts). Symbols: S, D, H, dk, F, V, B as in the spec; N =
  * rows of a micro-batch = mb·S.
@@ -24,6 +28,7 @@ import {
   embeddingBackward, embeddingForward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc,
   reluBackward, reluForward, transpose,
 } from './train-ops.js';
+import { WasmTrainKernels } from './wasm-train.js';
 
 /** Offsets of one block's parameter groups in the flat buffer. */
 interface BlockOffsets {
@@ -89,6 +94,10 @@ export class TrainGraph {
   private readonly dlogits: Arr; // N×V
   private readonly dProw: Arr; // S
   private readonly hits = new Float64Array(1);
+  // Wasm path (float32 only): kernels, and in-memory copies of the parameters and gradients.
+  private readonly wasm: WasmTrainKernels | null;
+  private readonly pw: Arr;
+  private readonly gw: Arr;
 
   constructor(config: ModelConfig, microBatch: number, ctor: ArrCtor) {
     this.config = config;
@@ -97,7 +106,14 @@ export class TrainGraph {
     this.paramCount = this.off.total;
     const { seqLen: S, dModel: D, numHeads: H, dFF: F, vocabSize: V, numBlocks: B } = config;
     const N = microBatch * S;
-    const mk = (n: number): Arr => new ctor(n);
+    const P = this.paramCount;
+    const floats = 3 * P + (B + 1) * N * D + 7 * B * N * D + B * microBatch * H * S * S + 2 * B * N
+      + B * N * F + 3 * N * V + 8 * N * D + N * F + S;
+    const wasm = ctor === Float32Array ? WasmTrainKernels.create(config, floats) : null;
+    this.wasm = wasm;
+    const mk = (n: number): Arr => (wasm === null ? new ctor(n) : wasm.alloc(n));
+    this.pw = wasm === null ? mk(0) : mk(P);
+    this.gw = wasm === null ? mk(0) : mk(P);
     const per = (n: number, count = B): Arr[] => Array.from({ length: count }, () => mk(n));
     this.wT = mk(this.paramCount);
     this.x = per(N * D, B + 1);
@@ -133,16 +149,18 @@ export class TrainGraph {
    * means all ones. Returns the loss sum (not scaled).
    */
   lossAndGrad(
-    params: Arr, grads: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
+    paramsIn: Arr, grads: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
     mask: ArrayLike<number> | null, scale: number,
   ): number {
-    this.prepare(params);
+    const params = this.prepare(paramsIn);
+    const g = this.wasm === null ? grads : this.gw.fill(0);
     let loss = 0;
     for (let e = from; e < to; e += this.microBatch) {
       const n = Math.min(this.microBatch, to - e);
       loss += this.forward(params, tokens, starts, e, n, mask, null);
-      this.backward(params, grads, tokens, starts, e, n, mask, scale);
+      this.backward(params, g, tokens, starts, e, n, mask, scale);
     }
+    if (g !== grads) for (let i = 0; i < this.paramCount; i++) grads[i]! += g[i]!;
     return loss;
   }
 
@@ -151,10 +169,10 @@ export class TrainGraph {
    * positions whose argmax prediction equals the target to `hitsOut[0]`.
    */
   evaluate(
-    params: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
+    paramsIn: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
     mask: ArrayLike<number> | null, hitsOut: Float64Array,
   ): number {
-    this.prepare(params);
+    const params = this.prepare(paramsIn);
     let loss = 0;
     this.hits[0] = 0;
     for (let e = from; e < to; e += this.microBatch) {
@@ -165,10 +183,20 @@ export class TrainGraph {
     return loss;
   }
 
-  /** The forward passes use transposed weights so that every matmul is a row·row dot product. */
-  private prepare(params: Arr): void {
+  /**
+   * The JS forward passes use transposed weights so that every matmul is a row·row dot product
+   * (the wasm kernels use both copies, see mmABt). Returns the parameters to compute with: the
+   * wasm copy when the graph runs in wasm memory, else `paramsIn` itself.
+   */
+  private prepare(paramsIn: Arr): Arr {
     const { dModel: D, dFF: F, vocabSize: V } = this.config;
     const wT = this.wT;
+    let params = paramsIn;
+    if (this.wasm !== null) {
+      if (paramsIn.length < this.paramCount) throw new Error(`TrainGraph: ${paramsIn.length} parameters, want ${this.paramCount}`);
+      for (let i = 0; i < this.paramCount; i++) this.pw[i] = paramsIn[i]!;
+      params = this.pw;
+    }
     transpose(wT, this.off.E, params, this.off.E, V, D);
     for (const o of this.off.blocks) {
       transpose(wT, o.WQ, params, o.WQ, D, D);
@@ -178,6 +206,30 @@ export class TrainGraph {
       transpose(wT, o.W1, params, o.W1, D, F);
       transpose(wT, o.W2, params, o.W2, F, D);
     }
+    return params;
+  }
+
+  /**
+   * matmulABt (out = a·bTᵀ), or on the wasm path the same product as a·B with B the other copy
+   * of the same weights: bT is always one of params / wT, and wT holds each weight transposed.
+   */
+  private mmABt(
+    out: Arr, oo: number, a: Arr, ao: number, bT: Arr, bo: number,
+    bias: Arr | null, biasOff: number, n: number, k: number, m: number, accumulate: boolean,
+  ): void {
+    const w = this.wasm;
+    if (w === null) matmulABt(out, oo, a, ao, bT, bo, bias, biasOff, n, k, m, accumulate);
+    else {
+      const B = (bT === this.wT ? this.pw : this.wT) as Float32Array;
+      w.ab(out as Float32Array, oo, a as Float32Array, ao, B, bo, bias as Float32Array | null, biasOff, n, k, m, accumulate);
+    }
+  }
+
+  /** matmulAtBAcc (dW += aᵀ·b) on either path. */
+  private mmAtB(dW: Arr, wo: number, a: Arr, ao: number, b: Arr, bo: number, n: number, k: number, m: number): void {
+    const w = this.wasm;
+    if (w === null) matmulAtBAcc(dW, wo, a, ao, b, bo, n, k, m);
+    else w.atb(dW as Float32Array, wo, a as Float32Array, ao, b as Float32Array, bo, n, k, m);
   }
 
   /** Forward of n examples starting at example index e; returns their loss sum. */
@@ -199,24 +251,24 @@ export class TrainGraph {
       const v = this.v[b]!;
       const concat = this.concat[b]!;
       const tmp = this.tmp;
-      matmulABt(q, 0, xin, 0, wT, o.WQ, null, 0, N, D, D, false);
-      matmulABt(k, 0, xin, 0, wT, o.WK, null, 0, N, D, D, false);
-      matmulABt(v, 0, xin, 0, wT, o.WV, null, 0, N, D, D, false);
+      this.mmABt(q, 0, xin, 0, wT, o.WQ, null, 0, N, D, D, false);
+      this.mmABt(k, 0, xin, 0, wT, o.WK, null, 0, N, D, D, false);
+      this.mmABt(v, 0, xin, 0, wT, o.WV, null, 0, N, D, D, false);
       for (let i = 0; i < n; i++) attentionForward(concat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
-      matmulABt(tmp, 0, concat, 0, wT, o.WO, null, 0, N, D, D, false);
+      this.mmABt(tmp, 0, concat, 0, wT, o.WO, null, 0, N, D, D, false);
       for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
       const ln1 = this.ln1[b]!;
       layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
       const h = this.h[b]!;
-      matmulABt(h, 0, ln1, 0, wT, o.W1, params, o.b1, N, D, F, false);
+      this.mmABt(h, 0, ln1, 0, wT, o.W1, params, o.b1, N, D, F, false);
       reluForward(h, 0, N * F);
       if (this.trackRelu) this.reluSignature += reluSignature(h, N * F, b);
-      matmulABt(tmp, 0, h, 0, wT, o.W2, params, o.b2, N, F, D, false);
+      this.mmABt(tmp, 0, h, 0, wT, o.W2, params, o.b2, N, F, D, false);
       for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!; // residual2 adds LN1 (spec §1.5 step 8)
       layerNormForward(this.x[b + 1]!, this.xhat2[b]!, this.rstd2[b]!, 0, tmp, 0, params, o.g2, o.be2, N, D);
     }
     // Weight-tied head: logits = out·Eᵀ, E (V×D) is already the "Bᵀ" operand.
-    matmulABt(this.logits, 0, this.x[B]!, 0, params, this.off.E, null, 0, N, D, V, false);
+    this.mmABt(this.logits, 0, this.x[B]!, 0, params, this.off.E, null, 0, N, D, V, false);
     let loss = 0;
     for (let i = 0; i < n; i++) {
       loss += crossEntropyForward(this.probs, this.logits, i * S * V, tokens, starts[e + i]! + 1, mask, S, V, hits);
@@ -236,8 +288,8 @@ export class TrainGraph {
       crossEntropyBackward(dlogits, this.probs, i * S * V, tokens, starts[e + i]! + 1, mask, S, V, scale);
     }
     // Head (weight tying): dE += dlogitsᵀ·out; dx = dlogits·E (Eᵀ is the transposed copy).
-    matmulAtBAcc(grads, this.off.E, dlogits, 0, this.x[B]!, 0, N, V, D);
-    matmulABt(dx, 0, dlogits, 0, this.wT, this.off.E, null, 0, N, V, D, false);
+    this.mmAtB(grads, this.off.E, dlogits, 0, this.x[B]!, 0, N, V, D);
+    this.mmABt(dx, 0, dlogits, 0, this.wT, this.off.E, null, 0, N, V, D, false);
     for (let b = B - 1; b >= 0; b--) {
       const o = this.off.blocks[b]!;
       const xin = this.x[b]!;
@@ -246,30 +298,30 @@ export class TrainGraph {
       // LN2, then residual2 splits into the FFN branch and LN1.
       layerNormBackward(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, 0, params, o.g2, 0, N, D);
       biasBackward(grads, o.b2, dres, 0, N, D);
-      matmulAtBAcc(grads, o.W2, h, 0, dres, 0, N, F, D);
-      matmulABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
+      this.mmAtB(grads, o.W2, h, 0, dres, 0, N, F, D);
+      this.mmABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
       reluBackward(dh, h, 0, N * F); // dh = dres·W2ᵀ ⊙ [h > 0]
       biasBackward(grads, o.b1, dh, 0, N, F);
-      matmulAtBAcc(grads, o.W1, ln1, 0, dh, 0, N, D, F);
+      this.mmAtB(grads, o.W1, ln1, 0, dh, 0, N, D, F);
       for (let i = 0; i < N * D; i++) dln1[i] = dres[i]!;
-      matmulABt(dln1, 0, dh, 0, params, o.W1, null, 0, N, F, D, true);
+      this.mmABt(dln1, 0, dh, 0, params, o.W1, null, 0, N, F, D, true);
       // LN1, then residual1 splits into attention and the block input.
       layerNormBackward(dres, grads, o.g1, o.be1, dln1, this.xhat1[b]!, this.rstd1[b]!, 0, params, o.g1, 0, N, D);
-      matmulAtBAcc(grads, o.WO, this.concat[b]!, 0, dres, 0, N, D, D);
-      matmulABt(dconcat, 0, dres, 0, params, o.WO, null, 0, N, D, D, false);
+      this.mmAtB(grads, o.WO, this.concat[b]!, 0, dres, 0, N, D, D);
+      this.mmABt(dconcat, 0, dres, 0, params, o.WO, null, 0, N, D, D, false);
       const q = this.q[b]!;
       const k = this.k[b]!;
       const v = this.v[b]!;
       for (let i = 0; i < n; i++) {
         attentionBackward(dq, dK, dv, this.dProw, dconcat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
       }
-      matmulAtBAcc(grads, o.WQ, xin, 0, dq, 0, N, D, D);
-      matmulAtBAcc(grads, o.WK, xin, 0, dK, 0, N, D, D);
-      matmulAtBAcc(grads, o.WV, xin, 0, dv, 0, N, D, D);
+      this.mmAtB(grads, o.WQ, xin, 0, dq, 0, N, D, D);
+      this.mmAtB(grads, o.WK, xin, 0, dK, 0, N, D, D);
+      this.mmAtB(grads, o.WV, xin, 0, dv, 0, N, D, D);
       for (let i = 0; i < N * D; i++) dx[i] = dres[i]!;
-      matmulABt(dx, 0, dq, 0, params, o.WQ, null, 0, N, D, D, true);
-      matmulABt(dx, 0, dK, 0, params, o.WK, null, 0, N, D, D, true);
-      matmulABt(dx, 0, dv, 0, params, o.WV, null, 0, N, D, D, true);
+      this.mmABt(dx, 0, dq, 0, params, o.WQ, null, 0, N, D, D, true);
+      this.mmABt(dx, 0, dK, 0, params, o.WK, null, 0, N, D, D, true);
+      this.mmABt(dx, 0, dv, 0, params, o.WV, null, 0, N, D, D, true);
     }
     for (let i = 0; i < n; i++) {
       embeddingBackward(grads, this.off.E, this.off.P, dx, i * S * D, tokens, starts[e + i]!, S, D);

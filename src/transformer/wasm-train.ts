@@ -1,0 +1,276 @@
+/**
+ * WebAssembly SIMD (f32x4) matmuls for the float32 training graph (issue 4's throughput target;
+ * spec §2.2): out (=|+=) A·B [+ bias] and dW += Aᵀ·B, specialised per shape of one config, plus
+ * the per-worker wasm memory that the float32 TrainGraph allocates its whole workspace from (so
+ * every operand is already in wasm memory and no kernel copies anything).
+ *
+ * Numerics: sums accumulate in float32 in k order (the JS kernels of train-ops.ts accumulate in
+ * float64 and round once); per output row the result depends only on that row, and Aᵀ·B sums
+ * rows in order, so results are deterministic. The row count is a run-time argument (a
+ * micro-batch may be short); inner widths are compile-time constants.
+ *
+ * Calling convention: the module's functions take no parameters (wasm-asm.ts has () → i32 only);
+ * the byte addresses out, a, b, bias and the row count are written to the first 32 bytes of the
+ * memory before each call. Not here: the float64 path and fallback (train-ops.ts), the graph
+ * wiring (backward.ts), the inference kernels (wasm-kernels.ts).
+ */
+import type { ModelConfig } from './config.js';
+import { Code, I32, V128, moduleBytes } from './wasm-asm.js';
+import type { FnDef } from './wasm-asm.js';
+import { stepLoop } from './wasm-kernels.js';
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** Bytes reserved at address 0 for the call arguments. */
+const ARGS = 64;
+const A_OUT = 0;
+const A_A = 4;
+const A_B = 8;
+const A_BIAS = 12;
+const A_ROWS = 16;
+
+/** One A·B shape: out[rows×m] (=|+=) a[rows×k]·b[k×m] (+ bias[m]). */
+interface AbShape { readonly k: number; readonly m: number; readonly acc: boolean; readonly bias: boolean } // prettier-ignore
+
+const abName = (s: AbShape): string => `ab_${s.k}_${s.m}_${s.acc ? 1 : 0}_${s.bias ? 1 : 0}`;
+const atbName = (k: number, m: number): string => `atb_${k}_${m}`;
+const abKey = (k: number, m: number, acc: boolean, bias: boolean): number => ((k * 65536 + m) * 2 + (acc ? 1 : 0)) * 2 + (bias ? 1 : 0);
+const atbKey = (k: number, m: number): number => -(k * 65536 + m) - 1;
+
+/** Push i32 loaded from argument slot `slot`. */
+function arg(c: Code, slot: number): Code {
+  return c.i32(0).i32Load(slot);
+}
+
+/** Tile width in f32x4 vectors for an output width of m floats. */
+const vecsFor = (m: number): number => ((m / 4) % 2 === 0 ? 2 : 1);
+
+/** out (=|+=) a·b (+ bias): 4-row × C-vector tiles, one k per inner iteration. */
+function emitAb(s: AbShape): Code {
+  const { k, m } = s;
+  const R = 4;
+  const C = vecsFor(m);
+  const c = new Code(0);
+  const L = (t: typeof I32 | typeof V128): number => c.local(t);
+  const pa = L(I32), po = L(I32), pend = L(I32), pb = L(I32), pbias = L(I32); // prettier-ignore
+  const pc = L(I32), pcend = L(I32), pka = L(I32), pkb = L(I32), pkend = L(I32); // prettier-ignore
+  const sv = L(V128);
+  const bv = Array.from({ length: C }, () => L(V128));
+  const acc = Array.from({ length: R * C }, () => L(V128));
+  arg(c, A_A).set(pa);
+  arg(c, A_OUT).tee(po);
+  arg(c, A_ROWS).i32(m * 4).i32Mul().i32Add().set(pend);
+  c.loop();
+  arg(c, A_B).set(pb);
+  if (s.bias) arg(c, A_BIAS).set(pbias);
+  c.get(po).tee(pc).i32(m * 4).i32Add().set(pcend);
+  c.loop();
+  for (const a of acc) c.f32x4Const(0).set(a);
+  c.get(pa).tee(pka).i32(k * 4).i32Add().set(pkend);
+  c.get(pb).set(pkb);
+  c.loop();
+  for (let j = 0; j < C; j++) c.get(pkb).v128Load(j * 16).set(bv[j]!);
+  for (let i = 0; i < R; i++) {
+    c.get(pka).loadSplat(i * k * 4).set(sv);
+    for (let j = 0; j < C; j++) c.get(acc[i * C + j]!).get(sv).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[i * C + j]!);
+  }
+  c.get(pkb).i32(m * 4).i32Add().set(pkb);
+  stepLoop(c, pka, 4, pkend);
+  c.end();
+  for (let i = 0; i < R; i++) {
+    for (let j = 0; j < C; j++) {
+      const off = i * m * 4 + j * 16;
+      c.get(pc).get(acc[i * C + j]!);
+      if (s.bias) c.get(pbias).v128Load(j * 16).f32x4Add();
+      if (s.acc) c.get(pc).v128Load(off).f32x4Add();
+      c.v128Store(off);
+    }
+  }
+  c.get(pb).i32(C * 16).i32Add().set(pb);
+  if (s.bias) c.get(pbias).i32(C * 16).i32Add().set(pbias);
+  stepLoop(c, pc, C * 16, pcend);
+  c.end();
+  c.get(pa).i32(R * k * 4).i32Add().set(pa);
+  stepLoop(c, po, R * m * 4, pend);
+  c.end();
+  c.i32(0);
+  return c;
+}
+
+/** dW[k×m] += a[rows×k]ᵀ·b[rows×m]: 4 dW rows × C vectors per tile, rows summed in order. */
+function emitAtb(k: number, m: number): Code {
+  const R = 4;
+  const C = vecsFor(m);
+  const c = new Code(0);
+  const L = (t: typeof I32 | typeof V128): number => c.local(t);
+  const pap = L(I32), papend = L(I32), pw = L(I32), pwc = L(I32), pwcend = L(I32); // prettier-ignore
+  const pbc = L(I32), pia = L(I32), pib = L(I32), piend = L(I32), span = L(I32); // prettier-ignore
+  const sv = L(V128);
+  const bv = Array.from({ length: C }, () => L(V128));
+  const acc = Array.from({ length: R * C }, () => L(V128));
+  arg(c, A_ROWS).i32(k * 4).i32Mul().set(span); // bytes from one row of a to past its last
+  arg(c, A_OUT).set(pw);
+  arg(c, A_A).tee(pap).i32(k * 4).i32Add().set(papend);
+  c.loop();
+  arg(c, A_B).set(pbc);
+  c.get(pw).tee(pwc).i32(m * 4).i32Add().set(pwcend);
+  c.loop();
+  for (const a of acc) c.f32x4Const(0).set(a);
+  c.get(pap).tee(pia).get(span).i32Add().set(piend);
+  c.get(pbc).set(pib);
+  c.loop();
+  for (let j = 0; j < C; j++) c.get(pib).v128Load(j * 16).set(bv[j]!);
+  for (let r = 0; r < R; r++) {
+    c.get(pia).loadSplat(r * 4).set(sv);
+    for (let j = 0; j < C; j++) c.get(acc[r * C + j]!).get(sv).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[r * C + j]!);
+  }
+  c.get(pib).i32(m * 4).i32Add().set(pib);
+  stepLoop(c, pia, k * 4, piend);
+  c.end();
+  for (let r = 0; r < R; r++) {
+    for (let j = 0; j < C; j++) {
+      const off = r * m * 4 + j * 16;
+      c.get(pwc).get(pwc).v128Load(off).get(acc[r * C + j]!).f32x4Add().v128Store(off);
+    }
+  }
+  c.get(pbc).i32(C * 16).i32Add().set(pbc);
+  stepLoop(c, pwc, C * 16, pwcend);
+  c.end();
+  c.get(pw).i32(R * m * 4).i32Add().set(pw);
+  stepLoop(c, pap, R * 4, papend);
+  c.end();
+  c.i32(0);
+  return c;
+}
+
+/** The A·B and Aᵀ·B shapes the training graph of `c` uses (backward.ts). */
+function shapesOf(c: ModelConfig): { ab: AbShape[]; atb: [number, number][] } {
+  const { dModel: D, dFF: F, vocabSize: V } = c;
+  const ab: AbShape[] = [
+    { k: D, m: D, acc: false, bias: false }, // Q, K, V, attention output, dconcat
+    { k: D, m: F, acc: false, bias: true }, // FFN up
+    { k: F, m: D, acc: false, bias: true }, // FFN down
+    { k: D, m: V, acc: false, bias: false }, // logits
+    { k: V, m: D, acc: false, bias: false }, // dx of the head
+    { k: D, m: F, acc: false, bias: false }, // dh
+    { k: F, m: D, acc: true, bias: false }, // dln1 +=
+    { k: D, m: D, acc: true, bias: false }, // dx += dq·W_Qᵀ …
+  ];
+  const atb: [number, number][] = [[V, D], [F, D], [D, F], [D, D]];
+  const seen = new Set<string>();
+  return {
+    ab: ab.filter((s) => !seen.has(abName(s)) && seen.add(abName(s)) !== undefined),
+    atb: atb.filter(([k, m]) => !seen.has(atbName(k, m)) && seen.add(atbName(k, m)) !== undefined),
+  };
+}
+
+/** True when the wasm kernels can run config `c` (every width and S a multiple of 4). */
+export function wasmTrainSupports(c: ModelConfig): boolean {
+  return WASM !== undefined && [c.dModel, c.dFF, c.vocabSize, c.seqLen].every((x) => x % 4 === 0);
+}
+
+const MODULES = new Map<string, object | null>();
+
+function moduleFor(c: ModelConfig, pages: number): object | null {
+  const key = `${c.dModel},${c.dFF},${c.vocabSize},${pages}`;
+  let mod = MODULES.get(key);
+  if (mod === undefined) {
+    const { ab, atb } = shapesOf(c);
+    const fns: FnDef[] = [
+      ...ab.map((s) => ({ name: abName(s), type: 'void' as const, code: emitAb(s) })),
+      ...atb.map(([k, m]) => ({ name: atbName(k, m), type: 'void' as const, code: emitAtb(k, m) })),
+    ];
+    mod = null;
+    try {
+      mod = new WASM!.Module(moduleBytes(pages, fns));
+    } catch (e) {
+      // a runtime without wasm SIMD: the JS kernels take over
+      if (!(e instanceof Error) || e.name !== 'CompileError') throw e;
+    }
+    MODULES.set(key, mod);
+  }
+  return mod;
+}
+
+/**
+ * One worker's wasm kernels and memory. `alloc` hands out Float32Array views of the memory
+ * (16-byte aligned, never moved: the memory does not grow); the kernels take such views plus
+ * float offsets, like the JS kernels of train-ops.ts.
+ */
+export class WasmTrainKernels {
+  private readonly buffer: ArrayBuffer;
+  private readonly args: Int32Array;
+  // kernels by numeric key (abKey / atbKey): no string is built per call
+  private readonly fns = new Map<number, () => number>();
+  private next = ARGS;
+
+  private constructor(c: ModelConfig, module: object, private readonly bytes: number) {
+    const pages = bytes / 65536;
+    const mem = new WASM!.Memory({ initial: pages, maximum: pages });
+    this.buffer = mem.buffer;
+    this.args = new Int32Array(this.buffer, 0, ARGS / 4);
+    const inst = new WASM!.Instance(module, { env: { mem } });
+    const { ab, atb } = shapesOf(c);
+    for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias), inst.exports[abName(s)] as () => number);
+    for (const [k, m] of atb) this.fns.set(atbKey(k, m), inst.exports[atbName(k, m)] as () => number);
+  }
+
+  /** Kernels with room for `floats` floats of arrays, or null when wasm SIMD is unavailable. */
+  static create(c: ModelConfig, floats: number): WasmTrainKernels | null {
+    if (!wasmTrainSupports(c)) return null;
+    // each alloc may round up by 3 floats; 1024 floats of slack cover hundreds of arrays
+    const bytes = Math.ceil((ARGS + (floats + 1024) * 4) / 65536) * 65536;
+    const mod = moduleFor(c, bytes / 65536);
+    return mod === null ? null : new WasmTrainKernels(c, mod, bytes);
+  }
+
+  /** A zeroed n-float array in wasm memory. */
+  alloc(n: number): Float32Array {
+    const at = this.next;
+    this.next += Math.ceil(n / 4) * 16;
+    if (this.next > this.bytes) throw new Error(`wasm-train: out of memory (${this.next} > ${this.bytes})`);
+    return new Float32Array(this.buffer, at, n);
+  }
+
+  private addr(x: Float32Array, off: number): number {
+    if (x.buffer !== this.buffer) throw new Error('wasm-train: operand not in wasm memory');
+    return x.byteOffset + off * 4;
+  }
+
+  private fn(key: number, k: number, m: number): () => number {
+    const f = this.fns.get(key);
+    if (f === undefined) throw new Error(`wasm-train: no kernel for inner width ${k}, output width ${m}`);
+    return f;
+  }
+
+  /** out[rows×m] (=, or += with acc) a[rows×k]·b[k×m] (+ bias[m]); rows a multiple of 4. */
+  ab(
+    out: Float32Array, oo: number, a: Float32Array, ao: number, b: Float32Array, bo: number,
+    bias: Float32Array | null, biasOff: number, rows: number, k: number, m: number, acc: boolean,
+  ): void {
+    if (rows % 4 !== 0 || rows <= 0) throw new Error(`wasm-train: ${rows} rows (a positive multiple of 4)`);
+    const args = this.args;
+    args[A_OUT / 4] = this.addr(out, oo);
+    args[A_A / 4] = this.addr(a, ao);
+    args[A_B / 4] = this.addr(b, bo);
+    args[A_BIAS / 4] = bias === null ? 0 : this.addr(bias, biasOff);
+    args[A_ROWS / 4] = rows;
+    this.fn(abKey(k, m, acc, bias !== null), k, m)();
+  }
+
+  /** dW[k×m] += a[rows×k]ᵀ·b[rows×m]; rows ≥ 1. */
+  atb(dW: Float32Array, wo: number, a: Float32Array, ao: number, b: Float32Array, bo: number, rows: number, k: number, m: number): void {
+    if (rows <= 0) throw new Error(`wasm-train: ${rows} rows`);
+    const args = this.args;
+    args[A_OUT / 4] = this.addr(dW, wo);
+    args[A_A / 4] = this.addr(a, ao);
+    args[A_B / 4] = this.addr(b, bo);
+    args[A_ROWS / 4] = rows;
+    this.fn(atbKey(k, m), k, m)();
+  }
+}
