@@ -225,6 +225,12 @@ export class TrainGraph {
     }
   }
 
+  /** biasBackward (db += Σ_rows dy) on either path. */
+  private biasBwd(grads: Arr, bo: number, dy: Arr, n: number, m: number): void {
+    if (this.wasm === null) biasBackward(grads, bo, dy, 0, n, m);
+    else this.wasm.biasBackward(grads as Float32Array, bo, dy as Float32Array, 0, n, m);
+  }
+
   /** matmulAtBAcc (dW += aᵀ·b) on either path. */
   private mmAtB(dW: Arr, wo: number, a: Arr, ao: number, b: Arr, bo: number, n: number, k: number, m: number): void {
     const w = this.wasm;
@@ -260,8 +266,11 @@ export class TrainGraph {
       const ln1 = this.ln1[b]!;
       layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
       const h = this.h[b]!;
-      this.mmABt(h, 0, ln1, 0, wT, o.W1, params, o.b1, N, D, F, false);
-      reluForward(h, 0, N * F);
+      if (this.wasm !== null) this.wasm.ab(h as Float32Array, 0, ln1 as Float32Array, 0, params as Float32Array, o.W1, params as Float32Array, o.b1, N, D, F, false, true);
+      else {
+        matmulABt(h, 0, ln1, 0, wT, o.W1, params, o.b1, N, D, F, false);
+        reluForward(h, 0, N * F);
+      }
       if (this.trackRelu) this.reluSignature += reluSignature(h, N * F, b);
       this.mmABt(tmp, 0, h, 0, wT, o.W2, params, o.b2, N, F, D, false);
       for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!; // residual2 adds LN1 (spec §1.5 step 8)
@@ -297,11 +306,13 @@ export class TrainGraph {
       const h = this.h[b]!;
       // LN2, then residual2 splits into the FFN branch and LN1.
       layerNormBackward(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, 0, params, o.g2, 0, N, D);
-      biasBackward(grads, o.b2, dres, 0, N, D);
+      this.biasBwd(grads, o.b2, dres, N, D);
       this.mmAtB(grads, o.W2, h, 0, dres, 0, N, F, D);
       this.mmABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
-      reluBackward(dh, h, 0, N * F); // dh = dres·W2ᵀ ⊙ [h > 0]
-      biasBackward(grads, o.b1, dh, 0, N, F);
+      // dh = dres·W2ᵀ ⊙ [h > 0]
+      if (this.wasm !== null) this.wasm.reluBackward(dh as Float32Array, h as Float32Array, 0, N * F);
+      else reluBackward(dh, h, 0, N * F);
+      this.biasBwd(grads, o.b1, dh, N, F);
       this.mmAtB(grads, o.W1, ln1, 0, dh, 0, N, D, F);
       for (let i = 0; i < N * D; i++) dln1[i] = dres[i]!;
       this.mmABt(dln1, 0, dh, 0, params, o.W1, null, 0, N, F, D, true);

@@ -35,11 +35,13 @@ const A_BIAS = 12;
 const A_ROWS = 16;
 
 /** One A·B shape: out[rows×m] (=|+=) a[rows×k]·b[k×m] (+ bias[m]). */
-interface AbShape { readonly k: number; readonly m: number; readonly acc: boolean; readonly bias: boolean } // prettier-ignore
+interface AbShape { readonly k: number; readonly m: number; readonly acc: boolean; readonly bias: boolean; readonly relu?: boolean } // prettier-ignore
 
-const abName = (s: AbShape): string => `ab_${s.k}_${s.m}_${s.acc ? 1 : 0}_${s.bias ? 1 : 0}`;
+const abName = (s: AbShape): string => `ab_${s.k}_${s.m}_${s.acc ? 1 : 0}_${s.bias ? 1 : 0}_${s.relu === true ? 1 : 0}`;
 const atbName = (k: number, m: number): string => `atb_${k}_${m}`;
-const abKey = (k: number, m: number, acc: boolean, bias: boolean): number => ((k * 65536 + m) * 2 + (acc ? 1 : 0)) * 2 + (bias ? 1 : 0);
+const abKey = (k: number, m: number, acc: boolean, bias: boolean, relu: boolean): number =>
+  (((k * 65536 + m) * 2 + (acc ? 1 : 0)) * 2 + (bias ? 1 : 0)) * 2 + (relu ? 1 : 0);
+const biasName = (m: number): string => `bias_bwd_${m}`;
 const atbKey = (k: number, m: number): number => -(k * 65536 + m) - 1;
 
 /** Push i32 loaded from argument slot `slot`. */
@@ -85,9 +87,13 @@ function emitAb(s: AbShape): Code {
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < C; j++) {
       const off = i * m * 4 + j * 16;
-      c.get(pc).get(acc[i * C + j]!);
+      c.get(pc);
+      if (s.relu === true) c.f32x4Const(0);
+      c.get(acc[i * C + j]!);
       if (s.bias) c.get(pbias).v128Load(j * 16).f32x4Add();
       if (s.acc) c.get(pc).v128Load(off).f32x4Add();
+      // pmax(0, x) = 0 < x ? x : 0: NaN and −0 become +0, as reluForward does
+      if (s.relu === true) c.f32x4Pmax();
       c.v128Store(off);
     }
   }
@@ -148,12 +154,51 @@ function emitAtb(k: number, m: number): Code {
   return c;
 }
 
+/** dh[i] = h[i] > 0 ? dh[i] : 0 over A_ROWS vectors of 4 floats: out = dh, a = h. */
+function emitReluBackward(): Code {
+  const c = new Code(0);
+  const p = c.local(I32), ph = c.local(I32), end = c.local(I32); // prettier-ignore
+  arg(c, A_A).set(ph);
+  arg(c, A_OUT).tee(p).i32(0).i32Load(A_ROWS).i32(16).i32Mul().i32Add().set(end);
+  c.loop();
+  c.get(p).get(p).v128Load(0).f32x4Const(0).get(ph).v128Load(0).f32x4Lt().v128And().v128Store(0);
+  c.get(ph).i32(16).i32Add().set(ph);
+  stepLoop(c, p, 16, end);
+  c.end();
+  c.i32(0);
+  return c;
+}
+
+/** db[m] += Σ over A_ROWS rows of dy[rows×m]: out = db, a = dy; rows summed in order. */
+function emitBiasBackward(m: number): Code {
+  const C = vecsFor(m);
+  const c = new Code(0);
+  const pd = c.local(I32), pdend = c.local(I32), pc = c.local(I32), pi = c.local(I32), piend = c.local(I32); // prettier-ignore
+  const acc = Array.from({ length: C }, () => c.local(V128));
+  arg(c, A_OUT).tee(pd).i32(m * 4).i32Add().set(pdend);
+  arg(c, A_A).set(pc);
+  c.loop();
+  for (const a of acc) c.f32x4Const(0).set(a);
+  c.get(pc).tee(pi).i32(0).i32Load(A_ROWS).i32(m * 4).i32Mul().i32Add().set(piend);
+  c.loop();
+  for (let j = 0; j < C; j++) c.get(acc[j]!).get(pi).v128Load(j * 16).f32x4Add().set(acc[j]!);
+  stepLoop(c, pi, m * 4, piend);
+  c.end();
+  for (let j = 0; j < C; j++) c.get(pd).get(pd).v128Load(j * 16).get(acc[j]!).f32x4Add().v128Store(j * 16);
+  c.get(pc).i32(C * 16).i32Add().set(pc);
+  stepLoop(c, pd, C * 16, pdend);
+  c.end();
+  c.i32(0);
+  return c;
+}
+
 /** The A·B and Aᵀ·B shapes the training graph of `c` uses (backward.ts). */
 function shapesOf(c: ModelConfig): { ab: AbShape[]; atb: [number, number][] } {
   const { dModel: D, dFF: F, vocabSize: V } = c;
   const ab: AbShape[] = [
     { k: D, m: D, acc: false, bias: false }, // Q, K, V, attention output, dconcat
-    { k: D, m: F, acc: false, bias: true }, // FFN up
+    { k: D, m: F, acc: false, bias: true, relu: true }, // FFN up + ReLU
+    { k: D, m: F, acc: false, bias: true }, // FFN up (without ReLU: tests, other callers)
     { k: F, m: D, acc: false, bias: true }, // FFN down
     { k: D, m: V, acc: false, bias: false }, // logits
     { k: V, m: D, acc: false, bias: false }, // dx of the head
@@ -182,6 +227,8 @@ function moduleFor(c: ModelConfig, pages: number): object | null {
   if (mod === undefined) {
     const { ab, atb } = shapesOf(c);
     const fns: FnDef[] = [
+      { name: 'relu_bwd', type: 'void', code: emitReluBackward() },
+      ...[...new Set([c.dModel, c.dFF])].map((m) => ({ name: biasName(m), type: 'void' as const, code: emitBiasBackward(m) })),
       ...ab.map((s) => ({ name: abName(s), type: 'void' as const, code: emitAb(s) })),
       ...atb.map(([k, m]) => ({ name: atbName(k, m), type: 'void' as const, code: emitAtb(k, m) })),
     ];
@@ -208,6 +255,8 @@ export class WasmTrainKernels {
   // kernels by numeric key (abKey / atbKey): no string is built per call
   private readonly fns = new Map<number, () => number>();
   private next = ARGS;
+  private readonly reluBwd: () => number;
+  private readonly biasBwd = new Map<number, () => number>();
 
   private constructor(c: ModelConfig, module: object, private readonly bytes: number) {
     const pages = bytes / 65536;
@@ -216,7 +265,9 @@ export class WasmTrainKernels {
     this.args = new Int32Array(this.buffer, 0, ARGS / 4);
     const inst = new WASM!.Instance(module, { env: { mem } });
     const { ab, atb } = shapesOf(c);
-    for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias), inst.exports[abName(s)] as () => number);
+    for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias, s.relu === true), inst.exports[abName(s)] as () => number);
+    this.reluBwd = inst.exports['relu_bwd'] as () => number;
+    for (const m of [c.dModel, c.dFF]) this.biasBwd.set(m, inst.exports[biasName(m)] as () => number);
     for (const [k, m] of atb) this.fns.set(atbKey(k, m), inst.exports[atbName(k, m)] as () => number);
   }
 
@@ -248,10 +299,10 @@ export class WasmTrainKernels {
     return f;
   }
 
-  /** out[rows×m] (=, or += with acc) a[rows×k]·b[k×m] (+ bias[m]); rows a multiple of 4. */
+  /** out[rows×m] (=, or += with acc) a[rows×k]·b[k×m] (+ bias[m]) [then max(0, ·)]; rows a multiple of 4. */
   ab(
     out: Float32Array, oo: number, a: Float32Array, ao: number, b: Float32Array, bo: number,
-    bias: Float32Array | null, biasOff: number, rows: number, k: number, m: number, acc: boolean,
+    bias: Float32Array | null, biasOff: number, rows: number, k: number, m: number, acc: boolean, relu = false,
   ): void {
     if (rows % 4 !== 0 || rows <= 0) throw new Error(`wasm-train: ${rows} rows (a positive multiple of 4)`);
     const args = this.args;
@@ -260,7 +311,7 @@ export class WasmTrainKernels {
     args[A_B / 4] = this.addr(b, bo);
     args[A_BIAS / 4] = bias === null ? 0 : this.addr(bias, biasOff);
     args[A_ROWS / 4] = rows;
-    this.fn(abKey(k, m, acc, bias !== null), k, m)();
+    this.fn(abKey(k, m, acc, bias !== null, relu), k, m)();
   }
 
   /** dW[k×m] += a[rows×k]ᵀ·b[rows×m]; rows ≥ 1. */
@@ -272,5 +323,27 @@ export class WasmTrainKernels {
     args[A_B / 4] = this.addr(b, bo);
     args[A_ROWS / 4] = rows;
     this.fn(atbKey(k, m), k, m)();
+  }
+
+  /** ReLU backward in place (as train-ops reluBackward): dh ← h > 0 ? dh : 0 over len floats. */
+  reluBackward(dh: Float32Array, h: Float32Array, o: number, len: number): void {
+    if (len % 4 !== 0 || len <= 0) throw new Error(`wasm-train: ReLU over ${len} floats`);
+    const args = this.args;
+    args[A_OUT / 4] = this.addr(dh, o);
+    args[A_A / 4] = this.addr(h, o);
+    args[A_ROWS / 4] = len / 4;
+    this.reluBwd();
+  }
+
+  /** db[m] += Σ_rows dy[rows×m] (as train-ops biasBackward); m = d_model or d_ff. */
+  biasBackward(db: Float32Array, dbo: number, dy: Float32Array, dyo: number, rows: number, m: number): void {
+    const f = this.biasBwd.get(m);
+    if (f === undefined) throw new Error(`wasm-train: no bias kernel for width ${m}`);
+    if (rows <= 0) throw new Error(`wasm-train: ${rows} rows`);
+    const args = this.args;
+    args[A_OUT / 4] = this.addr(db, dbo);
+    args[A_A / 4] = this.addr(dy, dyo);
+    args[A_ROWS / 4] = rows;
+    f();
   }
 }

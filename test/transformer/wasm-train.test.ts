@@ -10,7 +10,7 @@ import type { ModelConfig } from '../../src/transformer/config.js';
 import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
-import { matmulABt, matmulAtBAcc, transpose } from '../../src/transformer/train-ops.js';
+import { biasBackward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
 import { WasmTrainKernels, wasmTrainSupports } from '../../src/transformer/wasm-train.js';
 import { closeTo } from '../helpers/close-to.js';
 
@@ -66,6 +66,47 @@ for (const rows of [128, 16, 1]) {
     });
   }
 }
+
+test('ab with fused ReLU equals matmulABt then reluForward (NaN and −0 become +0)', (t) => {
+  const w = kernels();
+  const rng = new RandomState(21);
+  const rows = 16;
+  const [out, out64] = pair(w, rng, rows * F);
+  const [a, a64] = pair(w, rng, rows * D);
+  const [b, b64] = pair(w, rng, D * F);
+  const [z, z64] = pair(w, rng, F);
+  a[0] = NaN; // row 0 of the output is all NaN
+  a64[0] = NaN;
+  const bT64 = new Float64Array(D * F);
+  transpose(bT64, 0, b64, 0, D, F);
+  w.ab(out, 0, a, 0, b, 0, z, 0, rows, D, F, false, true);
+  matmulABt(out64, 0, a64, 0, bT64, 0, z64, 0, rows, D, F, false);
+  reluForward(out64, 0, rows * F);
+  t.is(closeTo(out, out64, { atol: 1e-4 }, 'h'), null);
+  t.true(out.subarray(0, F).every((x) => Object.is(x, 0)));
+});
+
+test('reluBackward and biasBackward match the JS kernels', (t) => {
+  const w = kernels();
+  const rng = new RandomState(22);
+  const rows = 12;
+  const [dh, dh64] = pair(w, rng, rows * F);
+  const [h] = pair(w, rng, rows * F);
+  h[1] = NaN;
+  h[2] = -0;
+  w.reluBackward(dh, h, 0, rows * F);
+  reluBackward(dh64, Float64Array.from(h), 0, rows * F);
+  t.deepEqual(Array.from(dh), Array.from(Float32Array.from(dh64)));
+  for (const m of [D, F]) {
+    const [db, db64] = pair(w, rng, m + 4);
+    const [dy, dy64] = pair(w, rng, rows * m);
+    w.biasBackward(db, 4, dy, 0, rows, m);
+    biasBackward(db64, 4, dy64, 0, rows, m);
+    t.is(closeTo(db, db64, { atol: 1e-5 }, `db ${m}`), null);
+  }
+  t.throws(() => w.biasBackward(dh, 0, dh, 0, rows, 8), { message: /no bias kernel/ });
+  t.throws(() => w.reluBackward(dh, h, 0, 6), { message: /6 floats/ });
+});
 
 test('kernels read and write at float offsets inside larger arrays, and nothing outside', (t) => {
   const w = kernels();
