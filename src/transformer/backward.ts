@@ -260,7 +260,15 @@ export class TrainGraph {
       this.mmABt(q, 0, xin, 0, wT, o.WQ, null, 0, N, D, D, false);
       this.mmABt(k, 0, xin, 0, wT, o.WK, null, 0, N, D, D, false);
       this.mmABt(v, 0, xin, 0, wT, o.WV, null, 0, N, D, D, false);
-      for (let i = 0; i < n; i++) attentionForward(concat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+      const w = this.wasm;
+      if (w !== null && w.hasAttention) {
+        const P = this.P[b] as Float32Array;
+        for (let i = 0; i < n; i++) {
+          w.attentionForward(concat as Float32Array, P, i * H * S * S, q as Float32Array, k as Float32Array, v as Float32Array, i * S * D);
+        }
+      } else {
+        for (let i = 0; i < n; i++) attentionForward(concat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+      }
       this.mmABt(tmp, 0, concat, 0, wT, o.WO, null, 0, N, D, D, false);
       for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
       const ln1 = this.ln1[b]!;

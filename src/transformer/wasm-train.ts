@@ -18,6 +18,7 @@ import type { ModelConfig } from './config.js';
 import { Code, I32, V128, moduleBytes } from './wasm-asm.js';
 import type { FnDef } from './wasm-asm.js';
 import { stepLoop } from './wasm-kernels.js';
+import { attentionStatic, emitAttentionForward4, fillMask } from './wasm-train-attention.js';
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -219,14 +220,18 @@ export function wasmTrainSupports(c: ModelConfig): boolean {
   return WASM !== undefined && [c.dModel, c.dFF, c.vocabSize, c.seqLen].every((x) => x % 4 === 0);
 }
 
+/** Whether the module has the dk = 4 attention kernel (wasm-train-attention.ts). */
+const hasAttention = (c: ModelConfig): boolean => c.dK === 4 && c.numHeads * 4 === c.dModel;
+
 const MODULES = new Map<string, object | null>();
 
 function moduleFor(c: ModelConfig, pages: number): object | null {
-  const key = `${c.dModel},${c.dFF},${c.vocabSize},${pages}`;
+  const key = `${c.dModel},${c.dFF},${c.vocabSize},${c.seqLen},${c.numHeads},${pages}`;
   let mod = MODULES.get(key);
   if (mod === undefined) {
     const { ab, atb } = shapesOf(c);
     const fns: FnDef[] = [
+      ...(hasAttention(c) ? [{ name: 'attn_fwd', type: 'void' as const, code: emitAttentionForward4(c, attentionStatic(c, ARGS), 0) }] : []),
       { name: 'relu_bwd', type: 'void', code: emitReluBackward() },
       ...[...new Set([c.dModel, c.dFF])].map((m) => ({ name: biasName(m), type: 'void' as const, code: emitBiasBackward(m) })),
       ...ab.map((s) => ({ name: abName(s), type: 'void' as const, code: emitAb(s) })),
@@ -254,7 +259,8 @@ export class WasmTrainKernels {
   private readonly args: Int32Array;
   // kernels by numeric key (abKey / atbKey): no string is built per call
   private readonly fns = new Map<number, () => number>();
-  private next = ARGS;
+  private next: number;
+  private readonly attn: (() => number) | null;
   private readonly reluBwd: () => number;
   private readonly biasBwd = new Map<number, () => number>();
 
@@ -263,10 +269,14 @@ export class WasmTrainKernels {
     const mem = new WASM!.Memory({ initial: pages, maximum: pages });
     this.buffer = mem.buffer;
     this.args = new Int32Array(this.buffer, 0, ARGS / 4);
+    const st = attentionStatic(c, ARGS);
+    this.next = st.end;
+    fillMask(new Float32Array(this.buffer), st, c.seqLen);
     const inst = new WASM!.Instance(module, { env: { mem } });
     const { ab, atb } = shapesOf(c);
     for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias, s.relu === true), inst.exports[abName(s)] as () => number);
     this.reluBwd = inst.exports['relu_bwd'] as () => number;
+    this.attn = hasAttention(c) ? (inst.exports['attn_fwd'] as () => number) : null;
     for (const m of [c.dModel, c.dFF]) this.biasBwd.set(m, inst.exports[biasName(m)] as () => number);
     for (const [k, m] of atb) this.fns.set(atbKey(k, m), inst.exports[atbName(k, m)] as () => number);
   }
@@ -275,7 +285,7 @@ export class WasmTrainKernels {
   static create(c: ModelConfig, floats: number): WasmTrainKernels | null {
     if (!wasmTrainSupports(c)) return null;
     // each alloc may round up by 3 floats; 1024 floats of slack cover hundreds of arrays
-    const bytes = Math.ceil((ARGS + (floats + 1024) * 4) / 65536) * 65536;
+    const bytes = Math.ceil((attentionStatic(c, ARGS).end + (floats + 1024) * 4) / 65536) * 65536;
     const mod = moduleFor(c, bytes / 65536);
     return mod === null ? null : new WasmTrainKernels(c, mod, bytes);
   }
@@ -345,5 +355,22 @@ export class WasmTrainKernels {
     args[A_A / 4] = this.addr(dy, dyo);
     args[A_ROWS / 4] = rows;
     f();
+  }
+
+  /** Whether attentionForward runs here (dk = 4); otherwise use train-attention.ts. */
+  get hasAttention(): boolean {
+    return this.attn !== null;
+  }
+
+  /** Causal attention forward of one sequence (as attentionForward4 in train-attention.ts). */
+  attentionForward(concat: Float32Array, P: Float32Array, po: number, q: Float32Array, k: Float32Array, v: Float32Array, o: number): void {
+    if (this.attn === null) throw new Error('wasm-train: no attention kernel for this config');
+    const args = this.args;
+    args[0] = this.addr(concat, o);
+    args[1] = this.addr(P, po);
+    args[2] = this.addr(q, o);
+    args[3] = this.addr(k, o);
+    args[4] = this.addr(v, o);
+    this.attn();
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
 import { biasBackward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
+import { attentionForward } from '../../src/transformer/train-attention.js';
 import { WasmTrainKernels, wasmTrainSupports } from '../../src/transformer/wasm-train.js';
 import { closeTo } from '../helpers/close-to.js';
 
@@ -106,6 +107,30 @@ test('reluBackward and biasBackward match the JS kernels', (t) => {
   }
   t.throws(() => w.biasBackward(dh, 0, dh, 0, rows, 8), { message: /no bias kernel/ });
   t.throws(() => w.reluBackward(dh, h, 0, 6), { message: /6 floats/ });
+});
+
+test('attention forward (dk = 4) matches the JS kernel: weights, exact zeros above the diagonal, outputs', (t) => {
+  const w = kernels();
+  t.true(w.hasAttention);
+  const { seqLen: S, numHeads: H } = DEFAULT_CONFIG;
+  const rng = new RandomState(31);
+  const seqs = 3;
+  const [q, q64] = pair(w, rng, seqs * S * D);
+  const [k, k64] = pair(w, rng, seqs * S * D);
+  const [v, v64] = pair(w, rng, seqs * S * D);
+  for (let i = 0; i < q.length; i++) q[i] = q64[i] = 3 * q64[i]!; // peaked rows too
+  const [concat, concat64] = pair(w, rng, seqs * S * D);
+  const [P, P64] = pair(w, rng, seqs * H * S * S);
+  for (let e = 0; e < seqs; e++) {
+    w.attentionForward(concat, P, e * H * S * S, q, k, v, e * S * D);
+    attentionForward(concat64, P64, e * H * S * S, q64, k64, v64, e * S * D, S, H, 4);
+  }
+  t.is(closeTo(P, P64, { atol: 2e-6, rtol: 1e-5 }, 'P'), null);
+  t.is(closeTo(concat, concat64, { atol: 1e-5, rtol: 1e-5 }, 'concat'), null);
+  for (let row = 0; row < seqs * H * S; row++) {
+    const i = row % S;
+    for (let j = i + 1; j < S; j++) t.true(Object.is(P[row * S + j], 0), `row ${row} col ${j}`);
+  }
 });
 
 test('kernels read and write at float offsets inside larger arrays, and nothing outside', (t) => {
