@@ -331,8 +331,15 @@ export class TrainGraph {
       const q = this.q[b]!;
       const k = this.k[b]!;
       const v = this.v[b]!;
-      for (let i = 0; i < n; i++) {
-        attentionBackward(dq, dK, dv, this.dProw, dconcat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+      const w = this.wasm;
+      if (w !== null && w.hasAttention) {
+        for (let i = 0; i < n; i++) {
+          w.attentionBackward(f32(dq), f32(dK), f32(dv), f32(dconcat), f32(this.P[b]!), i * H * S * S, f32(q), f32(k), f32(v), i * S * D);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          attentionBackward(dq, dK, dv, this.dProw, dconcat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
+        }
       }
       this.mmAtB(grads, o.WQ, xin, 0, dq, 0, N, D, D);
       this.mmAtB(grads, o.WK, xin, 0, dK, 0, N, D, D);
@@ -346,6 +353,11 @@ export class TrainGraph {
       embeddingBackward(grads, this.off.E, this.off.P, dx, i * S * D, tokens, starts[e + i]!, S, D);
     }
   }
+}
+
+/** The wasm path's arrays are Float32Array views of its memory (the graph's ctor is Float32Array). */
+function f32(x: Arr): Float32Array {
+  return x as Float32Array;
 }
 
 /** A number that changes when the set of active ReLU units changes (gradient-check kink test). */

@@ -18,7 +18,7 @@ import type { ModelConfig } from './config.js';
 import { Code, I32, V128, moduleBytes } from './wasm-asm.js';
 import type { FnDef } from './wasm-asm.js';
 import { stepLoop } from './wasm-kernels.js';
-import { attentionStatic, emitAttentionForward4, fillMask } from './wasm-train-attention.js';
+import { attentionStatic, emitAttentionBackward4, emitAttentionForward4, fillMask } from './wasm-train-attention.js';
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -231,7 +231,10 @@ function moduleFor(c: ModelConfig, pages: number): object | null {
   if (mod === undefined) {
     const { ab, atb } = shapesOf(c);
     const fns: FnDef[] = [
-      ...(hasAttention(c) ? [{ name: 'attn_fwd', type: 'void' as const, code: emitAttentionForward4(c, attentionStatic(c, ARGS), 0) }] : []),
+      ...(hasAttention(c) ? [
+        { name: 'attn_fwd', type: 'void' as const, code: emitAttentionForward4(c, attentionStatic(c, ARGS), 0) },
+        { name: 'attn_bwd', type: 'void' as const, code: emitAttentionBackward4(c, attentionStatic(c, ARGS), 0) },
+      ] : []),
       { name: 'relu_bwd', type: 'void', code: emitReluBackward() },
       ...[...new Set([c.dModel, c.dFF])].map((m) => ({ name: biasName(m), type: 'void' as const, code: emitBiasBackward(m) })),
       ...ab.map((s) => ({ name: abName(s), type: 'void' as const, code: emitAb(s) })),
@@ -261,6 +264,7 @@ export class WasmTrainKernels {
   private readonly fns = new Map<number, () => number>();
   private next: number;
   private readonly attn: (() => number) | null;
+  private readonly attnBwd: (() => number) | null;
   private readonly reluBwd: () => number;
   private readonly biasBwd = new Map<number, () => number>();
 
@@ -277,6 +281,7 @@ export class WasmTrainKernels {
     for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias, s.relu === true), inst.exports[abName(s)] as () => number);
     this.reluBwd = inst.exports['relu_bwd'] as () => number;
     this.attn = hasAttention(c) ? (inst.exports['attn_fwd'] as () => number) : null;
+    this.attnBwd = hasAttention(c) ? (inst.exports['attn_bwd'] as () => number) : null;
     for (const m of [c.dModel, c.dFF]) this.biasBwd.set(m, inst.exports[biasName(m)] as () => number);
     for (const [k, m] of atb) this.fns.set(atbKey(k, m), inst.exports[atbName(k, m)] as () => number);
   }
@@ -372,5 +377,23 @@ export class WasmTrainKernels {
     args[3] = this.addr(k, o);
     args[4] = this.addr(v, o);
     this.attn();
+  }
+
+  /** Causal attention backward of one sequence (as attentionBackward4): overwrites dq, dk, dv. */
+  attentionBackward(
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, dconcat: Float32Array, P: Float32Array, po: number,
+    q: Float32Array, k: Float32Array, v: Float32Array, o: number,
+  ): void {
+    if (this.attnBwd === null) throw new Error('wasm-train: no attention kernel for this config');
+    const args = this.args;
+    args[0] = this.addr(dq, o);
+    args[1] = this.addr(dk, o);
+    args[2] = this.addr(dv, o);
+    args[3] = this.addr(dconcat, o);
+    args[4] = this.addr(P, po);
+    args[5] = this.addr(q, o);
+    args[6] = this.addr(k, o);
+    args[7] = this.addr(v, o);
+    this.attnBwd();
   }
 }

@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
 import { biasBackward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
-import { attentionForward } from '../../src/transformer/train-attention.js';
+import { attentionBackward, attentionForward } from '../../src/transformer/train-attention.js';
 import { WasmTrainKernels, wasmTrainSupports } from '../../src/transformer/wasm-train.js';
 import { closeTo } from '../helpers/close-to.js';
 
@@ -130,6 +130,31 @@ test('attention forward (dk = 4) matches the JS kernel: weights, exact zeros abo
   for (let row = 0; row < seqs * H * S; row++) {
     const i = row % S;
     for (let j = i + 1; j < S; j++) t.true(Object.is(P[row * S + j], 0), `row ${row} col ${j}`);
+  }
+});
+
+test('attention backward (dk = 4) matches the JS kernel and overwrites dq, dk, dv', (t) => {
+  const w = kernels();
+  const { seqLen: S, numHeads: H } = DEFAULT_CONFIG;
+  const rng = new RandomState(32);
+  const seqs = 2;
+  const n = seqs * S * D;
+  const [q, q64] = pair(w, rng, n);
+  const [k, k64] = pair(w, rng, n);
+  const [v, v64] = pair(w, rng, n);
+  const [g, g64] = pair(w, rng, n);
+  const P = w.alloc(seqs * H * S * S);
+  const concat = w.alloc(n);
+  for (let e = 0; e < seqs; e++) w.attentionForward(concat, P, e * H * S * S, q, k, v, e * S * D);
+  const P64 = Float64Array.from(P);
+  const out = [pair(w, rng, n), pair(w, rng, n), pair(w, rng, n)]; // garbage in: must be overwritten
+  const dProw = new Float64Array(S);
+  for (let e = 0; e < seqs; e++) {
+    w.attentionBackward(out[0]![0], out[1]![0], out[2]![0], g, P, e * H * S * S, q, k, v, e * S * D);
+    attentionBackward(out[0]![1], out[1]![1], out[2]![1], dProw, g64, P64, e * H * S * S, q64, k64, v64, e * S * D, S, H, 4);
+  }
+  for (const [i, name] of ['dq', 'dk', 'dv'].entries()) {
+    t.is(closeTo(out[i]![0], out[i]![1], { atol: 1e-5, rtol: 1e-5 }, name), null);
   }
 });
 
