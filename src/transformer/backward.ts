@@ -225,6 +225,12 @@ export class TrainGraph {
     }
   }
 
+  /** layerNormBackward (γ at dgo's parameter offset) on either path; row arrays from float 0. */
+  private lnBwd(dx: Arr, grads: Arr, dgo: number, dbo: number, dy: Arr, xhat: Arr, rstd: Arr, params: Arr, n: number): void {
+    if (this.wasm === null) layerNormBackward(dx, grads, dgo, dbo, dy, xhat, rstd, 0, params, dgo, 0, n, this.config.dModel);
+    else this.wasm.layerNormBackward(f32(dx), f32(grads), dgo, dbo, f32(dy), f32(xhat), f32(rstd), f32(params), dgo, n);
+  }
+
   /** biasBackward (db += Σ_rows dy) on either path. */
   private biasBwd(grads: Arr, bo: number, dy: Arr, n: number, m: number): void {
     if (this.wasm === null) biasBackward(grads, bo, dy, 0, n, m);
@@ -270,9 +276,12 @@ export class TrainGraph {
         for (let i = 0; i < n; i++) attentionForward(concat, this.P[b]!, i * H * S * S, q, k, v, i * S * D, S, H, dk);
       }
       this.mmABt(tmp, 0, concat, 0, wT, o.WO, null, 0, N, D, D, false);
-      for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
       const ln1 = this.ln1[b]!;
-      layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
+      if (this.wasm !== null) this.wasm.layerNormForward(f32(ln1), f32(this.xhat1[b]!), f32(this.rstd1[b]!), f32(tmp), f32(xin), f32(params), o.g1, o.be1, N);
+      else {
+        for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
+        layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
+      }
       const h = this.h[b]!;
       if (this.wasm !== null) this.wasm.ab(h as Float32Array, 0, ln1 as Float32Array, 0, params as Float32Array, o.W1, params as Float32Array, o.b1, N, D, F, false, true);
       else {
@@ -281,8 +290,12 @@ export class TrainGraph {
       }
       if (this.trackRelu) this.reluSignature += reluSignature(h, N * F, b);
       this.mmABt(tmp, 0, h, 0, wT, o.W2, params, o.b2, N, F, D, false);
-      for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!; // residual2 adds LN1 (spec §1.5 step 8)
-      layerNormForward(this.x[b + 1]!, this.xhat2[b]!, this.rstd2[b]!, 0, tmp, 0, params, o.g2, o.be2, N, D);
+      // residual2 adds LN1 (spec §1.5 step 8)
+      if (this.wasm !== null) this.wasm.layerNormForward(f32(this.x[b + 1]!), f32(this.xhat2[b]!), f32(this.rstd2[b]!), f32(tmp), f32(ln1), f32(params), o.g2, o.be2, N);
+      else {
+        for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!;
+        layerNormForward(this.x[b + 1]!, this.xhat2[b]!, this.rstd2[b]!, 0, tmp, 0, params, o.g2, o.be2, N, D);
+      }
     }
     // Weight-tied head: logits = out·Eᵀ, E (V×D) is already the "Bᵀ" operand.
     this.mmABt(this.logits, 0, this.x[B]!, 0, params, this.off.E, null, 0, N, D, V, false);
@@ -313,7 +326,7 @@ export class TrainGraph {
       const ln1 = this.ln1[b]!;
       const h = this.h[b]!;
       // LN2, then residual2 splits into the FFN branch and LN1.
-      layerNormBackward(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, 0, params, o.g2, 0, N, D);
+      this.lnBwd(dres, grads, o.g2, o.be2, dx, this.xhat2[b]!, this.rstd2[b]!, params, N);
       this.biasBwd(grads, o.b2, dres, N, D);
       this.mmAtB(grads, o.W2, h, 0, dres, 0, N, F, D);
       this.mmABt(dh, 0, dres, 0, params, o.W2, null, 0, N, D, F, false);
@@ -325,7 +338,7 @@ export class TrainGraph {
       for (let i = 0; i < N * D; i++) dln1[i] = dres[i]!;
       this.mmABt(dln1, 0, dh, 0, params, o.W1, null, 0, N, F, D, true);
       // LN1, then residual1 splits into attention and the block input.
-      layerNormBackward(dres, grads, o.g1, o.be1, dln1, this.xhat1[b]!, this.rstd1[b]!, 0, params, o.g1, 0, N, D);
+      this.lnBwd(dres, grads, o.g1, o.be1, dln1, this.xhat1[b]!, this.rstd1[b]!, params, N);
       this.mmAtB(grads, o.WO, this.concat[b]!, 0, dres, 0, N, D, D);
       this.mmABt(dconcat, 0, dres, 0, params, o.WO, null, 0, N, D, D, false);
       const q = this.q[b]!;

@@ -18,6 +18,7 @@ import type { ModelConfig } from './config.js';
 import { Code, I32, V128, moduleBytes } from './wasm-asm.js';
 import type { FnDef } from './wasm-asm.js';
 import { stepLoop } from './wasm-kernels.js';
+import { emitLayerNormBackward, emitLayerNormForward } from './wasm-train-norm.js';
 import { attentionStatic, emitAttentionBackward4, emitAttentionForward4, fillMask } from './wasm-train-attention.js';
 
 interface WasmApi {
@@ -235,6 +236,8 @@ function moduleFor(c: ModelConfig, pages: number): object | null {
         { name: 'attn_fwd', type: 'void' as const, code: emitAttentionForward4(c, attentionStatic(c, ARGS), 0) },
         { name: 'attn_bwd', type: 'void' as const, code: emitAttentionBackward4(c, attentionStatic(c, ARGS), 0) },
       ] : []),
+      { name: 'ln_fwd', type: 'void', code: emitLayerNormForward(c, 0) },
+      { name: 'ln_bwd', type: 'void', code: emitLayerNormBackward(c, 0) },
       { name: 'relu_bwd', type: 'void', code: emitReluBackward() },
       ...[...new Set([c.dModel, c.dFF])].map((m) => ({ name: biasName(m), type: 'void' as const, code: emitBiasBackward(m) })),
       ...ab.map((s) => ({ name: abName(s), type: 'void' as const, code: emitAb(s) })),
@@ -265,6 +268,8 @@ export class WasmTrainKernels {
   private next: number;
   private readonly attn: (() => number) | null;
   private readonly attnBwd: (() => number) | null;
+  private readonly lnFwd: () => number;
+  private readonly lnBwd: () => number;
   private readonly reluBwd: () => number;
   private readonly biasBwd = new Map<number, () => number>();
 
@@ -280,6 +285,8 @@ export class WasmTrainKernels {
     const { ab, atb } = shapesOf(c);
     for (const s of ab) this.fns.set(abKey(s.k, s.m, s.acc, s.bias, s.relu === true), inst.exports[abName(s)] as () => number);
     this.reluBwd = inst.exports['relu_bwd'] as () => number;
+    this.lnFwd = inst.exports['ln_fwd'] as () => number;
+    this.lnBwd = inst.exports['ln_bwd'] as () => number;
     this.attn = hasAttention(c) ? (inst.exports['attn_fwd'] as () => number) : null;
     this.attnBwd = hasAttention(c) ? (inst.exports['attn_bwd'] as () => number) : null;
     for (const m of [c.dModel, c.dFF]) this.biasBwd.set(m, inst.exports[biasName(m)] as () => number);
@@ -360,6 +367,39 @@ export class WasmTrainKernels {
     args[A_A / 4] = this.addr(dy, dyo);
     args[A_ROWS / 4] = rows;
     f();
+  }
+
+  /**
+   * x ← x + add, then layerNormForward (train-ops.ts) of `rows` rows of d_model; every row-wise
+   * array starts at float 0, rstd too; γ, β at go, bo in `params`.
+   */
+  layerNormForward(y: Float32Array, xhat: Float32Array, rstd: Float32Array, x: Float32Array, add: Float32Array, params: Float32Array, go: number, bo: number, rows: number): void {
+    if (rows <= 0) throw new Error(`wasm-train: ${rows} rows`);
+    const a = this.args;
+    a[0] = this.addr(y, 0);
+    a[1] = this.addr(xhat, 0);
+    a[2] = this.addr(rstd, 0);
+    a[3] = this.addr(x, 0);
+    a[4] = this.addr(add, 0);
+    a[5] = this.addr(params, go);
+    a[6] = this.addr(params, bo);
+    a[7] = rows;
+    this.lnFwd();
+  }
+
+  /** layerNormBackward (train-ops.ts) of `rows` rows from float 0; dγ, dβ accumulate into grads. */
+  layerNormBackward(dx: Float32Array, grads: Float32Array, dgo: number, dbo: number, dy: Float32Array, xhat: Float32Array, rstd: Float32Array, params: Float32Array, go: number, rows: number): void {
+    if (rows <= 0) throw new Error(`wasm-train: ${rows} rows`);
+    const a = this.args;
+    a[0] = this.addr(dx, 0);
+    a[1] = this.addr(grads, dgo);
+    a[2] = this.addr(grads, dbo);
+    a[3] = this.addr(dy, 0);
+    a[4] = this.addr(xhat, 0);
+    a[5] = this.addr(rstd, 0);
+    a[6] = this.addr(params, go);
+    a[7] = rows;
+    this.lnBwd();
   }
 
   /** Whether attentionForward runs here (dk = 4); otherwise use train-attention.ts. */

@@ -10,7 +10,7 @@ import type { ModelConfig } from '../../src/transformer/config.js';
 import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
-import { biasBackward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
+import { biasBackward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
 import { attentionBackward, attentionForward } from '../../src/transformer/train-attention.js';
 import { WasmTrainKernels, wasmTrainSupports } from '../../src/transformer/wasm-train.js';
 import { closeTo } from '../helpers/close-to.js';
@@ -156,6 +156,32 @@ test('attention backward (dk = 4) matches the JS kernel and overwrites dq, dk, d
   for (const [i, name] of ['dq', 'dk', 'dv'].entries()) {
     t.is(closeTo(out[i]![0], out[i]![1], { atol: 1e-5, rtol: 1e-5 }, name), null);
   }
+});
+
+test('LayerNorm forward (residual add fused) and backward match the JS kernels', (t) => {
+  const w = kernels();
+  const rng = new RandomState(41);
+  const rows = 20;
+  const n = rows * D;
+  const [x, x64] = pair(w, rng, n);
+  const [add, add64] = pair(w, rng, n);
+  const [params, params64] = pair(w, rng, 3 * D); // γ at D, β at 2D
+  const [y, y64] = pair(w, rng, n);
+  const [xhat, xhat64] = pair(w, rng, n);
+  const [rstd, rstd64] = pair(w, rng, rows);
+  w.layerNormForward(y, xhat, rstd, x, add, params, D, 2 * D, rows);
+  for (let i = 0; i < n; i++) x64[i]! += add64[i]!;
+  layerNormForward(y64, xhat64, rstd64, 0, x64, 0, params64, D, 2 * D, rows, D);
+  t.is(closeTo(y, y64, { atol: 1e-5, rtol: 1e-5 }, 'y'), null);
+  t.is(closeTo(xhat, xhat64, { atol: 1e-5, rtol: 1e-5 }, 'xhat'), null);
+  t.is(closeTo(rstd, rstd64, { atol: 0, rtol: 1e-5 }, 'rstd'), null);
+  const [dy, dy64] = pair(w, rng, n);
+  const [dx, dx64] = pair(w, rng, n);
+  const [grads, grads64] = pair(w, rng, 4 * D); // dγ at D, dβ at 3D
+  w.layerNormBackward(dx, grads, D, 3 * D, dy, xhat, rstd, params, D, rows);
+  layerNormBackward(dx64, grads64, D, 3 * D, dy64, Float64Array.from(xhat), Float64Array.from(rstd), 0, params64, D, 0, rows, D);
+  t.is(closeTo(dx, dx64, { atol: 1e-5, rtol: 1e-5 }, 'dx'), null);
+  t.is(closeTo(grads, grads64, { atol: 1e-5, rtol: 1e-5 }, 'dγ, dβ'), null);
 });
 
 test('kernels read and write at float offsets inside larger arrays, and nothing outside', (t) => {
