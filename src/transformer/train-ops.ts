@@ -4,6 +4,9 @@
  * plain loops. Every kernel works on Float32Array (training) and Float64Array (gradient check and
  * golden tests) alike; a worker only ever sees one of the two, so its call sites stay monomorphic.
  *
+ * Float32 training runs the WebAssembly SIMD versions of the matmul, ReLU, bias and LayerNorm
+ * kernels (wasm-train.ts) where the config allows; these JS kernels are then its fallback.
+ *
  * Not here: the per-sequence record forward the visualiser draws (model.ts / ops.ts), and the
  * composition of these kernels into a model (backward.ts).
  *

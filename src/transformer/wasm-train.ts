@@ -1,8 +1,11 @@
 /**
- * WebAssembly SIMD (f32x4) matmuls for the float32 training graph (issue 4's throughput target;
- * spec §2.2): out (=|+=) A·B [+ bias] and dW += Aᵀ·B, specialised per shape of one config, plus
- * the per-worker wasm memory that the float32 TrainGraph allocates its whole workspace from (so
- * every operand is already in wasm memory and no kernel copies anything).
+ * WebAssembly SIMD (f32x4) kernels for the float32 training graph (issue 4's throughput target;
+ * spec §2.2): out (=|+=) A·B [+ bias] [→ ReLU] and dW += Aᵀ·B, specialised per shape of one
+ * config; ReLU and bias backward; LayerNorm (wasm-train-norm.ts) and dk = 4 causal attention
+ * (wasm-train-attention.ts) forward and backward. Also the per-worker wasm memory that the
+ * float32 TrainGraph allocates its whole workspace from (so every operand is already in wasm
+ * memory and no kernel copies anything; the graph copies parameters in and gradients out once
+ * per lossAndGrad call).
  *
  * Numerics: sums accumulate in float32 in k order (the JS kernels of train-ops.ts accumulate in
  * float64 and round once); per output row the result depends only on that row, and Aᵀ·B sums

@@ -236,3 +236,9 @@ test('seq_len 6 (not a multiple of 4) falls back to the JS kernels and still mat
   t.false(wasmTrainSupports(config));
   graphAgrees(t, config);
 });
+
+test('dk = 8 (wasm matmuls and LayerNorm, JS attention) matches the float64 graph', (t) => {
+  const config = makeConfig({ numHeads: 2, numBlocks: 2 });
+  t.true(wasmTrainSupports(config));
+  graphAgrees(t, config);
+});
