@@ -45,7 +45,7 @@ const SPECS = {
     help: 'start from these weights (a later training stage); --out is only replaced by better ones',
   },
   seed: { type: 'integer', default: 0, min: 0, max: 0xffffffff, help: 'seed of the per-epoch shuffle' },
-  threads: { type: 'integer', min: 1, max: 256, help: 'worker threads (default: all cores)' },
+  threads: { type: 'integer', min: 1, max: 256, help: 'data-parallel worker threads, all cores when omitted' },
   seqLen: { type: 'integer', default: 16, min: 1, max: 4096, help: 'S: context length' },
   dModel: { type: 'integer', default: 16, min: 1, max: 4096, help: 'D: embedding width' },
   heads: { type: 'integer', default: 4, min: 1, max: 256, help: 'H: attention heads' },
