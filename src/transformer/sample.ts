@@ -4,33 +4,15 @@
  * - T > 0: a RandomState seeded with CRC-32 (zlib polynomial) of the int32 little-endian bytes of
  *   the token ids, XOR the user's --seed (mod 2³²), then one legacy `choice(p = probs[i])` per
  *   row in order. So, without --seed, sampling is deterministic per input.
- * The CRC-32 is a table-driven implementation of zlib's (reflected polynomial 0xEDB88320), so it
- * works on every Node ≥ 20 (node:zlib gained crc32 only in 20.15).
+ * The CRC-32 is zlib's (src/crc32.ts).
  *
  * Not here: computing the probabilities (model.ts); the generation loop (generation.ts).
  */
 import { argmaxRow } from './ops.js';
 import { RandomState } from './rng.js';
+import { CRC32_TABLE as CRC_TABLE } from '../crc32.js';
 
-const CRC_TABLE = ((): Uint32Array => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/**
- * zlib's CRC-32 of a byte sequence (unsigned 32-bit).
- * @example crc32(new TextEncoder().encode('123456789')) === 0xcbf43926
- */
-export function crc32(bytes: Uint8Array, initial = 0): number {
-  let c = (initial ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 } from '../crc32.js';
 
 /** CRC-32 of the ids as int32 little-endian bytes (4 per id), without allocating. */
 export function crc32OfIds(ids: ArrayLike<number>): number {
