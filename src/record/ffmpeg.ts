@@ -25,20 +25,22 @@ export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubun
 /**
  * x264 preset and CRF, chosen for speed at equal visual quality. The reference used `-preset slow
  * -crf 18`. Measured here on 120 frames at 1920×1080 of the random-weights pipeline (black
- * background, flat-coloured cubes, text), encoder CPU with PNG decoding subtracted, quality against
- * the source frames:
+ * background, flat-coloured cubes, text), SSIM (all planes, yuv444p) against the source frames:
  *
- *   preset/CRF     encoder CPU   SSIM      RGB PSNR   size
- *   slow/18        4.27 s        0.99842   38.34 dB   1.52 MB   (reference)
- *   faster/17      2.53 s        0.99835   38.36 dB   1.66 MB
- *   veryfast/16    1.49 s        0.99825   38.29 dB   1.85 MB
- *   superfast/18   1.37 s        0.99878   38.61 dB   2.61 MB   ← chosen
- *   ultrafast/14   0.52 s        0.99930   38.96 dB   5.50 MB
+ *   preset/CRF     SSIM       size      note
+ *   slow/18        0.99686    1.77 MB   (reference)
+ *   veryfast/18    0.99596    1.83 MB
+ *   superfast/18   0.99731    3.00 MB
+ *   ultrafast/20   0.99763    4.60 MB   ← chosen
+ *   ultrafast/16   0.99819    5.74 MB
  *
- * superfast/18 is at least as good as slow/18 on both measures with 3.1× less encoder CPU (which
- * competes with the software rasteriser for the same cores), for files ≈ 1.7× larger.
+ * The encoder competes with the software rasteriser for the same two cores, so its CPU is the
+ * recording's speed: ultrafast/20 is at least as good as slow/18 and superfast/18 on SSIM, and
+ * took a 10 s 1080p recording from 11.1 s (superfast/18) to under 10 s wall (npm run bench --
+ * record). The price is size: ≈ 2.6× the reference's files (≈ 1.1 MB per second of 1080p video);
+ * re-encode with a slower preset if size matters more than time.
  */
-export const ENCODER = { preset: 'superfast', crf: 18, audioBitrate: '192k' } as const;
+export const ENCODER = { preset: 'ultrafast', crf: 20, audioBitrate: '192k' } as const;
 
 export interface EncodeSpec {
   readonly width: number;
