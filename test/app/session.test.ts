@@ -45,15 +45,20 @@ function agreeWithAdvance(t: ExecutionContext, tl: Timeline, loop: boolean, spee
   const usePlan: SessionPlan = { timelines: [tl], loop };
   let p: PlaybackState = initialPlayback({ loop, speed });
   const s = createSession({ speed });
+  let divergence: string | null = null;
+  let compared = 0;
   for (const dt of dts(4000)) {
     p = advance(p, tl, dt);
     tickSession(s, usePlan, dt);
+    compared++;
     if (Math.abs(p.time - s.time) > 1e-9 || p.playing !== s.playing || p.completed !== s.completed) {
-      t.fail(`diverged: advance ${JSON.stringify(p)} vs session t=${s.time} playing=${s.playing}`);
-      return;
+      divergence = `diverged at frame ${compared}: advance ${JSON.stringify(p)} vs session t=${s.time} playing=${s.playing}`;
+      break;
     }
   }
-  t.pass();
+  t.is(divergence, null);
+  t.is(compared, 4000);
+  t.true(s.time > 0);
 }
 
 test('tick agrees with playback.advance (looping random timeline, speed 1.75)', (t) => agreeWithAdvance(t, RANDOM, true, 1.75));
