@@ -119,6 +119,22 @@ function need<T>(v: T | undefined, what: string): T {
   return v;
 }
 
+/**
+ * A residual + LayerNorm stage: the skip and branch operands arrive (appear), group 0 adds them,
+ * group 1 normalises the sum.
+ */
+function residualLayerNormEvents(
+  sink: EventSink, sp: Spans, hasCompute: boolean, skip: Matrix, branch: Matrix, sum: Matrix, normed: Matrix,
+): void {
+  appearEvents(sink, skip, sp.a0, sp.ad);
+  appearEvents(sink, branch, sp.a0, sp.ad);
+  if (!hasCompute) return;
+  const [g0, d0] = sp.group(0);
+  addEvents(sink, skip, branch, sum, g0, d0);
+  const [g1, d1] = sp.group(1);
+  layerNormEvents(sink, sum, normed, g1, d1);
+}
+
 /** Events of one stage into the sink (spec §10.1.4 table). */
 function stageEvents(sink: EventSink, stage: TimedStage, input: SceneSoundInput): void {
   const rec = input.record;
@@ -211,16 +227,9 @@ function stageEvents(sink: EventSink, stage: TimedStage, input: SceneSoundInput)
       appearEvents(sink, b0.concat, sp.a0, sp.ad);
       if (hasCompute) matmulEvents(sink, b0.concat, w.W_O, b0.attn_output, sp.c0, sp.cd);
       return;
-    case 'residual_ln1': {
-      appearEvents(sink, b0.input, sp.a0, sp.ad);
-      appearEvents(sink, b0.attn_output, sp.a0, sp.ad);
-      if (!hasCompute) return;
-      const [g0, d0] = sp.group(0);
-      addEvents(sink, b0.input, b0.attn_output, b0.residual1, g0, d0);
-      const [g1, d1] = sp.group(1);
-      layerNormEvents(sink, b0.residual1, b0.layernorm1, g1, d1);
+    case 'residual_ln1':
+      residualLayerNormEvents(sink, sp, hasCompute, b0.input, b0.attn_output, b0.residual1, b0.layernorm1);
       return;
-    }
     case 'ffn': {
       appearEvents(sink, b0.layernorm1, sp.a0, sp.ad);
       if (!hasCompute) return;
@@ -233,16 +242,9 @@ function stageEvents(sink: EventSink, stage: TimedStage, input: SceneSoundInput)
       matmulEvents(sink, b0.ffn_hidden, w.W2, b0.ffn_output, g2 + 0.2 * d2, 0.8 * d2);
       return;
     }
-    case 'residual_ln2': {
-      appearEvents(sink, b0.layernorm1, sp.a0, sp.ad);
-      appearEvents(sink, b0.ffn_output, sp.a0, sp.ad);
-      if (!hasCompute) return;
-      const [g0, d0] = sp.group(0);
-      addEvents(sink, b0.layernorm1, b0.ffn_output, b0.residual2, g0, d0);
-      const [g1, d1] = sp.group(1);
-      layerNormEvents(sink, b0.residual2, b0.layernorm2, g1, d1);
+    case 'residual_ln2':
+      residualLayerNormEvents(sink, sp, hasCompute, b0.layernorm1, b0.ffn_output, b0.residual2, b0.layernorm2);
       return;
-    }
     case 'output':
       // Fix of spec §11.3 #4: sound block 1's output, which is what this stage draws.
       appearEvents(sink, b0.output, sp.a0, sp.ad);
