@@ -131,7 +131,7 @@ class Hook {
 
   constructor(readonly script: TestScript, private readonly ctx: GlContext) {
     this.cursor = new ScriptCursor(script);
-    this.reader = new PixelReader(ctx.gl);
+    this.reader = new PixelReader(ctx.gl, ctx.renderer.state);
   }
 
   /** Apply the events due at this frame (before the tick). */
@@ -156,7 +156,7 @@ class Hook {
   dump(width: number, height: number): void {
     for (const path of this.pendingDumps) {
       if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
-      this.reader.begin(width, height, 'rgb');
+      this.reader.begin(0, width, height, 'rgb');
       const px = this.reader.finish()!;
       const tmp = `${path}.partial-${process.pid}`;
       writeFileSync(tmp, encodePng(px, width, height, 3));
@@ -329,7 +329,8 @@ function loop(
           overlays.update(s, stage);
           overlays.draw(frame, s);
           const t1 = hook !== undefined ? performance.now() : 0;
-          renderer.render(frame, fb[0]!, fb[1]!, ratio);
+          renderer.setSize(fb[0]!, fb[1]!, ratio);
+          renderer.render(frame);
           hook?.dump(fb[0]!, fb[1]!);
           window.swapBuffers();
           if (hook !== undefined) {

@@ -136,7 +136,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   let recorder: Recorder | undefined;
   const stop = stopSignals(() => recorder?.abort());
   try {
-    const target = ctx.renderer.createOffscreen(width, height);
+    const target = ctx.createOffscreen(width, height);
     recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf, poolSize: extras.poolSize });
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
@@ -146,7 +146,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
     const timings = extras.timings ?? emptyTimings();
     const t0 = now();
     const frames = await renderFrames({
-      plan, scenes, target, recorder, files, aspect: width / height, progress, timings, now,
+      plan, scenes, renderer: ctx.renderer, target, recorder, files, aspect: width / height, progress, timings, now,
       stop: () => {
         ctx.window.pollEvents();
         return stop.requested() || ctx.window.shouldClose();

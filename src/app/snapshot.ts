@@ -56,8 +56,8 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
   try {
-    const target = ctx.renderer.createOffscreen(width, height);
-    target.render(frame, 1);
+    const target = ctx.createOffscreen(width, height);
+    ctx.renderer.render(frame, target);
     png = encodePng(target.readPixels('rgb'), width, height, 3);
   } finally {
     ctx.close();

@@ -67,11 +67,11 @@ export async function run(argv: string[]): Promise<number> {
   const frame = createFrame();
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz contact sheet', visible: false, vsync: false });
   try {
-    const target = ctx.renderer.createOffscreen(rw, rh);
+    const target = ctx.createOffscreen(rw, rh);
     moments.forEach((m, i) => {
       frameAt(scene, m.time, INITIAL_VIEW, rw / rh, frame);
       frame.overlayCount = 0; // the caption names the stage
-      target.render(frame, 1);
+      ctx.renderer.render(frame, target);
       const px = target.readPixels('rgba');
       cell.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(px.buffer, px.byteOffset, rw * rh * 4), rw, rh), 0, 0);
       const x = (i % cols) * cw;

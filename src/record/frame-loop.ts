@@ -11,6 +11,7 @@
  */
 import { INITIAL_VIEW } from '../animation/view-state.js';
 import type { Offscreen } from '../core/offscreen.js';
+import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
 import { frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
@@ -45,6 +46,7 @@ export function emptyTimings(): LoopTimings {
 export interface LoopParts {
   readonly plan: RecordPlan;
   readonly scenes: readonly RecordingScene[];
+  readonly renderer: Renderer;
   readonly target: Offscreen;
   readonly recorder: Recorder;
   readonly files?: FrameFiles;
@@ -74,7 +76,7 @@ export function stageAt(s: RecordingScene, t: number): string {
 
 /** Render and hand over every frame of the plan; returns how many frames ffmpeg received. */
 export async function renderFrames(p: LoopParts): Promise<number> {
-  const { plan, scenes, target, recorder, files } = p;
+  const { plan, scenes, renderer, target, recorder, files } = p;
   const now = p.now ?? ((): number => performance.now());
   const tm = p.timings ?? emptyTimings();
   const frame = createFrame();
@@ -112,7 +114,7 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame);
     let t1 = now();
     tm.scene += t1 - t0;
-    target.render(frame, 1);
+    renderer.render(frame, target);
     t0 = now();
     tm.draw += t0 - t1;
     target.beginRead('rgba');
