@@ -5,16 +5,16 @@
  * every other address part is a static memarg offset. Inner loops are deliberately not unrolled
  * (see emitMatmul: TurboFan hoists the loads of unrolled steps and spills).
  *
- * Numerics, compared with the float64-accumulating JS operators of ops.ts: sums accumulate in
+ * Numerics, compared with the float64-accumulating JS kernels of kernels.ts: sums accumulate in
  * float32 (as the float32 numpy reference does), and exp is the Cephes single-precision
- * polynomial (≈ 1 ulp), flushed to exactly 0 below ln(FLT_MIN). Results agree with ops.ts and
+ * polynomial (≈ 1 ulp), flushed to exactly 0 below ln(FLT_MIN). Results agree with kernels.ts and
  * the golden fixtures far inside the 1e-5 tolerance (test/transformer/wasm-forward.test.ts).
  *
  * An operand address is a local holding a byte base (or null = absolute) plus a static byte
  * offset. Shapes: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff; every width handed to
  * these emitters is a multiple of 4 floats (wasm-forward.ts checks the config).
  *
- * Not here: the memory layout and the block wiring (wasm-forward.ts), the JS operators (ops.ts).
+ * Not here: the memory layout and the block wiring (wasm-forward.ts), the JS kernels (kernels.ts, attention.ts).
  */
 import type { Code } from './wasm-asm.js';
 import { I32, V128 } from './wasm-asm.js';

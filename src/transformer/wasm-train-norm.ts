@@ -1,7 +1,7 @@
 /**
  * WebAssembly SIMD LayerNorm forward (with the residual add fused) and backward for the float32
  * training graph (spec §1.5, §2.2; the same formulas as layerNormForward / layerNormBackward in
- * train-ops.ts, which stay the float64 path and the fallback). A row of D floats is D/4 f32x4
+ * kernels.ts, which stay the float64 path and the fallback). A row of D floats is D/4 f32x4
  * vectors held in locals; means, variance and 1/√(σ² + 1e-5) are float32 (the JS kernels use
  * float64 for these scalars).
  *
@@ -11,7 +11,7 @@
 import type { ModelConfig } from './config.js';
 import { Code } from './wasm-asm.js';
 import { Regs, horizontal, stepLoop } from './wasm-kernels.js';
-import { LN_EPS } from './train-ops.js';
+import { LN_EPS } from './kernels.js';
 
 /**
  * x ← x + add; y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + eps), rstd = 1/√(σ² + eps), over `rows`

@@ -4,7 +4,7 @@
  * operators of ops.ts.
  */
 import test from 'ava';
-import { layerNormForward, matmul } from '../../src/transformer/ops.js';
+import { layerNormForward, matmul } from '../../src/transformer/kernels.js';
 import { Code, moduleBytes } from '../../src/transformer/wasm-asm.js';
 import { Regs, abs, emitAddLayerNorm, emitExp, emitMatmul } from '../../src/transformer/wasm-kernels.js';
 import { closeTo } from '../helpers/close-to.js';
@@ -139,7 +139,7 @@ test('add + LayerNorm: residual exact, output matches layerNormForward', (t) => 
   for (let i = 0; i < n; i++) res[i] = x1[i]! + x2[i]!;
   t.deepEqual(Array.from(f32.subarray(oRes, oRes + n)), Array.from(res));
   const want = new Float32Array(n);
-  layerNormForward(want, null, null, res, gamma, beta, S, D);
+  layerNormForward(want, null, null, null, 0, res, 0, gamma, 0, beta, 0, S, D);
   t.is(closeTo(f32.subarray(oOut, oOut + n), want, { atol: 2e-6 }, 'layernorm'), null);
   t.deepEqual(Array.from(f32.subarray(oCopy, oCopy + n)), Array.from(f32.subarray(oOut, oOut + n)));
 });
