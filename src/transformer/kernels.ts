@@ -28,19 +28,24 @@ export type Arr = Float32Array | Float64Array;
 export const LN_EPS = 1e-5;
 
 /**
- * out[M×N] = A·B, or out += A·B with `accumulate`, over strided operands:
- * A(r, t) = a[ao + r·ar + t·at], B(t, j) = b[bo + t·bt + j·bj]. Then, after the store (so a
- * float32 `out` rounds the product first, as a separate bias add would), + bias[biasOff + j] and
- * reluOut = max(0, out) at the same offsets as out, when given.
+ * out[M×N] = A·B (+ bias), or out += A·B (+ bias) with `accumulate`, over strided operands:
+ * A(r, t) = a[ao + r·ar + t·at], B(t, j) = b[bo + t·bt + j·bj]. The bias comes in one of two
+ * places, and a float32 `out` rounds differently for each, so both stay as they were:
+ * `biasIn[biasOff + j]` joins the float64 sum before the store (training); `biasOut` is added
+ * after the store, as a separate bias add would (the record forward, like numpy's matmul then
+ * + b), and then reluOut = max(0, out) at out's offsets, when given.
  * Register-blocked 2 rows × 4 columns: eight float64 accumulators share six loads per step, one
  * rounding per output; odd rows and columns take a one-entry dot product. `out` must not alias
  * a or b.
  */
 function gemm(
   out: Arr, oo: number, a: Arr, ao: number, ar: number, at: number, b: Arr, bo: number, bt: number, bj: number,
-  M: number, K: number, N: number, accumulate: boolean, bias: Arr | null, biasOff: number, reluOut: Arr | null,
+  M: number, K: number, N: number, accumulate: boolean,
+  biasIn: Arr | null, biasOff: number, biasOut: Arr | null, reluOut: Arr | null,
 ): void {
-  const fused = bias !== null || reluOut !== null;
+  const fused = biasOut !== null || reluOut !== null;
+  const bj2 = 2 * bj;
+  const bj3 = 3 * bj;
   const M2 = M - (M & 1);
   const N4 = N - (N & 3);
   let i = 0;
@@ -59,8 +64,8 @@ function gemm(
         const x1 = a[a1 + pa]!;
         const b0 = b[pb]!;
         const b1 = b[pb + bj]!;
-        const b2 = b[pb + 2 * bj]!;
-        const b3 = b[pb + 3 * bj]!;
+        const b2 = b[pb + bj2]!;
+        const b3 = b[pb + bj3]!;
         s00 += x0 * b0;
         s01 += x0 * b1;
         s02 += x0 * b2;
@@ -70,54 +75,69 @@ function gemm(
         s12 += x1 * b2;
         s13 += x1 * b3;
       }
+      let z0 = 0, z1 = 0, z2 = 0, z3 = 0; // prettier-ignore
+      if (biasIn !== null) {
+        z0 = biasIn[biasOff + j]!;
+        z1 = biasIn[biasOff + j + 1]!;
+        z2 = biasIn[biasOff + j + 2]!;
+        z3 = biasIn[biasOff + j + 3]!;
+      }
       if (accumulate) {
-        out[o0 + j]! += s00;
-        out[o0 + j + 1]! += s01;
-        out[o0 + j + 2]! += s02;
-        out[o0 + j + 3]! += s03;
-        out[o1 + j]! += s10;
-        out[o1 + j + 1]! += s11;
-        out[o1 + j + 2]! += s12;
-        out[o1 + j + 3]! += s13;
+        out[o0 + j]! += s00 + z0;
+        out[o0 + j + 1]! += s01 + z1;
+        out[o0 + j + 2]! += s02 + z2;
+        out[o0 + j + 3]! += s03 + z3;
+        out[o1 + j]! += s10 + z0;
+        out[o1 + j + 1]! += s11 + z1;
+        out[o1 + j + 2]! += s12 + z2;
+        out[o1 + j + 3]! += s13 + z3;
       } else {
-        out[o0 + j] = s00;
-        out[o0 + j + 1] = s01;
-        out[o0 + j + 2] = s02;
-        out[o0 + j + 3] = s03;
-        out[o1 + j] = s10;
-        out[o1 + j + 1] = s11;
-        out[o1 + j + 2] = s12;
-        out[o1 + j + 3] = s13;
+        out[o0 + j] = s00 + z0;
+        out[o0 + j + 1] = s01 + z1;
+        out[o0 + j + 2] = s02 + z2;
+        out[o0 + j + 3] = s03 + z3;
+        out[o1 + j] = s10 + z0;
+        out[o1 + j + 1] = s11 + z1;
+        out[o1 + j + 2] = s12 + z2;
+        out[o1 + j + 3] = s13 + z3;
       }
       if (fused) {
-        epilogue(out, o0 + j, biasOff + j, 4, bias, reluOut);
-        epilogue(out, o1 + j, biasOff + j, 4, bias, reluOut);
+        epilogue(out, o0 + j, biasOff + j, 4, biasOut, reluOut);
+        epilogue(out, o1 + j, biasOff + j, 4, biasOut, reluOut);
       }
     }
     for (; j < N; j++) {
-      dotInto(out, o0 + j, a, a0, at, b, bo + j * bj, bt, K, accumulate);
-      dotInto(out, o1 + j, a, a1, at, b, bo + j * bj, bt, K, accumulate);
+      const z = biasIn === null ? 0 : biasIn[biasOff + j]!;
+      dotInto(out, o0 + j, a, a0, at, b, bo + j * bj, bt, K, z, accumulate);
+      dotInto(out, o1 + j, a, a1, at, b, bo + j * bj, bt, K, z, accumulate);
       if (fused) {
-        epilogue(out, o0 + j, biasOff + j, 1, bias, reluOut);
-        epilogue(out, o1 + j, biasOff + j, 1, bias, reluOut);
+        epilogue(out, o0 + j, biasOff + j, 1, biasOut, reluOut);
+        epilogue(out, o1 + j, biasOff + j, 1, biasOut, reluOut);
       }
     }
   }
   for (; i < M; i++) {
     const o = oo + i * N;
-    for (let j = 0; j < N; j++) dotInto(out, o + j, a, ao + i * ar, at, b, bo + j * bj, bt, K, accumulate);
-    if (fused) epilogue(out, o, biasOff, N, bias, reluOut);
+    for (let j = 0; j < N; j++) {
+      const z = biasIn === null ? 0 : biasIn[biasOff + j]!;
+      dotInto(out, o + j, a, ao + i * ar, at, b, bo + j * bj, bt, K, z, accumulate);
+    }
+    if (fused) epilogue(out, o, biasOff, N, biasOut, reluOut);
   }
 }
 
-/** out[at] (= or +=) Σₜ a[a0 + t·as]·b[b0 + t·bs]: one entry of gemm (odd rows and columns). */
+/**
+ * out[at] (= or +=) Σₜ a[a0 + t·as]·b[b0 + t·bs] + z: one entry of gemm (odd rows and columns).
+ * The sum starts at +0 and never becomes −0, so z = 0 leaves it bit for bit unchanged.
+ */
 function dotInto(
-  out: Arr, at: number, a: Arr, a0: number, as: number, b: Arr, b0: number, bs: number, K: number, accumulate: boolean,
+  out: Arr, at: number, a: Arr, a0: number, as: number, b: Arr, b0: number, bs: number, K: number, z: number,
+  accumulate: boolean,
 ): void {
   let s = 0;
   for (let t = 0; t < K; t++) s += a[a0 + t * as]! * b[b0 + t * bs]!;
-  if (accumulate) out[at]! += s;
-  else out[at] = s;
+  if (accumulate) out[at]! += s + z;
+  else out[at] = s + z;
 }
 
 /** gemm's epilogue for n outputs at out[o…]: + bias[bi…], then reluOut[o…] = max(0, out). */
@@ -140,24 +160,24 @@ function epilogue(out: Arr, o: number, bi: number, n: number, bias: Arr | null, 
 export function matmul(
   out: Arr, a: Arr, b: Arr, M: number, K: number, N: number, bias: Arr | null = null, reluOut: Arr | null = null,
 ): void {
-  gemm(out, 0, a, 0, K, 1, b, 0, N, 1, M, K, N, false, bias, 0, reluOut);
+  gemm(out, 0, a, 0, K, 1, b, 0, N, 1, M, K, N, false, null, 0, bias, reluOut);
 }
 
 /**
- * out[n×m] = a[n×k] · bT[m×k]ᵀ (+ bias[m]); with `accumulate`, adds to out instead (the bias
- * is then added too). Every inner loop is a contiguous row·row dot product.
+ * out[n×m] = a[n×k] · bT[m×k]ᵀ (+ bias[m], inside the float64 sum); with `accumulate`, adds to
+ * out instead (bias included). Every inner loop is a contiguous row·row dot product.
  * @example forward of X·W: matmulABt(Y, 0, X, 0, WT, 0, null, 0, n, D, D, false) with WT = Wᵀ.
  */
 export function matmulABt(
   out: Arr, oo: number, a: Arr, ao: number, bT: Arr, bo: number,
   bias: Arr | null, biasOff: number, n: number, k: number, m: number, accumulate: boolean,
 ): void {
-  gemm(out, oo, a, ao, k, 1, bT, bo, 1, k, n, k, m, accumulate, bias, biasOff, null);
+  gemm(out, oo, a, ao, k, 1, bT, bo, 1, k, n, k, m, accumulate, bias, biasOff, null, null);
 }
 
 /** dW[k×m] += a[n×k]ᵀ · b[n×m]: the weight-gradient shape (Xᵀ·dY). */
 export function matmulAtBAcc(dW: Arr, wo: number, a: Arr, ao: number, b: Arr, bo: number, n: number, k: number, m: number): void {
-  gemm(dW, wo, a, ao, 1, k, b, bo, m, 1, k, n, m, true, null, 0, null);
+  gemm(dW, wo, a, ao, 1, k, b, bo, m, 1, k, n, m, true, null, 0, null, null);
 }
 
 /** bias gradient: db[m] += Σ_rows dy[n×m]. */
