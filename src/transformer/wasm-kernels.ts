@@ -218,17 +218,7 @@ export function emitAddLayerNorm(c: Code, r: Regs, a: LayerNormArgs): void {
     c.get(p).get(p).v128Load(a.x1.off + v * 16).get(p).v128Load(a.x2.off + v * 16).f32x4Add().tee(xv(v));
     c.v128Store(a.residual.off + v * 16);
   }
-  sumInto(c, s, nv, xv);
-  horizontal(c, s, 'add');
-  c.get(s).f32x4Const(1 / a.cols).f32x4Mul().set(s); // μ in every lane
-  for (let v = 0; v < nv; v++) c.get(xv(v)).get(s).f32x4Sub().set(xv(v));
-  for (let v = 0; v < nv; v++) {
-    c.get(xv(v)).get(xv(v)).f32x4Mul();
-    if (v > 0) c.f32x4Add();
-  }
-  c.set(s);
-  horizontal(c, s, 'add');
-  c.f32x4Const(1).get(s).f32x4Const(1 / a.cols).f32x4Mul().f32x4Const(a.eps).f32x4Add().f32x4Sqrt().f32x4Div().set(rs);
+  emitNormStats(c, nv, xv, s, rs, a.eps);
   const gammaPtr = a.gamma;
   for (let v = 0; v < nv; v++) {
     c.get(p).get(xv(v)).get(rs).f32x4Mul();
@@ -240,6 +230,25 @@ export function emitAddLayerNorm(c: Code, r: Regs, a: LayerNormArgs): void {
   }
   stepLoop(c, p, a.cols * 4, end);
   c.end();
+}
+
+/**
+ * The statistics of one LayerNorm row held in `nv` x locals (population variance; float32, as
+ * the reference): centres the x locals in place (x − μ) and leaves 1/√(σ² + eps) in every lane
+ * of `rs`; `s` is scratch. Shared by the record forward's and the training graph's LayerNorm.
+ */
+export function emitNormStats(c: Code, nv: number, xv: (v: number) => number, s: number, rs: number, eps: number): void {
+  sumInto(c, s, nv, xv);
+  horizontal(c, s, 'add');
+  c.get(s).f32x4Const(1 / (nv * 4)).f32x4Mul().set(s); // μ in every lane
+  for (let v = 0; v < nv; v++) c.get(xv(v)).get(s).f32x4Sub().set(xv(v));
+  for (let v = 0; v < nv; v++) {
+    c.get(xv(v)).get(xv(v)).f32x4Mul();
+    if (v > 0) c.f32x4Add();
+  }
+  c.set(s);
+  horizontal(c, s, 'add');
+  c.f32x4Const(1).get(s).f32x4Const(1 / (nv * 4)).f32x4Mul().f32x4Const(eps).f32x4Add().f32x4Sqrt().f32x4Div().set(rs);
 }
 
 /** Push v128.load(a + delta). */
