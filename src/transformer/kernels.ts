@@ -370,9 +370,11 @@ export function embeddingBackward(
 }
 
 /**
- * Row-wise softmax of x / divisor (max-subtracted, exp, normalise); divisor = temperature T
- * (spec §1.6: softmax(logits / T)). Mirrors float32 numpy: x / float32(T), the shifted value and
- * each exp rounded to float32. out, x: rows×cols (may alias).
+ * Row-wise softmax of x / divisor (max-subtracted, exp, normalise) for the record forward: the
+ * attention weights and the probabilities, divisor = temperature T (spec §1.6: softmax(logits /
+ * T)). Mirrors float32 numpy: x / float32(T), the shifted value and each exp rounded to float32
+ * (the training kernels keep their softmax in float64, see expShift). out, x: rows×cols (may
+ * alias).
  */
 export function softmaxRows(out: Float32Array, x: Float32Array, rows: number, cols: number, divisor = 1): void {
   const t = Math.fround(divisor);

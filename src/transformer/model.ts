@@ -17,7 +17,7 @@
  * of kernels.ts and attention.ts (the family training uses too). `forward` runs the wasm pass in
  * a reused per-config workspace and copies the numbers into a fresh plain record. Both implementations agree far inside the 1e-5 fixture
  * tolerance and pick the same ids (test/transformer/wasm-forward.test.ts). `blockForward` alone
- * always uses the JS operators.
+ * always uses the JS kernels.
  *
  * Symbols: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff, V = vocab. Not here: the
  * kernels (kernels.ts, attention.ts, wasm-kernels.ts), sampling (sample.ts), initialisation
@@ -146,7 +146,7 @@ interface MutableForwardRecord {
  */
 export type ForwardKernels = 'auto' | 'js';
 
-/** The wasm engine of each record that has one (records without one run the JS operators). */
+/** The wasm engine of each record that has one (records without one run the JS kernels). */
 const ENGINES = new WeakMap<ForwardRecord, WasmEngine>();
 
 /**

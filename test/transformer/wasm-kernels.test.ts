@@ -1,7 +1,7 @@
 /**
  * The wasm assembler and SIMD kernels on their own: LEB128/constant encodings, the Cephes exp
  * against Math.exp, matmul (every tile shape, bias, ReLU) and add+LayerNorm against the JS
- * operators of ops.ts.
+ * kernels of kernels.ts.
  */
 import test from 'ava';
 import { layerNormForward, matmul } from '../../src/transformer/kernels.js';
@@ -88,7 +88,7 @@ test('exp: within 2 float32 ulps of Math.exp over [−87, 88], exactly 0 below l
 });
 
 for (const [M, K, N] of [[16, 16, 128], [16, 128, 16], [6, 12, 4], [3, 8, 12], [16, 16, 32]] as const) {
-  test(`matmul ${M}×${K}·${K}×${N} with bias and ReLU matches ops.matmul`, (t) => {
+  test(`matmul ${M}×${K}·${K}×${N} with bias and ReLU matches the JS matmul`, (t) => {
     const a = fill(new Float32Array(M * K), 1);
     const b = fill(new Float32Array(K * N), 2);
     const bias = fill(new Float32Array(N), 3);
