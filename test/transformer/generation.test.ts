@@ -17,7 +17,7 @@ import {
 } from '../../src/transformer/generation.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { forward } from '../../src/transformer/model.js';
-import { argmaxRow } from '../../src/transformer/ops.js';
+import { argmaxRow } from '../../src/transformer/kernels.js';
 import { CHARS, PAD_ID, encode } from '../../src/transformer/vocab.js';
 import { HELLO, loadFixture } from '../helpers/fixtures.js';
 import { fixtureWeights } from './fixture-weights.js';
