@@ -11,13 +11,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lossCsv, lossPlotPng, parseLossCsv } from '../app/loss-plot.js';
 import { UserError } from '../errors.js';
 import type { ModelConfig } from '../transformer/config.js';
 import { makeConfig } from '../transformer/config.js';
 import { prepareCorpus } from '../transformer/data.js';
 import { checkGradients } from '../transformer/gradcheck.js';
 import { initWeights } from '../transformer/init.js';
-import { lossCsv, lossPlotPng, parseLossCsv } from '../transformer/loss-plot.js';
 import { encodeNpz, readNpz } from '../transformer/npz.js';
 import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
 import { RandomState } from '../transformer/rng.js';

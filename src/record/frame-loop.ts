@@ -18,7 +18,7 @@ import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
 import type { FrameInfo, Progress } from './progress.js';
 import type { Recorder } from './recorder.js';
-import type { RecordingScene } from './scenes.js';
+import type { RunScene } from '../run/scenes.js';
 
 /** Wall milliseconds spent in each phase of the loop (summed over frames). */
 export interface LoopTimings {
@@ -44,7 +44,7 @@ export function emptyTimings(): LoopTimings {
 
 export interface LoopParts {
   readonly plan: RecordPlan;
-  readonly scenes: readonly RecordingScene[];
+  readonly scenes: readonly RunScene[];
   readonly target: Offscreen;
   readonly recorder: Recorder;
   readonly files?: FrameFiles;
@@ -60,12 +60,12 @@ export interface LoopParts {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** "step 2/12 token_probs": where frame time t of scene `index` is, for progress lines. */
-export function whereIs(scenes: readonly RecordingScene[], index: number, t: number): string {
+export function whereIs(scenes: readonly RunScene[], index: number, t: number): string {
   return `step ${index + 1}/${scenes.length} ${stageAt(scenes[index]!, t)}`;
 }
 
 /** Name of the stage on screen at timeline time t (or 'return' during the return flight). */
-export function stageAt(s: RecordingScene, t: number): string {
+export function stageAt(s: RunScene, t: number): string {
   const tl = s.scene.timeline;
   for (const st of tl.stages) if (st.end > t) return st.name;
   if (t >= tl.total && tl.returnDuration > 0) return 'return';
