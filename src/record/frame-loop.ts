@@ -12,13 +12,13 @@
 import { INITIAL_VIEW } from '../animation/view-state.js';
 import type { Offscreen } from '../core/offscreen.js';
 import { createFrame } from '../frame.js';
+import type { RunScene } from '../run/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
 import type { FrameInfo, Progress } from './progress.js';
 import type { Recorder } from './recorder.js';
-import type { RunScene } from '../run/scenes.js';
 
 /** Wall milliseconds spent in each phase of the loop (summed over frames). */
 export interface LoopTimings {
