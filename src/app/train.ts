@@ -22,7 +22,7 @@ import { initWeights } from '../transformer/init.js';
 import { forward } from '../transformer/model.js';
 import { encodeNpz, readNpz } from '../transformer/npz.js';
 import { RandomState } from '../transformer/rng.js';
-import type { BatchProgress, EpochStats } from '../transformer/train.js';
+import type { BatchProgress, EpochStats, TrainOptions } from '../transformer/train.js';
 import { Trainer } from '../transformer/train.js';
 import { VOCAB_SIZE, decode } from '../transformer/vocab.js';
 import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
@@ -31,13 +31,11 @@ import { lossCsv, lossPlotPng, parseLossCsv } from './loss-plot.js';
 
 const DOWNLOAD_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
 
-/** What `gptviz train` was asked to do (cli/train-command.ts parses the flags into this). */
-export interface TrainOptions {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly lrMin: number;
-  readonly maxNorm: number;
+/**
+ * What `gptviz train` was asked to do (cli/train-command.ts parses the flags into this): the
+ * Trainer's hyper-parameters plus the files, the model shape and the run's switches.
+ */
+export interface TrainRunOptions extends Pick<TrainOptions, 'epochs' | 'batchSize' | 'lr' | 'lrMin' | 'maxNorm'> {
   readonly checkGrad: boolean;
   /** Training corpus path. */
   readonly data: string;
@@ -129,7 +127,7 @@ function samplePredictions(weights: Weights, val: Int32Array, count: number, log
 }
 
 /** Train as `o` says; returns the exit code (0, 1 after a failed gradient check, 130 after Ctrl-C). */
-export async function train(o: TrainOptions): Promise<number> {
+export async function train(o: TrainRunOptions): Promise<number> {
   const config = makeConfig({
     seqLen: o.seqLen, dModel: o.dModel, numHeads: o.heads, dFF: o.dFf, numBlocks: o.blocks, vocabSize: VOCAB_SIZE,
   });
