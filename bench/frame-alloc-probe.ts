@@ -16,10 +16,11 @@
  */
 import { INITIAL_VIEW } from '../src/animation/camera-path.js';
 import { createFrame } from '../src/frame.js';
+import { stepSceneInput } from '../src/run/scenes.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
+import { generationStep } from '../src/transformer/generation.js';
 import { initWeights } from '../src/transformer/init.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { stepSceneInput } from '../src/visualization/first-step.js';
 import { frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 import type { Scene } from '../src/visualization/scene.js';
@@ -49,5 +50,5 @@ const kind = process.argv[2] ?? 'random';
 const frames = Number(process.argv[3] ?? 2000);
 const scene = kind === 'random'
   ? buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) })
-  : buildScene(stepSceneInput(initWeights(DEFAULT_CONFIG), 'hello', { temperature: 0.3 }));
+  : buildScene(stepSceneInput(generationStep('prediction', 'hello', initWeights(DEFAULT_CONFIG), { temperature: 0.3 }), 0, 2));
 process.stdout.write(`${bytesPerFrame(scene, frames)}\n`);

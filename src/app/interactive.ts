@@ -11,35 +11,32 @@
  * session record mutated in place, overlay strings rebuilt only when what they say changes.
  * A 0×0 framebuffer (minimised) draws nothing and sleeps instead of spinning.
  *
- * The live audio follows the session (see LiveAudio below); this module never lets audio drive
- * the picture. GPTVIZ_TEST_SCRIPT (test-script.ts) injects input and reports status for tests.
+ * The scenes come from the run layer (run/run.ts). The live audio follows the session (see
+ * LiveAudio below); this module never lets audio drive the picture. GPTVIZ_TEST_SCRIPT
+ * (test-script.ts, test-hook.ts) injects input and reports status for tests.
  *
  * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
  * (input.ts), no playback rules (session.ts).
  */
-import { renameSync, writeFileSync } from 'node:fs';
-import { requireDisplay } from './display.js';
-import { runScenes } from './run-scenes.js';
-import type { ViewOptions } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { stageTitle } from '../animation/stages.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
-import { encodePng } from '../core/png.js';
-import { PixelReader } from '../core/readback.js';
-import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
-import type { RecordingScene } from '../record/scenes.js';
+import { buildRun, generationLines } from '../run/run.js';
+import type { RunScene } from '../run/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
+import { requireDisplay } from './display.js';
 import type { Action } from './input.js';
-import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
 import type { SessionPlan, SessionState } from './session.js';
 import {
   applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
 } from './session.js';
-import type { ScriptEvent, TestScript } from './test-script.js';
-import { ScriptCursor, loadScript } from './test-script.js';
+import { Hook } from './test-hook.js';
+import { loadScript } from './test-script.js';
+import type { ViewOptions } from './view-options.js';
 
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
@@ -57,25 +54,15 @@ export interface LiveAudio {
   close(): void | Promise<void>;
 }
 
-/** One step of the run: its scene (+ sound) and, in generation mode, what it shows. */
-interface Step {
-  readonly scene: RecordingScene;
-  /** The text fed to the model at this step, the prediction label (`e 85%`), or undefined (random). */
-  readonly text?: string;
-  readonly prediction?: string;
-}
-
 type Say = (line: string) => void;
 
 /** Random mode: one looping scene. Generation: every precomputed step (spec §3.2), printed as `generate` does. */
-async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
-  const { scenes, generation: run } = await runScenes(opts, say);
-  if (run === undefined) return scenes.map((scene) => ({ scene }));
-  say(`Generation mode: ${scenes.length} steps`);
-  return scenes.map((scene, i) => {
-    const st = run.steps[i]!;
-    return { scene, text: st.kind === 'final' ? run.result : st.text, prediction: st.outputLabels[st.predPos] ?? '' };
-  });
+function buildSteps(opts: ViewOptions, say: Say): readonly RunScene[] {
+  const run = buildRun(opts);
+  if (run.generation === undefined) return run.scenes();
+  for (const line of generationLines(run.generation)) say(line);
+  say(`Generation mode: ${run.length} steps`);
+  return run.scenes();
 }
 
 /** Overlay strings, rebuilt only when what they say changes (no per-frame string garbage). */
@@ -88,7 +75,7 @@ class Overlays {
   speed = '';
   private speedOf = -1;
 
-  constructor(private readonly steps: readonly Step[], private readonly generation: boolean) {}
+  constructor(private readonly steps: readonly RunScene[], private readonly generation: boolean) {}
 
   update(s: SessionState, stage: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
@@ -97,7 +84,7 @@ class Overlays {
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
-      const tl = this.steps[s.step]!.scene.scene.timeline;
+      const tl = this.steps[s.step]!.scene.timeline;
       const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
@@ -117,87 +104,12 @@ class Overlays {
   }
 }
 
-/** The test hook's side of the loop: applies due events, writes dumps and status lines. */
-class Hook {
-  private readonly cursor: ScriptCursor;
-  private readonly reader: PixelReader;
-  private readonly pendingDumps: string[] = [];
-  private readonly reports: string[] = [];
-  private readonly t0 = performance.now();
-  private readonly cpu0 = process.cpuUsage();
-  /** Wall ms spent so far in JS (events, tick, frameAt, overlays) and in GL (render + swap), for the benchmark. */
-  jsMs = 0;
-  glMs = 0;
-
-  constructor(readonly script: TestScript, private readonly ctx: GlContext) {
-    this.cursor = new ScriptCursor(script);
-    this.reader = new PixelReader(ctx.gl, ctx.renderer.state);
-  }
-
-  /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void): void {
-    let e: ScriptEvent | null;
-    while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
-      const a = e.action;
-      switch (a.kind) {
-        case 'key': onKey(a.key, a.repeat ? ACTION_REPEAT : ACTION_PRESS); break;
-        case 'drag': input({ kind: 'drag', dx: a.dx, dy: a.dy }); break;
-        case 'scroll': input(scrollAction(a.amount)); break;
-        case 'resize': this.ctx.window.setSize(a.width, a.height); break;
-        case 'close': this.ctx.window.setShouldClose(true); break;
-        case 'dump': this.pendingDumps.push(a.path); break;
-        case 'status': break;
-      }
-      this.reports.push(e.label);
-    }
-  }
-
-  /** After drawing, before the swap: write the requested PNGs of the back buffer. */
-  dump(width: number, height: number): void {
-    for (const path of this.pendingDumps) {
-      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
-      this.reader.begin(0, width, height, 'rgb');
-      const px = this.reader.finish()!;
-      const tmp = `${path}.partial-${process.pid}`;
-      writeFileSync(tmp, encodePng(px, width, height, 3));
-      renameSync(tmp, path);
-    }
-    this.pendingDumps.length = 0;
-  }
-
-  /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, steps: readonly Step[], plan: SessionPlan, fb: Int32Array, out: FrameDesc): void {
-    if (this.reports.length === 0) return;
-    const tl = plan.timelines[s.step]!;
-    const si = stageIndex(s, plan);
-    const st = steps[s.step]!;
-    const cpu = process.cpuUsage(this.cpu0);
-    const labels: string[] = [];
-    for (let i = 0; i < out.labelCount; i++) labels.push(out.labels[i]!.text);
-    for (const event of this.reports) {
-      process.stdout.write(`${JSON.stringify({
-        event, frame, seconds: (performance.now() - this.t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        jsMs: this.jsMs, glMs: this.glMs,
-        step: s.step + 1, steps: steps.length, kind: st.scene.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
-        time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
-        help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
-        text: st.text ?? null, prediction: st.prediction ?? null, labels,
-      })}\n`);
-    }
-    this.reports.length = 0;
-  }
-
-  dispose(): void {
-    this.reader.dispose();
-  }
-}
-
 /** The live audio (issue 8's player following the session), or null with --mute. Loaded lazily. */
-async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<LiveAudio | null> {
+async function openAudio(opts: ViewOptions, steps: readonly RunScene[]): Promise<LiveAudio | null> {
   if (opts.mute) return null;
   const { createLiveAudio } = await import('../audio/live-audio.js');
   const warn = (line: string): void => void process.stderr.write(`${line}\n`);
-  return createLiveAudio(steps.map((st) => st.scene.sound), { mute: false, music: opts.music, warn });
+  return createLiveAudio(steps.map((st) => st.sound), { mute: false, music: opts.music, warn });
 }
 
 /** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
@@ -210,8 +122,8 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   if (opts.speed < 0.25 || opts.speed > 5) {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
-  const steps = await buildSteps(opts, say);
-  const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
+  const steps = buildSteps(opts, say);
+  const plan = sessionPlan(steps.map((st) => st.scene.timeline));
   const s = createSession({ speed: opts.speed });
   say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
 
@@ -250,12 +162,12 @@ export async function interactive(opts: ViewOptions): Promise<number> {
  * into a run (FFN, token probabilities) allocates until it is optimised, and the window stutters
  * on a GC there. About 0.2–0.4 s of CPU, spent while the window is opening.
  */
-function warmUp(steps: readonly Step[], frame: FrameDesc): void {
+function warmUp(steps: readonly RunScene[], frame: FrameDesc): void {
   const seen = new Set<string>();
   for (const st of steps) {
-    const scene = st.scene.scene;
-    if (seen.has(st.scene.kind)) continue;
-    seen.add(st.scene.kind);
+    const scene = st.scene;
+    if (seen.has(st.kind)) continue;
+    seen.add(st.kind);
     const d = scene.timeline.duration;
     const n = 2000;
     for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame);
@@ -264,7 +176,7 @@ function warmUp(steps: readonly Step[], frame: FrameDesc): void {
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, steps: readonly Step[], plan: SessionPlan, s: SessionState,
+  ctx: GlContext, steps: readonly RunScene[], plan: SessionPlan, s: SessionState,
   audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
@@ -325,7 +237,7 @@ function loop(
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          frameAt(steps[s.step]!.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
           overlays.update(s, stage);
           overlays.draw(frame, s);
           const t1 = hook !== undefined ? performance.now() : 0;

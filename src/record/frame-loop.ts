@@ -13,13 +13,13 @@ import { INITIAL_VIEW } from '../animation/view-state.js';
 import type { Offscreen } from '../core/offscreen.js';
 import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
+import type { RunScene } from '../run/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
 import type { FrameInfo, Progress } from './progress.js';
 import type { Recorder } from './recorder.js';
-import type { RecordingScene } from './scenes.js';
 
 /** Wall milliseconds spent in each phase of the loop (summed over frames). */
 export interface LoopTimings {
@@ -45,7 +45,7 @@ export function emptyTimings(): LoopTimings {
 
 export interface LoopParts {
   readonly plan: RecordPlan;
-  readonly scenes: readonly RecordingScene[];
+  readonly scenes: readonly RunScene[];
   readonly renderer: Renderer;
   readonly target: Offscreen;
   readonly recorder: Recorder;
@@ -62,12 +62,12 @@ export interface LoopParts {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** "step 2/12 token_probs": where frame time t of scene `index` is, for progress lines. */
-export function whereIs(scenes: readonly RecordingScene[], index: number, t: number): string {
+export function whereIs(scenes: readonly RunScene[], index: number, t: number): string {
   return `step ${index + 1}/${scenes.length} ${stageAt(scenes[index]!, t)}`;
 }
 
 /** Name of the stage on screen at timeline time t (or 'return' during the return flight). */
-export function stageAt(s: RecordingScene, t: number): string {
+export function stageAt(s: RunScene, t: number): string {
   const tl = s.scene.timeline;
   for (const st of tl.stages) if (st.end > t) return st.name;
   if (t >= tl.total && tl.returnDuration > 0) return 'return';

@@ -1,16 +1,15 @@
 /**
- * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn:
- * prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut to S),
- * then up to S forward passes, each predicting the character after the last prompt row
+ * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn: from
+ * a prompt already cleaned and cut to S (run/prompt.ts, which owns the warnings), up to S
+ * forward passes, each predicting the character after the last prompt row
  * (pred_pos = len(cur) − 1), stopping on a PAD prediction or a full context, then one final
  * pass over the completed text. The visualiser animates exactly these steps and `gptviz
  * generate` prints them; both get the same numbers from here.
  *
  * Differences from the reference, on purpose: an empty prompt (everything filtered away) is an
- * error instead of silently predicting from the last row (spec §11.3 #8); the clean-up reports
- * what was dropped and whether the prompt was cut, so the CLI can warn.
+ * error instead of silently predicting from the last row (spec §11.3 #8).
  *
- * Not here: printing (cli/generate-command.ts), scenes (visualization/).
+ * Not here: prompt clean-up (run/prompt.ts), printing (cli/generate-command.ts), scenes (run/).
  */
 import { UserError } from '../errors.js';
 import type { ForwardRecord } from './activations.js';
@@ -18,16 +17,6 @@ import type { ForwardOptions } from './model.js';
 import { forward } from './model.js';
 import { CHARS, PAD_ID, TOKENS, cleanText, encode, labels, tokenLabel } from './vocab.js';
 import type { Weights } from './weights.js';
-
-/** The prompt after clean-up (spec §3.2 step 1). */
-export interface PreparedPrompt {
-  /** Kept characters, cut to S. */
-  readonly text: string;
-  /** Distinct dropped characters in order of appearance (newlines are dropped silently). */
-  readonly dropped: readonly string[];
-  /** True when more than S characters were kept and the rest was cut. */
-  readonly truncated: boolean;
-}
 
 /** One generation step = one scene (spec §3.2–3.3). */
 export interface GenerationStep {
@@ -63,22 +52,13 @@ export interface GenerationLogEntry {
 }
 
 export interface Generation {
-  readonly prompt: PreparedPrompt;
+  /** The prompt the generation started from. */
+  readonly prompt: string;
   /** Kept prediction steps, then the final step. */
   readonly steps: readonly GenerationStep[];
   readonly log: readonly GenerationLogEntry[];
   /** The completed text. */
   readonly result: string;
-}
-
-/**
- * Clean a prompt for a model with context S: lower-case, newlines dropped, characters outside
- * the vocabulary dropped (reported), at most S characters kept (truncation reported).
- * @example preparePrompt('Hello, World!', 16) → { text: 'hello world!', dropped: [','], truncated: false }
- */
-export function preparePrompt(raw: string, seqLen: number): PreparedPrompt {
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
-  return { text: kept.slice(0, seqLen), dropped, truncated: kept.length > seqLen };
 }
 
 /**
@@ -108,7 +88,11 @@ export function formatResultLine(result: string): string {
   return `  Result: ${pyRepr(result)}`;
 }
 
-function step(kind: GenerationStep['kind'], text: string, weights: Weights, opts: ForwardOptions): GenerationStep {
+/**
+ * One generation step: the forward pass over `text` (1 … S vocabulary characters) and what it
+ * shows — the prediction of row len − 1 and its `c NN%` label (prediction steps only).
+ */
+export function generationStep(kind: GenerationStep['kind'], text: string, weights: Weights, opts: ForwardOptions = {}): GenerationStep {
   const S = weights.config.seqLen;
   const V = weights.config.vocabSize;
   const ids = encode(text, S);
@@ -122,28 +106,31 @@ function step(kind: GenerationStep['kind'], text: string, weights: Weights, opts
 }
 
 /**
- * The whole generation for a prompt (spec §3.2): prepared prompt, kept steps + final step, the
- * console log, the result text. Throws a UserError when nothing of the prompt is left.
+ * The whole generation for a prompt (spec §3.2): kept steps + final step, the console log, the
+ * result text. `prompt` is already cleaned and cut to S (run/prompt.ts); an empty one is a
+ * UserError, anything else outside the vocabulary or longer than S is a bug.
  */
 export function runGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): Generation {
   const S = weights.config.seqLen;
-  const prepared = preparePrompt(prompt, S);
-  if (prepared.text === '') {
+  if (prompt === '' || cleanText(prompt).kept === '') {
     throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
   }
-  let cur = prepared.text;
+  if (prompt.length > S || cleanText(prompt).kept !== prompt) {
+    throw new Error(`runGeneration: the prompt ${JSON.stringify(prompt)} is not cleaned and cut to S = ${S} (run/prompt.ts)`);
+  }
+  let cur = prompt;
   const steps: GenerationStep[] = [];
   const log: GenerationLogEntry[] = [];
   for (let k = 1; k <= S; k++) {
-    const s = step('prediction', cur, weights, opts);
+    const s = generationStep('prediction', cur, weights, opts);
     const stop = s.predId === PAD_ID || cur.length >= S;
     log.push({ step: k, text: cur, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept: !stop });
     if (stop) break;
     steps.push(s);
     cur += CHARS[s.predId]!;
   }
-  steps.push(step('final', cur, weights, opts));
-  return { prompt: prepared, steps, log, result: cur };
+  steps.push(generationStep('final', cur, weights, opts));
+  return { prompt, steps, log, result: cur };
 }
 
 /**

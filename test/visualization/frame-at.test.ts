@@ -13,12 +13,11 @@ import { makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { randomModeForward } from '../../src/transformer/model.js';
 import { tokenLabel } from '../../src/transformer/vocab.js';
-import { stepSceneInput } from '../../src/visualization/first-step.js';
 import { frameAt } from '../../src/visualization/frame-at.js';
 import { buildScene } from '../../src/visualization/scene.js';
 import type { Scene } from '../../src/visualization/scene.js';
 import { SP } from '../../src/visualization/visual-types.js';
-import { randomInput, stepInput } from './scene-fixtures.js';
+import { promptStepInput, randomInput, stepInput } from './scene-fixtures.js';
 
 const random = buildScene(randomInput());
 const fullInput = stepInput('hello', 'full');
@@ -202,7 +201,7 @@ test('generation steps of other shapes (S, B, H, D, F) and edge prompts build an
   const f = createFrame(256);
   for (const [cfg, prompt, kind] of cases) {
     const config = makeConfig(cfg);
-    const s = buildScene(stepSceneInput(initWeights(config), prompt, { temperature: 0.3, kind }));
+    const s = buildScene(promptStepInput(initWeights(config), prompt, 0.3, kind));
     t.is(s.stages.filter((x) => /^block_\d+$/.test(x.name)).length, kind === 'logits' ? config.numBlocks : config.numBlocks - 1);
     t.is(s.charIdx >= 0, prompt !== '', 'character display only with real characters');
     for (let time = -1; time < s.total + s.returnDuration + 1; time += 0.61) {

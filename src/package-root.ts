@@ -1,0 +1,10 @@
+/**
+ * The package root (the folder holding package.json), from this module's URL, not the cwd:
+ * where the shipped weights/ and fonts/ are found.
+ *
+ * What it is not: shader lookup (core/shader.ts finds its own folder the same way).
+ */
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the package root, with a trailing separator (dist/src/ → ../../). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
