@@ -20,7 +20,7 @@ import { DEFAULT_CONFIG } from '../src/transformer/config.js';
 import { initWeights } from '../src/transformer/init.js';
 import { randomModeForward } from '../src/transformer/model.js';
 import { stepSceneInput } from '../src/visualization/first-step.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 import type { Scene } from '../src/visualization/scene.js';
 
@@ -31,14 +31,15 @@ function bytesPerFrame(scene: Scene, frames: number): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('frame-alloc-probe: run node with --expose-gc');
   const out = createFrame();
+  const sc = createFrameScratch(scene);
   const end = scene.timeline.total + scene.timeline.returnDuration;
   const times: number[] = [];
   for (let i = 0; i < frames; i++) times.push((i / frames) * end);
-  for (let p = 0; p < WARM_UP_PASSES; p++) for (let i = 0; i < frames; i++) frameAt(scene, times[i]!, INITIAL_VIEW, 16 / 9, out);
+  for (let p = 0; p < WARM_UP_PASSES; p++) for (let i = 0; i < frames; i++) frameAt(scene, times[i]!, INITIAL_VIEW, 16 / 9, out, sc);
   gc();
   gc();
   const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < frames; i++) frameAt(scene, times[i]!, INITIAL_VIEW, 16 / 9, out);
+  for (let i = 0; i < frames; i++) frameAt(scene, times[i]!, INITIAL_VIEW, 16 / 9, out, sc);
   const after = process.memoryUsage().heapUsed;
   return (after - before) / frames;
 }

@@ -11,7 +11,7 @@ import { createFrame } from '../src/frame.js';
 import { INITIAL_VIEW } from '../src/animation/camera-path.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 import { drawVisual } from '../src/visualization/visuals.js';
 import type { VisualState } from '../src/visualization/visual-types.js';
@@ -36,14 +36,15 @@ function timeUs(fn: () => void, reps: number): number {
 export function bench(): Promise<BenchRow[]> {
   const scene = buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) });
   const out = createFrame();
+  const sc = createFrameScratch(scene);
   const total = scene.timeline.total + scene.timeline.returnDuration;
   const frames = Math.floor(total * 30);
   // Instance counts over the whole timeline, and the mean cost per frame.
   const counts: [number, number][] = [];
-  for (let i = 0; i < 60; i++) frameAt(scene, (i / 60) * total, INITIAL_VIEW, ASPECT, out); // warm-up
+  for (let i = 0; i < 60; i++) frameAt(scene, (i / 60) * total, INITIAL_VIEW, ASPECT, out, sc); // warm-up
   const t0 = process.hrtime.bigint();
   for (let i = 0; i <= frames; i++) {
-    frameAt(scene, i / 30, INITIAL_VIEW, ASPECT, out);
+    frameAt(scene, i / 30, INITIAL_VIEW, ASPECT, out, sc);
     counts.push([i / 30, out.opaqueCount + out.transparentCount]);
   }
   const meanUs = Number(process.hrtime.bigint() - t0) / 1e3 / (frames + 1);
@@ -56,7 +57,7 @@ export function bench(): Promise<BenchRow[]> {
     counts.filter(([t]) => stageAt(t) === from).reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
   for (const st of ['ffn', 'multi_head_attn', 'qkv_projection']) {
     const [t, n] = busiest(st);
-    const us = timeUs(() => frameAt(scene, t, INITIAL_VIEW, ASPECT, out), 300);
+    const us = timeUs(() => frameAt(scene, t, INITIAL_VIEW, ASPECT, out, sc), 300);
     rows.push({
       name: `frameAt, busiest ${st} frame (t = ${t.toFixed(2)} s, ${n} instances)`, value: us, unit: 'µs',
       target: `< ${TARGET_US} µs`, ok: us < TARGET_US,

@@ -31,7 +31,7 @@ import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import type { RecordingScene } from '../record/scenes.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import type { Action } from './input.js';
 import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
 import type { SessionPlan, SessionState } from './session.js';
@@ -258,7 +258,8 @@ function warmUp(steps: readonly Step[], frame: FrameDesc): void {
     seen.add(st.scene.kind);
     const d = scene.timeline.duration;
     const n = 2000;
-    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame);
+    const scratch = createFrameScratch(scene);
+    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame, scratch);
   }
 }
 
@@ -270,6 +271,7 @@ function loop(
   const { window, renderer } = ctx;
   const frame = createFrame();
   warmUp(steps, frame);
+  const scratches = steps.map((st) => createFrameScratch(st.scene.scene));
   const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
@@ -325,7 +327,7 @@ function loop(
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame, scratches[s.step]!);
           overlays.update(s, stage);
           overlays.draw(frame, s);
           const t1 = hook !== undefined ? performance.now() : 0;

@@ -19,7 +19,7 @@ import { randomModeForward } from '../transformer/model.js';
 import { loadWeights } from '../transformer/weights-file.js';
 import { contactMoments } from '../visualization/contact-moments.js';
 import { stepSceneInput } from '../visualization/first-step.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { buildScene } from '../visualization/scene.js';
 import { formatHelp, parseFlags } from './flags.js';
 import { cleanPrompt, PACKAGE_ROOT, requireWeights } from './options.js';
@@ -65,11 +65,12 @@ export async function run(argv: string[]): Promise<number> {
   const rh = ch * SUPERSAMPLE;
   const cell = createCanvas(rw, rh);
   const frame = createFrame();
+  const scratch = createFrameScratch(scene);
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz contact sheet', visible: false, vsync: false });
   try {
     const target = ctx.renderer.createOffscreen(rw, rh);
     moments.forEach((m, i) => {
-      frameAt(scene, m.time, INITIAL_VIEW, rw / rh, frame);
+      frameAt(scene, m.time, INITIAL_VIEW, rw / rh, frame, scratch);
       frame.overlayCount = 0; // the caption names the stage
       target.render(frame, 1);
       const px = target.readPixels('rgba');

@@ -7,7 +7,10 @@ import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { forward, randomModeForward } from '../../src/transformer/model.js';
 import { encode, labels, tokenLabel } from '../../src/transformer/vocab.js';
+import type { FrameScratch } from '../../src/visualization/frame-at.js';
+import { createFrameScratch } from '../../src/visualization/frame-at.js';
 import type { SceneInput } from '../../src/visualization/scene.js';
+import type { SceneCore, SceneState } from '../../src/visualization/scene-types.js';
 
 let cachedRandom: SceneInput | undefined;
 export function randomInput(): SceneInput {
@@ -26,4 +29,20 @@ export function stepInput(text: string, kind: 'full' | 'logits' | 'final', tempe
   const pct = Math.round(100 * record.probs!.data[predPos * record.probs!.cols + predId]!);
   const outputLabels = Array.from({ length: S }, (_, r) => (r === predPos && kind !== 'final' ? `${tokenLabel(predId)} ${pct}%` : ''));
   return { kind, record, inputLabels: labels(ids), outputLabels, predPos, predId, charSpacing };
+}
+
+const scratches = new WeakMap<SceneCore, FrameScratch>();
+/** The test's own frame scratch for scene `s` (one per scene, made on first use). */
+export function scratchFor(s: SceneCore): FrameScratch {
+  let sc = scratches.get(s);
+  if (sc === undefined) {
+    sc = createFrameScratch(s);
+    scratches.set(s, sc);
+  }
+  return sc;
+}
+
+/** The test's own state scratch for scene `s` (see scratchFor). */
+export function stateFor(s: SceneCore): SceneState {
+  return scratchFor(s).state;
 }
