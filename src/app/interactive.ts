@@ -23,6 +23,8 @@ import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { stageTitle } from '../animation/stages.js';
+import type { PlaybackPlan } from '../animation/playback.js';
+import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import { encodePng } from '../core/png.js';
@@ -34,10 +36,8 @@ import type { RecordingScene } from '../record/scenes.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import type { Action } from './input.js';
 import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
-import type { SessionPlan, SessionState } from './session.js';
-import {
-  applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
-} from './session.js';
+import type { SessionState } from './session.js';
+import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from './session.js';
 import type { ScriptEvent, TestScript } from './test-script.js';
 import { ScriptCursor, loadScript } from './test-script.js';
 
@@ -166,7 +166,7 @@ class Hook {
   }
 
   /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, steps: readonly Step[], plan: SessionPlan, fb: Int32Array, out: FrameDesc): void {
+  report(frame: number, s: SessionState, steps: readonly Step[], plan: PlaybackPlan, fb: Int32Array, out: FrameDesc): void {
     if (this.reports.length === 0) return;
     const tl = plan.timelines[s.step]!;
     const si = stageIndex(s, plan);
@@ -211,7 +211,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
   const steps = await buildSteps(opts, say);
-  const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
+  const plan = playbackPlan(steps.map((st) => st.scene.scene.timeline));
   const s = createSession({ speed: opts.speed });
   say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
 
@@ -265,7 +265,7 @@ function warmUp(steps: readonly Step[], frame: FrameDesc): void {
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, steps: readonly Step[], plan: SessionPlan, s: SessionState,
+  ctx: GlContext, steps: readonly Step[], plan: PlaybackPlan, s: SessionState,
   audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
