@@ -10,9 +10,9 @@
  * `FrameScratch` (createFrameScratch, one per scene and caller); the Scene itself is never written.
  * The scratch state is overwritten completely before being read and the per-aspect waypoint memo
  * holds a pure function of (scene, aspect), so the same (t, view, aspect) gives identical output in
- * any call order. Allocation-free in the steady state (the first frame at a new aspect builds that
- * aspect's waypoints): test/visualization/frame-alloc.test.ts measures it, bench/frame.bench.ts
- * reports bytes per frame. The visual files say how (no boxed doubles, inlining budget).
+ * any call order. Allocation-light in the steady state (the first frame at a new aspect builds
+ * that aspect's waypoints): what counts is frame-time jitter, which bench/frame.bench.ts reports as
+ * p50/p99 frame time and GC pauses over a whole loop (bench/frame-jitter-probe.ts).
  */
 import type { ViewState, Waypoint } from '../animation/camera-path.js';
 import { applyView, cameraAt } from '../animation/camera-path.js';
