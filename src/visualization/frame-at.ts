@@ -12,7 +12,9 @@
  * holds a pure function of (scene, aspect), so the same (t, view, aspect) gives identical output in
  * any call order. Allocation-light in the steady state (the first frame at a new aspect builds
  * that aspect's waypoints): what counts is frame-time jitter, which bench/frame.bench.ts reports as
- * p50/p99 frame time and GC pauses over a whole loop (bench/frame-jitter-probe.ts).
+ * p50/p99 frame time and GC pauses over a whole loop (bench/frame-jitter-probe.ts). The passes
+ * are called directly: an indirection that kept them out of frameAt's inlining budget (a
+ * megamorphic PASSES table) did not make p99 better when measured (three interleaved runs each).
  */
 import type { ViewState, Waypoint } from '../animation/camera-path.js';
 import { applyView, cameraAt } from '../animation/camera-path.js';
@@ -20,7 +22,6 @@ import type { FrameDesc } from '../frame.js';
 import { clearFrame, pushOverlay } from '../frame.js';
 import { sceneWaypoints } from './camera-waypoints.js';
 import { drawFrameCharacters } from './characters.js';
-import type { CharFrame } from './characters.js';
 import { drawFrameLabels } from './labels.js';
 import type { Scene } from './scene.js';
 import { createState, evaluateState } from './scene-eval.js';
@@ -97,43 +98,12 @@ export function frameAt(
   out.time = t;
   const st = scratch.state;
   const current = evaluateState(scene, t, st);
-  runPass(CUBES, scene, st, t, out);
+  drawCubes(scene, st, out);
   cameraAt(waypointsFor(scene, aspect, scratch), t, out.camera);
   applyView(out.camera, view);
-  runPass(CHARACTERS, scene, st, t, out);
-  runPass(LABELS, scene, st, t, out);
+  // The ortho size is read from out.camera inside (a double passed as an argument may be boxed).
+  drawFrameCharacters(out, scene.characters, scene.charFrame, st, t);
+  drawFrameLabels(out, scene, st, scene.labels, scene.fades, t);
   if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
   return out;
-}
-
-/** A drawing pass of frameAt (cubes, characters, labels): writes into `out` for time t. */
-type Pass = (scene: Scene, st: SceneState, t: number, out: FrameDesc) => void;
-
-function cubesPass(scene: Scene, st: SceneState, _t: number, out: FrameDesc): void {
-  drawCubes(scene, st, out);
-}
-
-function charactersPass(scene: Scene, st: SceneState, t: number, out: FrameDesc): void {
-  // The ortho size is read from out.camera inside (a double passed as an argument may be boxed).
-  const cf: CharFrame = scene.charFrame;
-  drawFrameCharacters(out, scene.characters, cf, st, t);
-}
-
-function labelsPass(scene: Scene, st: SceneState, t: number, out: FrameDesc): void {
-  drawFrameLabels(out, scene, st, scene.labels, scene.fades, t);
-}
-
-/**
- * The passes run behind one megamorphic call site, never inlined into frameAt, for the reason of
- * cell-loop.ts: inlined into frameAt, a pass's own pushLabel / pushInstance calls may fall outside
- * TurboFan's inlining budget and box their numbers (measured: ~100 B per label per frame).
- * `t` crosses as the caller's own number, so no new box is made for it.
- */
-const PASSES: Pass[] = [cubesPass, charactersPass, labelsPass];
-const CUBES = 0;
-const CHARACTERS = 1;
-const LABELS = 2;
-
-function runPass(id: number, scene: Scene, st: SceneState, t: number, out: FrameDesc): void {
-  PASSES[id]!(scene, st, t, out);
 }
