@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG } from '../src/transformer/config.js';
 import { generationStep } from '../src/transformer/generation.js';
 import { initWeights } from '../src/transformer/init.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 import type { Scene } from '../src/visualization/scene.js';
 import { median } from './bench-row.js';
@@ -22,12 +22,13 @@ const FRAMES = 200;
 /** Median µs per frame over FRAMES consecutive 60 fps frames starting at t0, and the peak instance count. */
 function measure(scene: Scene, t0: number): [number, number] {
   const f = createFrame();
-  for (let i = 0; i < 30; i++) frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f); // warm-up
+  const sc = createFrameScratch(scene);
+  for (let i = 0; i < 30; i++) frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f, sc); // warm-up
   const times: number[] = [];
   let peak = 0;
   for (let i = 0; i < FRAMES; i++) {
     const s = process.hrtime.bigint();
-    frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f);
+    frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f, sc);
     times.push(Number(process.hrtime.bigint() - s) / 1e3);
     peak = Math.max(peak, f.opaqueCount + f.transparentCount);
   }

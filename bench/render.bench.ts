@@ -21,7 +21,7 @@ import { ensureDisplay } from '../test/helpers/xvfb.js';
 import { INITIAL_VIEW } from '../src/animation/view-state.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 
 function time(n: number, fn: () => void): number {
@@ -144,7 +144,7 @@ export async function bench(): Promise<BenchRow[]> {
       const pipeline = buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) });
       const pf = createFrame();
       for (const t of [19.6, 57]) {
-        frameAt(pipeline, t, INITIAL_VIEW, w / h, pf);
+        frameAt(pipeline, t, INITIAL_VIEW, w / h, pf, createFrameScratch(pipeline));
         const real = timeCpu(8, () => {
           r.render(pf, off);
           off.readPixels('rgba', out);

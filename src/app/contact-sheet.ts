@@ -19,7 +19,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import type { RunOptions } from '../run/run.js';
 import { buildRun } from '../run/run.js';
 import { contactMoments } from '../visualization/contact-moments.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 
 export interface ContactSheetOptions extends RunOptions {
   /** Absolute path of the PNG to write (its folder exists). */
@@ -50,11 +50,12 @@ export function contactSheet(o: ContactSheetOptions): string {
   const rh = ch * SUPERSAMPLE;
   const cell = createCanvas(rw, rh);
   const frame = createFrame();
+  const scratch = createFrameScratch(scene);
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz contact sheet', visible: false, vsync: false });
   try {
     const target = ctx.createOffscreen(rw, rh);
     moments.forEach((m, i) => {
-      frameAt(scene, m.time, INITIAL_VIEW, rw / rh, frame);
+      frameAt(scene, m.time, INITIAL_VIEW, rw / rh, frame, scratch);
       frame.overlayCount = 0; // the caption names the stage
       ctx.renderer.render(frame, target);
       const px = target.readPixels('rgba');

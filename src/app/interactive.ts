@@ -20,20 +20,20 @@
  */
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { stageTitle } from '../animation/stages.js';
+import type { PlaybackPlan } from '../animation/playback.js';
+import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import { buildRun, generationLines } from '../run/run.js';
 import type { RunScene } from '../run/scenes.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { requireDisplay } from './display.js';
 import type { Action } from './input.js';
 import { HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
-import type { SessionPlan, SessionState } from './session.js';
-import {
-  applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
-} from './session.js';
+import type { SessionState } from './session.js';
+import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from './session.js';
 import { Hook } from './test-hook.js';
 import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
@@ -123,7 +123,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
   const steps = buildSteps(opts, say);
-  const plan = sessionPlan(steps.map((st) => st.scene.timeline));
+  const plan = playbackPlan(steps.map((st) => st.scene.timeline));
   const s = createSession({ speed: opts.speed });
   say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
 
@@ -170,18 +170,20 @@ function warmUp(steps: readonly RunScene[], frame: FrameDesc): void {
     seen.add(st.kind);
     const d = scene.timeline.duration;
     const n = 2000;
-    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame);
+    const scratch = createFrameScratch(scene);
+    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame, scratch);
   }
 }
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, steps: readonly RunScene[], plan: SessionPlan, s: SessionState,
+  ctx: GlContext, steps: readonly RunScene[], plan: PlaybackPlan, s: SessionState,
   audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
   warmUp(steps, frame);
+  const scratches = steps.map((st) => createFrameScratch(st.scene));
   const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
@@ -237,7 +239,7 @@ function loop(
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          frameAt(steps[s.step]!.scene, s.time, s.view, fb[0]! / fb[1]!, frame, scratches[s.step]!);
           overlays.update(s, stage);
           overlays.draw(frame, s);
           const t1 = hook !== undefined ? performance.now() : 0;

@@ -19,7 +19,7 @@ import type { FrameDesc } from '../frame.js';
 import { createFrame } from '../frame.js';
 import type { Run } from '../run/run.js';
 import { buildRun } from '../run/run.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { requireDisplay } from './display.js';
 import type { ViewOptions } from './view-options.js';
 
@@ -28,7 +28,8 @@ export const SNAPSHOT_DEFAULT_HEIGHT = 900;
 
 /** Fill and return `out`: the frame of the run's first scene at `t` seconds for aspect `aspect`. */
 export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc): FrameDesc {
-  return frameAt(run.scene(0).scene, t, INITIAL_VIEW, aspect, out);
+  const scene = run.scene(0).scene;
+  return frameAt(scene, t, INITIAL_VIEW, aspect, out, createFrameScratch(scene));
 }
 
 export async function snapshot(opts: ViewOptions): Promise<number> {

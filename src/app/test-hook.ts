@@ -15,8 +15,9 @@ import type { FrameDesc } from '../frame.js';
 import type { RunScene } from '../run/scenes.js';
 import type { Action } from './input.js';
 import { ACTION_PRESS, ACTION_REPEAT, scrollAction } from './input.js';
-import type { SessionPlan, SessionState } from './session.js';
-import { stageIndex, timeScale } from './session.js';
+import type { PlaybackPlan } from '../animation/playback.js';
+import { stageIndex, timeScale } from '../animation/playback.js';
+import type { SessionState } from './session.js';
 import type { ScriptEvent, TestScript } from './test-script.js';
 import { ScriptCursor } from './test-script.js';
 
@@ -67,7 +68,7 @@ export class Hook {
   }
 
   /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, steps: readonly RunScene[], plan: SessionPlan, fb: Int32Array, out: FrameDesc): void {
+  report(frame: number, s: SessionState, steps: readonly RunScene[], plan: PlaybackPlan, fb: Int32Array, out: FrameDesc): void {
     if (this.reports.length === 0) return;
     const tl = plan.timelines[s.step]!;
     const si = stageIndex(s, plan);

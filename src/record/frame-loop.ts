@@ -14,7 +14,7 @@ import type { Offscreen } from '../core/offscreen.js';
 import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
 import type { RunScene } from '../run/scenes.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
@@ -80,6 +80,7 @@ export async function renderFrames(p: LoopParts): Promise<number> {
   const now = p.now ?? ((): number => performance.now());
   const tm = p.timings ?? emptyTimings();
   const frame = createFrame();
+  const scratches = scenes.map((s) => createFrameScratch(s.scene));
   const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
   const info: FrameInfo = { done: 0, scene: 0, time: 0, sceneEnd: false };
   let pendingScene = 0;
@@ -111,7 +112,7 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     if (p.stop()) break;
     frameTimeInto(plan, i, ft);
     let t0 = now();
-    frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame);
+    frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame, scratches[ft.scene]!);
     let t1 = now();
     tm.scene += t1 - t0;
     renderer.render(frame, target);

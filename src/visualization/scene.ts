@@ -15,7 +15,6 @@ import { blockNumber } from '../animation/stages.js';
 import type { SpeedTables } from '../animation/speeds.js';
 import type { Timeline } from '../animation/timeline.js';
 import { buildTimeline } from '../animation/timeline.js';
-import type { Waypoint } from '../animation/camera-path.js';
 import { noiseTable } from '../animation/noise.js';
 import type { ForwardRecord } from '../transformer/activations.js';
 import { PAD_ID, tokenLabel } from '../transformer/vocab.js';
@@ -31,7 +30,6 @@ import {
   buildBlockHop, buildCharPlaceholder, buildOutputProjection, buildStaticLogits, buildTokenProbs, predictionOf,
 } from './pipeline-head.js';
 import { rowPos, SceneBuilder } from './scene-builder.js';
-import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
 
@@ -73,8 +71,6 @@ export interface Scene extends SceneCore {
   /** Character positions (for the character framing) and the next step's, if a character returns. */
   readonly charPositions: readonly Vec3[];
   readonly nextCharPositions?: readonly Vec3[];
-  /** Waypoints per aspect ratio (a cache filled by frame-at.ts; not part of the scene's value). */
-  readonly waypointCache: Map<number, Waypoint[]>;
 }
 
 function checkInput(inp: SceneInput): void {
@@ -96,7 +92,7 @@ function checkInput(inp: SceneInput): void {
  *
  * @example
  * const scene = buildScene({kind: 'random', record: randomModeForward(config)});
- * frameAt(scene, 19.6, NO_VIEW, 16 / 9, frame);
+ * frameAt(scene, 19.6, INITIAL_VIEW, 16 / 9, frame, createFrameScratch(scene));
  */
 export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   checkInput(inp);
@@ -186,7 +182,6 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     stages, visuals: b.visuals, charIdx, inputIdx,
     fastFadeIdx: ret !== undefined ? probsIdx : -1,
     total: timeline.total, returnDuration: timeline.returnDuration,
-    state: createState(stages.length, b.visuals.length),
   };
   const fades = buildLabelFades(core, b.labels);
   return Object.freeze({
@@ -201,6 +196,5 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
-    waypointCache: new Map<number, Waypoint[]>(),
   });
 }

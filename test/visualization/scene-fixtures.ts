@@ -9,7 +9,10 @@ import { forward, randomModeForward } from '../../src/transformer/model.js';
 import { cleanText, encode, labels, tokenLabel } from '../../src/transformer/vocab.js';
 import type { Weights } from '../../src/transformer/weights.js';
 import type { SceneKind } from '../../src/animation/stages.js';
+import type { FrameScratch } from '../../src/visualization/frame-at.js';
+import { createFrameScratch } from '../../src/visualization/frame-at.js';
 import type { SceneInput } from '../../src/visualization/scene.js';
+import type { SceneCore, SceneState } from '../../src/visualization/scene-types.js';
 
 let cachedRandom: SceneInput | undefined;
 export function randomInput(): SceneInput {
@@ -49,4 +52,20 @@ export function promptStepInput(weights: Weights, prompt: string, temperature: n
   const pct = Math.round(100 * record.probs!.data[row * record.probs!.cols + predId]!);
   const outputLabels = Array.from({ length: S }, (_, r) => (r === row ? `${tokenLabel(predId)} ${pct}%` : ''));
   return { kind, record, inputLabels: labels(ids), outputLabels, predPos, predId };
+}
+
+const scratches = new WeakMap<SceneCore, FrameScratch>();
+/** The test's own frame scratch for scene `s` (one per scene, made on first use). */
+export function scratchFor(s: SceneCore): FrameScratch {
+  let sc = scratches.get(s);
+  if (sc === undefined) {
+    sc = createFrameScratch(s);
+    scratches.set(s, sc);
+  }
+  return sc;
+}
+
+/** The test's own state scratch for scene `s` (see scratchFor). */
+export function stateFor(s: SceneCore): SceneState {
+  return scratchFor(s).state;
 }
