@@ -153,7 +153,9 @@ export function requireWeights(explicit: string | undefined): string {
     const what = explicit !== undefined ? 'weights file not found' : 'no trained weights found';
     throw new UserError(`${what}: ${path} (--text needs a trained model)`, { hint });
   }
-  if (!statSync(path).isFile()) throw new UserError(`--weights must be a file, but ${path} is a directory`, { hint });
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UserError(`--weights must be a file, but ${path} is a directory`, { hint });
+  if (!st.isFile()) throw new UserError(`--weights must be a file, but ${path} is not a regular file`, { hint });
   return path;
 }
 
