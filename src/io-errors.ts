@@ -135,3 +135,20 @@ export function prepareOutputFile(file: string): void {
     }
   }
 }
+
+/**
+ * Pre-flight for an output file whose folder must already exist (`--snapshot --out`,
+ * `contact-sheet --out`): the folder exists and is a directory, the name is not a directory, and
+ * the folder can be written (probed as in prepareOutputFile). One-line UserError + hint otherwise.
+ */
+export function requireOutputFolder(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let isFolder = false;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    // missing: said below
+  }
+  if (!isFolder) throw new UserError(`cannot write ${file}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another --out path' });
+  prepareOutputFile(file);
+}

@@ -19,6 +19,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { requireDisplay } from './display.js';
+import { signalExitCode } from './signal-exit.js';
 import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
@@ -155,7 +156,7 @@ class Hook {
   /** After drawing, before the swap: write the requested PNGs of the back buffer. */
   dump(width: number, height: number): void {
     for (const path of this.pendingDumps) {
-      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
+      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`, { hint: 'restore the window before a dump event' });
       this.reader.begin(width, height, 'rgb');
       const px = this.reader.finish()!;
       const tmp = `${path}.partial-${process.pid}`;
@@ -200,7 +201,7 @@ async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<Liv
   return createLiveAudio(steps.map((st) => st.scene.sound), { mute: false, music: opts.music, warn });
 }
 
-/** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
+/** Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143 after SIGTERM). */
 export async function interactive(opts: ViewOptions): Promise<number> {
   requireDisplay();
   const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
@@ -220,9 +221,9 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
   let audio: LiveAudio | null = null;
   let hook: Hook | undefined;
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
     s.quit = true;
   };
   process.on('SIGINT', onSignal);
@@ -241,7 +242,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
       ctx.close();
     }
   }
-  return interrupted ? 130 : 0;
+  return interrupted !== undefined ? signalExitCode(interrupted) : 0;
 }
 
 /**

@@ -7,13 +7,13 @@
  * What it is not: no scene logic. `buildSnapshotFrame` is the one place that decides what is
  * drawn: buildScene (random mode, or the first generation step with --text) + frameAt.
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { ViewOptions } from '../cli/options.js';
 import { openContext } from '../core/context.js';
 import { requireDisplay } from './display.js';
 import { encodePng } from '../core/png.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { fileError, requireOutputFolder } from '../io-errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame } from '../frame.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
@@ -43,12 +43,9 @@ function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): 
 export async function snapshot(opts: ViewOptions): Promise<number> {
   const out = opts.out;
   const t = opts.snapshot;
-  if (out === undefined || t === undefined) throw new UserError('--snapshot needs SECONDS and --out FILE.png');
+  if (out === undefined || t === undefined) throw new UsageError('--snapshot needs SECONDS and --out FILE.png');
   requireDisplay();
-  const dir = path.dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another --out path' });
-  }
+  requireOutputFolder(out);
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
   const frame = createFrame();
@@ -68,7 +65,7 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
+    throw fileError(e, out, 'write');
   }
   if (note !== null) process.stderr.write(`${note}\n`);
   process.stdout.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);

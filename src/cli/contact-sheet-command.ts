@@ -7,12 +7,12 @@
  * What it is not: scene logic (visualization/) or the renderer (core/); this only picks times,
  * renders each with `frameAt`, and lays the cells out with @napi-rs/canvas.
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCanvas, GlobalFonts, ImageData } from '@napi-rs/canvas';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { openContext } from '../core/context.js';
-import { UserError } from '../errors.js';
+import { fileError, requireOutputFolder } from '../io-errors.js';
 import { createFrame } from '../frame.js';
 import { DEFAULT_CONFIG } from '../transformer/config.js';
 import { randomModeForward } from '../transformer/model.js';
@@ -21,7 +21,7 @@ import { contactMoments } from '../visualization/contact-moments.js';
 import { stepSceneInput } from '../visualization/first-step.js';
 import { frameAt } from '../visualization/frame-at.js';
 import { buildScene } from '../visualization/scene.js';
-import { formatHelp, parseFlags } from './flags.js';
+import { formatHelp, parseFlags, usageError } from './flags.js';
 import { cleanPrompt, PACKAGE_ROOT, requireWeights } from './options.js';
 
 const SPECS = {
@@ -44,9 +44,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(formatHelp('contact-sheet', SUMMARY, SPECS));
     return 0;
   }
+  if (!/\.png$/i.test(o.out)) throw usageError('contact-sheet', `--out must name a .png file (got '${o.out}')`);
   const out = path.resolve(o.out);
-  const dir = path.dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`);
+  requireOutputFolder(out);
   const input = o.text !== undefined
     ? stepSceneInput(loadWeights(requireWeights(o.weights)), cleanPrompt(o.text), { temperature: o.temperature, seed: o.seed })
     : { kind: 'random' as const, record: randomModeForward(DEFAULT_CONFIG) };
@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     renameSync(tmp, out);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
+    throw fileError(e, out, 'write');
   }
   process.stdout.write(`wrote ${out} (${moments.length} moments, ${sheet.width}×${sheet.height})\n`);
   return 0;

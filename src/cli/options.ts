@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { cleanText } from '../transformer/vocab.js';
 import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
@@ -107,7 +107,7 @@ const stderrWarn: Warn = (m) => process.stderr.write(`${m}\n`);
 const quoteChar = (ch: string): string => JSON.stringify(ch);
 
 /**
- * Prompt clean-up (spec §3.2 step 1, issue 3): lower-case, drop newlines, drop characters outside
+ * Prompt clean-up (spec §3.2 step 1, issues 3, 12): lower-case, newlines as spaces, drop characters outside
  * the vocabulary with ONE warning naming them in order of appearance
  * (`warning: dropped characters not in the vocabulary: ",", "1"`); nothing left → one UserError
  * naming them instead (no warning then).
@@ -116,7 +116,7 @@ const quoteChar = (ch: string): string => JSON.stringify(ch);
  */
 export function cleanPrompt(raw: string, warn: Warn = stderrWarn): string {
   if (raw === '') throw usageError('', '--text is empty (leave it out for the random-weights mode)');
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
+  const { kept, dropped } = cleanText(raw);
   const named = dropped.map(quoteChar).join(', ');
   if (kept === '') {
     throw new UserError(`--text has no characters in the vocabulary (dropped ${named})`, {
@@ -162,6 +162,10 @@ export function requireWeights(explicit: string | undefined): string {
 /** "did you mean" for a mistyped subcommand. */
 function unknownCommand(word: string): UserError {
   const names = SUBCOMMANDS.map((c) => c.name);
+  if (names.includes(word)) {
+    // `gptviz --text x generate`: a subcommand after flags (main.ts dispatches on the first word).
+    return new UsageError(`the command '${word}' must come first`, `run it as: gptviz ${word} [flags] (see 'gptviz ${word} --help')`);
+  }
   const guess = closest(word, names);
   const more = guess !== undefined ? `did you mean ${guess}?` : `commands: ${names.join(', ')}; flags start with --`;
   return usageError('', `unknown command '${word}' (${more})`);
@@ -215,7 +219,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   } else {
     const ignored = RECORD_ONLY.filter((k) => given.has(k));
     if (ignored.length > 0) {
-      warn(`warning: ${ignored.map((k) => `--${kebab(k)}`).join(', ')} only apply to --record; ignored`);
+      warn(`warning: ${ignored.map((k) => `--${kebab(k)}`).join(', ')} only ${ignored.length === 1 ? 'applies' : 'apply'} to --record; ignored`);
     }
   }
 

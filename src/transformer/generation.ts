@@ -1,6 +1,6 @@
 /**
  * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn:
- * prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut to S),
+ * prompt clean-up (lower-case, newlines as spaces, drop characters outside the vocabulary, cut to S),
  * then up to S forward passes, each predicting the character after the last prompt row
  * (pred_pos = len(cur) − 1), stopping on a PAD prediction or a full context, then one final
  * pass over the completed text. The visualiser animates exactly these steps and `gptviz
@@ -23,7 +23,7 @@ import type { Weights } from './weights.js';
 export interface PreparedPrompt {
   /** Kept characters, cut to S. */
   readonly text: string;
-  /** Distinct dropped characters in order of appearance (newlines are dropped silently). */
+  /** Distinct dropped characters in order of appearance (newlines read as spaces). */
   readonly dropped: readonly string[];
   /** True when more than S characters were kept and the rest was cut. */
   readonly truncated: boolean;
@@ -72,12 +72,12 @@ export interface Generation {
 }
 
 /**
- * Clean a prompt for a model with context S: lower-case, newlines dropped, characters outside
+ * Clean a prompt for a model with context S: lower-case, newlines as spaces, characters outside
  * the vocabulary dropped (reported), at most S characters kept (truncation reported).
  * @example preparePrompt('Hello, World!', 16) → { text: 'hello world!', dropped: [','], truncated: false }
  */
 export function preparePrompt(raw: string, seqLen: number): PreparedPrompt {
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
+  const { kept, dropped } = cleanText(raw);
   return { text: kept.slice(0, seqLen), dropped, truncated: kept.length > seqLen };
 }
 
@@ -129,7 +129,10 @@ export function runGeneration(weights: Weights, prompt: string, opts: ForwardOpt
   const S = weights.config.seqLen;
   const prepared = preparePrompt(prompt, S);
   if (prepared.text === '') {
-    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
+    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`, {
+      hint: 'give --text some letters',
+      exitCode: 2,
+    });
   }
   let cur = prepared.text;
   const steps: GenerationStep[] = [];

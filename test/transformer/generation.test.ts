@@ -89,7 +89,7 @@ test('a prompt of S characters gives only the final step; S = 12 weights give at
 test('prompt clean-up reports dropped characters and truncation; empty is an error', (t) => {
   t.deepEqual(preparePrompt('Hello, World 1!', 16), { text: 'hello world !', dropped: [',', '1'], truncated: false });
   t.deepEqual(preparePrompt('to be or not to be!', 16), { text: 'to be or not to ', dropped: [], truncated: true });
-  t.deepEqual(preparePrompt('a\nb', 16).text, 'ab'); // newlines dropped here (spec §3.2)
+  t.deepEqual(preparePrompt('a\nb', 16).text, 'a b'); // newlines read as spaces (issue 12; the reference dropped them)
   t.throws(() => runGeneration(W, '123,;'), { instanceOf: UserError });
 });
 
