@@ -189,7 +189,9 @@ async function recordInto(
   const files = opts.formatGiven ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
   if (files !== undefined) log(`  frames: ${path.join(files.dir, `frame_%05d.${opts.format}`)}`);
 
-  await new Promise((resolve) => setImmediate(resolve)); // deliver a signal that came during the set-up
+  // A signal that came during the synchronous set-up is read in the event loop's poll phase: two
+  // immediates in a row put one poll phase between them.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
   if (stop.requested()) throw nothingRecorded();
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
   let recorder: Recorder | undefined;

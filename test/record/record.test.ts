@@ -245,6 +245,25 @@ test('SIGINT mid-way stops cleanly: a playable, shorter file, streams ending tog
   t.deepEqual(liveMentioning(dir), []);
 });
 
+test('SIGINT before the first frame: one error line and a hint, exit 130, the folder it created removed', async (t) => {
+  const parent = tempDir('early');
+  const dir = path.join(parent, 'new', 'out');
+  // --music makes the soundtrack (rendered after the plan is printed, before any frame) take a while.
+  const child = spawn(process.execPath, [BIN, ...SMALL, '--music', '--output-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr === '') child.kill('SIGINT'); // the plan's first line: the set-up is under way
+    stderr += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.is(code, 130, stderr);
+  const err = lines(stderr);
+  t.is(err[err.length - 2], 'gptviz: error: interrupted before the first frame: no video was written');
+  t.is(err[err.length - 1], `removed the empty output folder ${dir}`);
+  t.notRegex(stderr, /\n\s+at |internal error/);
+  t.deepEqual(readdirSync(parent), [], 'new/out removed, nothing else left');
+});
+
 test('no ffmpeg on the PATH: one line with the install command, before any rendering', async (t) => {
   const dir = tempDir('noff');
   const empty = tempDir('path');
