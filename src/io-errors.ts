@@ -69,7 +69,8 @@ function hintFor(code: string, file: string, reading: boolean): string {
 }
 
 /**
- * `e` as a UserError "cannot ACTION PATH: CAUSE" + hint when it is a system (errno) error; any
+ * `e` as a UserError "cannot ACTION PATH: CAUSE" + hint when it is a system (errno) error (an
+ * action starting with "read" gets the reading hints); any
  * other error is returned unchanged (a bug keeps its stack). Use as `throw fileError(e, p, 'read')`.
  *
  * @example fileError(eaccesError, 'w.npz', 'read').message === 'cannot read w.npz: permission denied'
@@ -79,7 +80,7 @@ export function fileError(e: unknown, file: string, action: string): Error {
   const code = errnoCode(e);
   if (code === undefined) return e instanceof Error ? e : new Error(String(e));
   const cause = CAUSES[code] ?? code;
-  return new UserError(`cannot ${action} ${file}: ${cause}`, { hint: hintFor(code, file, action === 'read') });
+  return new UserError(`cannot ${action} ${file}: ${cause}`, { hint: hintFor(code, file, action.startsWith('read')) });
 }
 
 /**

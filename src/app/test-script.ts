@@ -126,7 +126,7 @@ export function loadScript(path: string): TestScript {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw fileError(e, path, 'read');
+    throw fileError(e, path, 'read GPTVIZ_TEST_SCRIPT');
   }
   try {
     return parseScript(JSON.parse(text));
