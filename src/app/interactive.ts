@@ -18,6 +18,7 @@
  * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
  * (input.ts), no playback rules (session.ts).
  */
+import { signalExitCode } from './signal-exit.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { stageTitle } from '../animation/stages.js';
 import type { PlaybackPlan } from '../animation/playback.js';
@@ -112,7 +113,7 @@ async function openAudio(opts: ViewOptions, steps: readonly RunScene[]): Promise
   return createLiveAudio(steps.map((st) => st.sound), { mute: false, music: opts.music, warn });
 }
 
-/** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
+/** Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143 after SIGTERM). */
 export async function interactive(opts: ViewOptions): Promise<number> {
   requireDisplay();
   const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
@@ -132,9 +133,9 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
   let audio: LiveAudio | null = null;
   let hook: Hook | undefined;
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
     s.quit = true;
   };
   process.on('SIGINT', onSignal);
@@ -153,7 +154,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
       ctx.close();
     }
   }
-  return interrupted ? 130 : 0;
+  return interrupted !== undefined ? signalExitCode(interrupted) : 0;
 }
 
 /**

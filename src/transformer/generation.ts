@@ -113,7 +113,10 @@ export function generationStep(kind: GenerationStep['kind'], text: string, weigh
 export function runGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): Generation {
   const S = weights.config.seqLen;
   if (prompt === '' || cleanText(prompt).kept === '') {
-    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
+    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`, {
+      hint: 'give --text some letters',
+      exitCode: 2,
+    });
   }
   if (prompt.length > S || cleanText(prompt).kept !== prompt) {
     throw new Error(`runGeneration: the prompt ${JSON.stringify(prompt)} is not cleaned and cut to S = ${S} (run/prompt.ts)`);
