@@ -25,9 +25,21 @@ import type { ViewOptions } from './view-options.js';
 export const SNAPSHOT_DEFAULT_WIDTH = 1600;
 export const SNAPSHOT_DEFAULT_HEIGHT = 900;
 
-/** Fill and return `out`: the frame of the run's first scene at `t` seconds for aspect `aspect`. */
-export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc): FrameDesc {
-  const scene = run.scene(0).scene;
+/**
+ * Fill and return `out`: the frame of the run's step `step` (1-based) at `t` seconds for aspect
+ * `aspect`. A step past the run's last, or a time past the step's timeline, is a usage error naming
+ * the valid range (issue 12) — never a black frame.
+ */
+export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc, step = 1): FrameDesc {
+  if (step > run.length) {
+    const what = run.generation === undefined ? 'the random-weights mode has 1 step' : `this generation has ${run.length} steps (1 … ${run.length})`;
+    throw new UsageError(`--step ${step} is past the last step: ${what}`);
+  }
+  const scene = run.scene(step - 1).scene;
+  const end = scene.timeline.duration;
+  if (t > end) {
+    throw new UsageError(`--snapshot ${t} is past the end of step ${step}: its timeline runs from 0 to ${end.toFixed(2)} s`, `pass a time from 0 to ${end.toFixed(2)}`);
+  }
   return frameAt(scene, t, INITIAL_VIEW, aspect, out, createFrameScratch(scene));
 }
 
@@ -39,7 +51,7 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   requireOutputFolder(out);
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
-  const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame());
+  const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame(), opts.step);
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
   try {

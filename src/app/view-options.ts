@@ -38,6 +38,8 @@ export interface ViewOptions extends RunOptions {
   readonly mute: boolean;
   /** Timeline time in seconds to render with --snapshot, or undefined. */
   readonly snapshot: number | undefined;
+  /** The generation step --snapshot shows, 1-based (1 in random mode). */
+  readonly step: number;
   /** Absolute path of the PNG --snapshot writes (set exactly when `snapshot` is). */
   readonly out: string | undefined;
 }

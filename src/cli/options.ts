@@ -48,6 +48,7 @@ export const VIEW_FLAGS = {
   mute: { type: 'boolean', help: 'no sound at all' },
   snapshot: { type: 'number', min: 0, placeholder: 'SECONDS', help: 'render the frame at this timeline time to --out and exit' },
   out: { type: 'string', placeholder: 'FILE.png', help: 'the PNG file --snapshot writes' },
+  step: { type: 'integer', min: 1, max: 4096, placeholder: 'N', help: 'with --snapshot: the generation step to show (default 1)' },
   version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
 } as const;
 
@@ -113,6 +114,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     music: v.music,
     mute: v.mute,
     snapshot: v.snapshot,
+    step: v.step ?? 1,
     out: undefined,
   };
   if (help || v.version) return defaults;
@@ -122,6 +124,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   if (v.snapshot !== undefined && v.record) throw usageError('', '--snapshot and --record cannot be combined (one PNG or one video)');
   if (v.out !== undefined && v.snapshot === undefined) throw usageError('', '--out only applies to --snapshot SECONDS');
   if (v.snapshot !== undefined && v.out === undefined) throw usageError('', '--snapshot needs --out FILE.png');
+  if (v.step !== undefined && v.snapshot === undefined) throw usageError('', '--step only applies to --snapshot SECONDS');
   if (v.out !== undefined && !/\.png$/i.test(v.out)) throw usageError('', `--out must name a .png file (got '${v.out}')`);
 
   // Video encoders need even frame sizes (yuv420p).

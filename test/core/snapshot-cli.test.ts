@@ -7,7 +7,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runBin } from '../helpers/bin.js';
+import { assertUserError, runBin } from '../helpers/bin.js';
 import { countBright, decodePng } from '../helpers/images.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
@@ -60,4 +60,26 @@ test.serial('--snapshot --text prints exactly the warnings generate prints for t
     '',
   ]);
   rmSync(out);
+});
+
+test.serial('--step N shows generation step N; a step or time past the end is a usage error naming the range', async (t) => {
+  const env = { DISPLAY: display.name };
+  const size = ['--width', '160', '--height', '90'];
+  const step1 = path.join(dir, 'step1.png');
+  const step3 = path.join(dir, 'step3.png');
+  const a = await runBin(['--text', 'hello', '--snapshot', '5', '--out', step1, ...size], { env, timeoutMs: 60000 });
+  const b = await runBin(['--text', 'hello', '--snapshot', '5', '--step', '3', '--out', step3, ...size], { env, timeoutMs: 60000 });
+  t.is(a.code, 0, a.stderr);
+  t.is(b.code, 0, b.stderr);
+  t.notDeepEqual(readFileSync(step1), readFileSync(step3), 'step 3 (logits-only) is not step 1 (full)');
+
+  const past = await runBin(['--snapshot', '500', '--out', path.join(dir, 'past.png'), ...size], { env, timeoutMs: 60000 });
+  assertUserError(t, past, 2, /^--snapshot 500 is past the end of step 1: its timeline runs from 0 to \d+\.\d\d s$/);
+  const far = await runBin(['--text', 'hello', '--snapshot', '1', '--step', '99', '--out', path.join(dir, 'far.png'), ...size], { env, timeoutMs: 60000 });
+  assertUserError(t, far, 2, /^--step 99 is past the last step: this generation has \d+ steps \(1 … \d+\)$/);
+  const random = await runBin(['--snapshot', '1', '--step', '2', '--out', path.join(dir, 'r.png'), ...size], { env, timeoutMs: 60000 });
+  assertUserError(t, random, 2, /^--step 2 is past the last step: the random-weights mode has 1 step$/);
+  const lone = await runBin(['--step', '2'], { env });
+  assertUserError(t, lone, 2, /^--step only applies to --snapshot SECONDS$/);
+  t.false(readdirSync(dir).some((f) => f.startsWith('past') || f.startsWith('far') || f.startsWith('r.')), 'no file for a refused snapshot');
 });
