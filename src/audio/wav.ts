@@ -7,9 +7,8 @@
  * Not here: synthesis. `decodeWav` reads only what `encodeWav` writes (PCM 16-bit, any channel
  * count) — enough for tests and tools, not a general WAV reader.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileError, prepareOutputFile } from '../io-errors.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { prepareOutputFile } from '../io-errors.js';
 import { SAMPLE_RATE } from './grains.js';
 
 /** Encode channels (equal lengths) as a 16-bit PCM WAV file image. */
@@ -90,16 +89,5 @@ export { prepareOutputFile };
 export function writeWavFile(file: string, channels: readonly Float32Array[], sampleRate = SAMPLE_RATE): void {
   const image = encodeWav(channels, sampleRate);
   prepareOutputFile(file);
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, image);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // nothing to clean up
-    }
-    throw fileError(e, file, 'write');
-  }
+  writeFileAtomic(file, image);
 }

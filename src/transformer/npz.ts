@@ -12,8 +12,9 @@
  * Not here: what the arrays mean (weights-file.ts). File IO is limited to the two thin wrappers
  * `readNpz(path)` and `writeNpz(path, …)` (atomic: temp file + rename).
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
+import { writeFileAtomic } from '../atomic-write.js';
 import { UserError } from '../errors.js';
 import { fileError } from '../io-errors.js';
 
@@ -210,16 +211,5 @@ export function readNpz(source: Uint8Array | string): Map<string, NpyArray> {
  */
 export function writeNpz(path: string, arrays: Iterable<readonly [string, { shape: readonly number[]; data: Float32Array | Float64Array }]>): void {
   const bytes = encodeNpz(arrays);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the folder itself is unusable; nothing was written
-    }
-    throw fileError(e, path, 'write');
-  }
+  writeFileAtomic(path, bytes);
 }
