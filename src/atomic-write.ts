@@ -15,7 +15,11 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable (missing, a file on the way): nothing was written
+    }
     throw fileError(e, path, 'write');
   }
 }
