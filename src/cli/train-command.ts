@@ -21,8 +21,10 @@ import { lossCsv, lossPlotPng, parseLossCsv } from '../transformer/loss-plot.js'
 import { encodeNpz, readNpz } from '../transformer/npz.js';
 import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
 import { RandomState } from '../transformer/rng.js';
-import type { BatchProgress, EpochStats } from '../transformer/train.js';
+import type { BatchProgress, EpochStats, TrainHooks } from '../transformer/train.js';
+import type { ThreadedTrainer } from '../transformer/threaded-trainer.js';
 import { Trainer } from '../transformer/train.js';
+import { TrainWatch, checkTrainWatch } from '../app/train-watch.js';
 import { forward } from '../transformer/model.js';
 import { VOCAB_SIZE, decode } from '../transformer/vocab.js';
 import type { Weights } from '../transformer/weights.js';
@@ -51,6 +53,12 @@ const SPECS = {
   heads: { type: 'integer', default: 4, min: 1, max: 256, help: 'H: attention heads' },
   dFf: { type: 'integer', default: 128, min: 1, max: 65536, help: 'F: feed-forward width' },
   blocks: { type: 'integer', default: 4, min: 1, max: 64, help: 'B: transformer blocks' },
+  watch: {
+    type: 'boolean',
+    help: 'show the training live in a window (Space pauses the view, Esc stops training keeping the best weights)',
+  },
+  video: { type: 'string', placeholder: 'FILE.mp4', help: 'write a timelapse of the training view (1920×1080, 30 fps, H.264)' },
+  videoEvery: { type: 'integer', min: 1, help: 'optimiser steps per video frame (default: ≈ 40 s of video for 150 epochs)' },
 } as const;
 
 const SUMMARY =
@@ -152,6 +160,8 @@ export async function run(argv: string[]): Promise<number> {
       hint: `download Tiny Shakespeare from ${DOWNLOAD_URL} and pass it with --data FILE`,
     });
   }
+  const watching = o.watch || o.video !== undefined;
+  checkTrainWatch(o.watch, o.video); // no display / no ffmpeg / unwritable --video: fail before any work
   const threads = given.has('threads') && o.threads !== undefined ? o.threads : Math.max(1, os.availableParallelism());
   const log = (s: string): void => {
     process.stdout.write(`${s}\n`);
@@ -186,10 +196,20 @@ export async function run(argv: string[]): Promise<number> {
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   const { csvPath, pngPath } = curvePaths(out);
   const shuffleRng = new RandomState(o.seed);
-  const trainer = new Trainer(weights, corpus, {
-    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads,
-    shuffle: (n) => shuffleRng.permutation(n),
-  });
+  const trainOpts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads };
+  // --watch/--video: the same training in its own thread, drawn by app/train-watch.ts.
+  const watch = watching ? TrainWatch.open({
+    watch: o.watch, video: o.video, videoEvery: o.videoEvery, config, log,
+    shape: { epochs: o.epochs, batches: Math.ceil(corpus.train.count / o.batchSize), lr: o.lr, lrMin: o.lrMin },
+  }, weights) : undefined;
+  let trainer: Trainer | ThreadedTrainer;
+  try {
+    trainer = watch !== undefined ? await watch.start(weights, corpus, { ...trainOpts, seed: o.seed })
+      : new Trainer(weights, corpus, { ...trainOpts, shuffle: (n) => shuffleRng.permutation(n) });
+  } catch (e) {
+    watch?.close();
+    throw e;
+  }
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
@@ -210,7 +230,7 @@ export async function run(argv: string[]): Promise<number> {
       log(`  starting from ${o.init}: val_loss=${start.valLoss.toFixed(3)}  acc=${start.valAcc.toFixed(1)}%`);
     }
     log(`=== Training: ${o.epochs} epochs, batch_size=${o.batchSize}, lr=${o.lr} ===`);
-    const result = await trainer.run({
+    const hooks: TrainHooks = {
       onBatch: (p) => {
         const now = performance.now();
         if (!tty || (now - lastDraw < 200 && p.batch !== p.batches)) return;
@@ -226,19 +246,24 @@ export async function run(argv: string[]): Promise<number> {
         writeAtomic(pngPath, await lossPlotPng(history));
       },
       shouldStop: () => stop,
-    }, initialBest);
+    };
+    const result = await trainer.run(watch?.hooks(hooks) ?? hooks, initialBest);
     if (tty) process.stderr.write('\r\x1b[K');
+    await watch?.finish();
+    // Esc / closing the window stops like Ctrl-C but is a normal end (exit 0).
+    const code = result.interrupted && watch?.closedByUser !== true ? 130 : 0;
     if (result.best === null) {
       log(result.interrupted ? '  Stopped before any epoch improved: nothing saved.' : '  No epoch improved on the starting weights: nothing saved.');
-      return result.interrupted ? 130 : 0;
+      return code;
     }
     log(`${result.interrupted ? 'Interrupted' : 'Done'}. Best val_loss=${result.bestValLoss.toFixed(3)}`);
     log(`  weights: ${out}`);
     log(`  curves:  ${csvPath}, ${pngPath}`);
     samplePredictions(trainer.params, corpus.val.ids, Math.min(5, corpus.val.count), log);
-    return result.interrupted ? 130 : 0;
+    return code;
   } finally {
     process.off('SIGINT', onSigint);
     await trainer.close();
+    watch?.close();
   }
 }
