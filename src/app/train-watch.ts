@@ -16,6 +16,7 @@
  * Not here: flags, printing the epochs, saving (cli/train-command.ts); the picture
  * (visualization/train-view.ts).
  */
+import os from 'node:os';
 import { drag, scroll, tickView } from '../animation/view-state.js';
 import type { ViewState } from '../animation/view-state.js';
 import { INITIAL_VIEW } from '../animation/view-state.js';
@@ -48,6 +49,11 @@ export const WATCH_TITLE = 'GPT Visualizer: training';
 export const FPS_CAP = 32;
 /** MSAA samples of the window: llvmpipe resolves 4× MSAA in software, ≈ 17 ms a frame on two cores. */
 const WINDOW_SAMPLES = 0;
+/**
+ * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg): training keeps its
+ * cores on a busy machine; GPTVIZ_WATCH_NICE overrides it for measurements.
+ */
+const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 10);
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
 const EASE_S = 0.15;
 /** Steps between progress reports of the training thread. */
@@ -72,16 +78,16 @@ export function checkTrainWatch(watch: boolean, video: string | undefined): stri
   if (!watch && video === undefined) return undefined;
   requireDisplay();
   if (video === undefined) return undefined;
-  const ffmpeg = findFfmpeg();
+  const ffmpeg = findFfmpeg('ffmpeg', '--video');
   checkVideoPath(video);
   return ffmpeg;
 }
 
 export class TrainWatch {
-  private readonly ctx: GlContext;
+  private ctx: GlContext | null = null;
   private readonly layout;
   private readonly history: TrainHistory;
-  private readonly timelapse: Timelapse | undefined;
+  private timelapse: Timelapse | undefined;
   private readonly display: Float32Array;
   private live: Float32Array | null = null;
   private view: ViewState = INITIAL_VIEW;
@@ -100,23 +106,34 @@ export class TrainWatch {
   private pumping: Promise<void> = Promise.resolve();
   readonly snapshotEvery: number;
 
-  private constructor(private readonly opts: TrainWatchOptions, ffmpeg: string | undefined, initial: Weights) {
+  private constructor(private readonly opts: TrainWatchOptions, private readonly ffmpeg: string | undefined, initial: Weights) {
     this.layout = buildTrainLayout(opts.config);
     this.history = new TrainHistory({ ...opts.shape, prompt: SAMPLE_PROMPT });
     this.display = Float32Array.from(initial.flat);
     this.snapshotEvery = opts.video === undefined ? 0 : opts.videoEvery ?? videoStepsPerFrame(opts.shape.epochs, opts.shape.batches);
-    this.ctx = opts.watch
+  }
+
+  /**
+   * The window (or hidden context) and the video encoder. Called once the training threads
+   * exist: the main thread first lowers its own scheduling priority (Linux: per thread), which
+   * the rasteriser's threads and ffmpeg inherit but the training threads do not, so on a busy
+   * machine drawing gives way to training rather than the other way round.
+   */
+  private openOutputs(initial: Float32Array): GlContext {
+    try {
+      os.setPriority(0, Math.max(os.getPriority(0), DRAW_NICE));
+    } catch {
+      // not permitted or not supported: draw at normal priority
+    }
+    const ctx = this.opts.watch
       ? openContext({ width: WATCH_WIDTH, height: WATCH_HEIGHT, title: WATCH_TITLE, visible: true, vsync: false, samples: WINDOW_SAMPLES })
       : openContext({ width: 320, height: 180, title: 'gptviz training video', visible: false, vsync: false });
-    try {
-      if (opts.video !== undefined) {
-        this.timelapse = new Timelapse(this.ctx.renderer, ffmpeg!, opts.video, this.layout, this.history);
-        this.timelapse.add(0, Float32Array.from(initial.flat));
-      }
-    } catch (e) {
-      this.ctx.close();
-      throw e;
+    this.ctx = ctx;
+    if (this.opts.video !== undefined) {
+      this.timelapse = new Timelapse(ctx.renderer, this.ffmpeg!, this.opts.video, this.layout, this.history);
+      this.timelapse.add(0, Float32Array.from(initial));
     }
+    return ctx;
   }
 
   /** Check, then open the window and/or the video before training starts. */
@@ -148,9 +165,16 @@ export class TrainWatch {
         this.history.addEpoch({ epoch: s.epoch, step, trainLoss: s.trainLoss, valLoss: s.valLoss, valAcc: s.valAcc, sample });
       },
     });
+    let ctx: GlContext;
+    try {
+      ctx = this.openOutputs(initial.flat);
+    } catch (e) {
+      await trainer.close();
+      throw e;
+    }
     this.live = trainer.params.flat;
     this.t0 = performance.now();
-    this.loop();
+    this.loop(ctx);
     return trainer;
   }
 
@@ -172,8 +196,8 @@ export class TrainWatch {
     this.dirty = true;
   }
 
-  private loop(): void {
-    const { window, renderer } = this.ctx;
+  private loop(ctx: GlContext): void {
+    const { window, renderer } = ctx;
     const frame = createFrame();
     const scratch = createTrainScratch();
     const fb = new Int32Array(2);
@@ -278,6 +302,6 @@ export class TrainWatch {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timelapse?.abort();
-    this.ctx.close();
+    this.ctx?.close();
   }
 }
