@@ -39,8 +39,8 @@ import { buildTrainLayout } from '../visualization/train-layout.js';
 import { createTrainScratch, statusLine, trainFrame } from '../visualization/train-view.js';
 import { requireDisplay } from './display.js';
 import type { Action } from './input.js';
-import { createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
-import { Timelapse, VIDEO_FPS, checkVideoPath, videoStepsPerFrame } from './train-video.js';
+import { ACTION_PRESS, KEY_ESCAPE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { HOLD_SECONDS, Timelapse, VIDEO_FPS, checkVideoPath, videoStepsPerFrame } from './train-video.js';
 
 export const WATCH_WIDTH = 1600;
 export const WATCH_HEIGHT = 900;
@@ -61,6 +61,11 @@ const PROGRESS_EVERY = 16;
 /** Characters of the per-epoch sample after the prompt. */
 const SAMPLE_LENGTH = 40;
 export const SAMPLE_PROMPT = 'hello';
+/**
+ * Test hook: GPTVIZ_TEST_ESC_AFTER_EPOCH=N presses Esc (through the real key mapping) when epoch
+ * N ends, so tests can check the Esc path without a window manager or a keyboard.
+ */
+const TEST_ESC_AFTER_EPOCH = Number(process.env.GPTVIZ_TEST_ESC_AFTER_EPOCH ?? 0);
 
 export interface TrainWatchOptions {
   readonly watch: boolean;
@@ -71,6 +76,8 @@ export interface TrainWatchOptions {
   readonly config: ModelConfig;
   readonly shape: Omit<RunShape, 'prompt'>;
   readonly log: (line: string) => void;
+  /** The ffmpeg command checkTrainWatch found (needed with --video). */
+  readonly ffmpeg: string | undefined;
 }
 
 /** The checks that must fail before any training: a display, and for --video ffmpeg and a writable path. */
@@ -98,7 +105,6 @@ export class TrainWatch {
   private failure: unknown = null;
   private shownStep = 0;
   private frames = 0;
-  private drawMs = 0;
   private t0 = 0;
   private timer: NodeJS.Timeout | null = null;
   private dirty = true;
@@ -136,14 +142,14 @@ export class TrainWatch {
     return ctx;
   }
 
-  /** Check, then open the window and/or the video before training starts. */
+  /** Set up the view of a run (checkTrainWatch has passed); `start` opens the window and the video. */
   static open(opts: TrainWatchOptions, initial: Weights): TrainWatch {
-    const ffmpeg = checkTrainWatch(opts.watch, opts.video);
-    const w = new TrainWatch(opts, ffmpeg, initial);
+    if (opts.video !== undefined && opts.ffmpeg === undefined) throw new Error('TrainWatch.open: --video needs the ffmpeg from checkTrainWatch');
+    const w = new TrainWatch(opts, opts.ffmpeg, initial);
     if (opts.watch) opts.log('  Watching: Space pauses the view · drag/scroll orbit and zoom · H help · Esc stops training (keeps the best weights)');
     if (opts.video !== undefined) {
       const frames = Math.floor((opts.shape.epochs * opts.shape.batches) / w.snapshotEvery) + 1;
-      opts.log(`  Video: ${opts.video}, one frame every ${w.snapshotEvery} steps (≈ ${(frames / VIDEO_FPS).toFixed(1)} s at ${VIDEO_FPS} fps + 2 s of the end)`);
+      opts.log(`  Video: ${opts.video}, one frame every ${w.snapshotEvery} steps (≈ ${(frames / VIDEO_FPS).toFixed(1)} s at ${VIDEO_FPS} fps + ${HOLD_SECONDS} s of the end)`);
     }
     return w;
   }
@@ -163,6 +169,7 @@ export class TrainWatch {
       onEpochEnd: (s, step, params) => {
         const sample = greedySample(allocateWeights(this.opts.config, params), SAMPLE_PROMPT, SAMPLE_LENGTH);
         this.history.addEpoch({ epoch: s.epoch, step, trainLoss: s.trainLoss, valLoss: s.valLoss, valAcc: s.valAcc, sample });
+        if (s.epoch === TEST_ESC_AFTER_EPOCH && this.opts.watch) this.input(keyAction(KEY_ESCAPE, ACTION_PRESS));
       },
     });
     let ctx: GlContext;
@@ -250,7 +257,6 @@ export class TrainWatch {
           this.dirty = false;
         }
       }
-      this.drawMs += performance.now() - start;
     };
     // The timelapse has its own chain: waiting for ffmpeg must never hold the window up.
     const pumpVideo = (): void => {

@@ -161,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   const watching = o.watch || o.video !== undefined;
-  checkTrainWatch(o.watch, o.video); // no display / no ffmpeg / unwritable --video: fail before any work
+  const ffmpeg = checkTrainWatch(o.watch, o.video); // no display / no ffmpeg / unwritable --video: fail before any work
   const threads = given.has('threads') && o.threads !== undefined ? o.threads : Math.max(1, os.availableParallelism());
   const log = (s: string): void => {
     process.stdout.write(`${s}\n`);
@@ -199,7 +199,7 @@ export async function run(argv: string[]): Promise<number> {
   const trainOpts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads };
   // --watch/--video: the same training in its own thread, drawn by app/train-watch.ts.
   const watch = watching ? TrainWatch.open({
-    watch: o.watch, video: o.video, videoEvery: o.videoEvery, config, log,
+    watch: o.watch, video: o.video, videoEvery: o.videoEvery, config, log, ffmpeg,
     shape: { epochs: o.epochs, batches: Math.ceil(corpus.train.count / o.batchSize), lr: o.lr, lrMin: o.lrMin },
   }, weights) : undefined;
   let trainer: Trainer | ThreadedTrainer;

@@ -87,8 +87,8 @@ export function colourLimit(name: string): number {
   if (name.startsWith('gamma')) return 2.0;
   if (name.startsWith('beta')) return 0.75;
   if (name === 'b1' || name === 'b2') return 2.0;
-  if (name === 'W1' || name === 'W2') return 0.75;
-  return 1.0;
+  if (name === 'W1' || name === 'W2') return 0.6;
+  return 0.8;
 }
 
 /** Build the layout for a model config (pure; call once per run). */

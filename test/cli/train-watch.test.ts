@@ -6,11 +6,11 @@
  * The corpus is made here (a few kB of verse), so the runs take seconds.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lines, runBin } from '../helpers/bin.js';
+import { BIN, lines, runBin } from '../helpers/bin.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
 
@@ -115,4 +115,40 @@ test('a 3-epoch run with --watch --video: the same weights as without, exit 0, a
   for (let i = 0; i < first.length; i++) if (Math.abs(first[i]! - last[i]!) > 24) changed++;
   t.true(changed > 4000, `${changed} of ${first.length} pixels differ by more than 24 grey levels`);
   t.deepEqual(readdirSync(join(TMP, 'out')), ['training.mp4'], 'no temporaries left');
+});
+
+test('Esc stops training as Ctrl-C does, keeps the best weights, and exits 0', async (t) => {
+  const out = join(TMP, 'esc.npz');
+  const r = await train(['--epochs', '40', '--out', out, '--watch'], { DISPLAY: display.name, GPTVIZ_TEST_ESC_AFTER_EPOCH: '1' }, 300_000);
+  t.is(r.code, 0, r.stderr);
+  const o = lines(r.stdout);
+  const epochs = o.filter((l) => /^ {2}Epoch +\d+\/40 /.test(l)).length;
+  t.true(epochs >= 1 && epochs < 40, `${epochs} epochs ran`);
+  t.true(o.some((l) => /^Interrupted\. Best val_loss=\d\.\d{3}$/.test(l)), r.stdout);
+  t.true(existsSync(out));
+});
+
+test('Ctrl-C during --video: exit 130 and a playable video of what was drawn', async (t) => {
+  const out = join(TMP, 'int.npz');
+  const video = join(TMP, 'int', 'int.mp4');
+  const child = spawn(process.execPath, [BIN, 'train', '--data', DATA, '--epochs', '40', '--out', out, '--video', video, '--video-every', '10'], {
+    env: { ...process.env, DISPLAY: display.name }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const first = !/Epoch +1\/40/.test(stdout);
+      stdout += d;
+      if (first && /Epoch +1\/40/.test(stdout)) child.kill('SIGINT');
+    });
+    child.on('close', resolve);
+  });
+  t.is(code, 130, stderr);
+  t.true(existsSync(out));
+  const p = probe(video);
+  t.is(p.codec, 'h264');
+  t.true(p.seconds >= 2, `${p.seconds} s`);
+  t.deepEqual(readdirSync(join(TMP, 'int')), ['int.mp4'], 'no temporaries left');
 });
