@@ -50,10 +50,14 @@ export const FPS_CAP = 32;
 /** MSAA samples of the window: llvmpipe resolves 4× MSAA in software, ≈ 17 ms a frame on two cores. */
 const WINDOW_SAMPLES = 0;
 /**
- * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg): training keeps its
- * cores on a busy machine; GPTVIZ_WATCH_NICE overrides it for measurements.
+ * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg). A 1600×900 frame of
+ * the whole model (≈ 22,700 cubes) costs ≈ 25 ms of CPU on llvmpipe, so at 30 fps drawing would
+ * take a third of a 2-core machine from training; at nice 5 the scheduler gives it about a
+ * seventh when training keeps both cores busy (CFS weights 335 vs 2 × 1024), so training stays
+ * within ≈ 15 % and the window slows down instead. GPTVIZ_WATCH_NICE overrides it (0: a smooth
+ * window at training's expense; 10: training first).
  */
-const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 10);
+const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
 const EASE_S = 0.15;
 /** Steps between progress reports of the training thread. */
