@@ -23,12 +23,14 @@ import { initWeights } from '../transformer/init.js';
 import { forward } from '../transformer/model.js';
 import { encodeNpz, readNpz } from '../transformer/npz.js';
 import { RandomState } from '../transformer/rng.js';
-import type { BatchProgress, EpochStats, TrainOptions } from '../transformer/train.js';
+import type { ThreadedTrainer } from '../transformer/threaded-trainer.js';
+import type { BatchProgress, EpochStats, TrainHooks, TrainOptions } from '../transformer/train.js';
 import { Trainer } from '../transformer/train.js';
 import { VOCAB_SIZE, cleanText, decode } from '../transformer/vocab.js';
 import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
 import type { Weights } from '../transformer/weights.js';
 import { lossCsv, lossPlotPng, parseLossCsv } from './loss-plot.js';
+import { TrainWatch, checkTrainWatch } from './train-watch.js';
 
 const DOWNLOAD_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
 
@@ -40,6 +42,12 @@ export interface TrainRunOptions extends Pick<TrainOptions, 'epochs' | 'batchSiz
   readonly checkGrad: boolean;
   /** Let a fresh run replace an existing --out. */
   readonly force: boolean;
+  /** --watch: show the training live in a window. */
+  readonly watch: boolean;
+  /** --video FILE.mp4: a timelapse of the training view, or undefined. */
+  readonly video: string | undefined;
+  /** Optimiser steps per video frame; undefined = the default (≈ 40 s for 150 epochs). */
+  readonly videoEvery: number | undefined;
   /** Training corpus path. */
   readonly data: string;
   /** Where the best-validation weights go; the curves go next to it. */
@@ -216,6 +224,8 @@ export async function train(o: TrainRunOptions): Promise<number> {
   const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
   const out = o.out;
   checkOut(out, o.force, o.init);
+  const watching = o.watch || o.video !== undefined;
+  const ffmpeg = checkTrainWatch(o.watch, o.video); // no display / no ffmpeg / unwritable --video: fail before any work
   if (!existsSync(o.data)) {
     throw new UserError(`training data ${o.data} not found`, {
       hint: `download Tiny Shakespeare from ${DOWNLOAD_URL} and pass it with --data FILE`,
@@ -245,10 +255,20 @@ export async function train(o: TrainRunOptions): Promise<number> {
 
   const { csvPath, pngPath } = curvePaths(out);
   const shuffleRng = new RandomState(o.seed);
-  const trainer = new Trainer(weights, corpus, {
-    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads,
-    shuffle: (n) => shuffleRng.permutation(n),
-  });
+  const trainOpts = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, lrMin: o.lrMin, maxNorm: o.maxNorm, threads };
+  // --watch/--video: the same training in its own thread, drawn by train-watch.ts.
+  const watch = watching ? TrainWatch.open({
+    watch: o.watch, video: o.video, videoEvery: o.videoEvery, config, log, ffmpeg,
+    shape: { epochs: o.epochs, batches: Math.ceil(corpus.train.count / o.batchSize), lr: o.lr, lrMin: o.lrMin },
+  }, weights) : undefined;
+  let trainer: Trainer | ThreadedTrainer;
+  try {
+    trainer = watch !== undefined ? await watch.start(weights, corpus, { ...trainOpts, seed: o.seed })
+      : new Trainer(weights, corpus, { ...trainOpts, shuffle: (n) => shuffleRng.permutation(n) });
+  } catch (e) {
+    watch?.close();
+    throw e;
+  }
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
@@ -270,7 +290,7 @@ export async function train(o: TrainRunOptions): Promise<number> {
       log(`  starting from ${o.init}: val_loss=${start.valLoss.toFixed(3)}  acc=${start.valAcc.toFixed(1)}%`);
     }
     log(`=== Training: ${o.epochs} epochs, batch_size=${o.batchSize}, lr=${o.lr} ===`);
-    const result = await trainer.run({
+    const hooks: TrainHooks = {
       onBatch: (p) => {
         const now = performance.now();
         if (!tty || (now - lastDraw < 200 && p.batch !== p.batches)) return;
@@ -287,7 +307,11 @@ export async function train(o: TrainRunOptions): Promise<number> {
         writeFileAtomic(pngPath, await lossPlotPng(history));
       },
       shouldStop: () => stop || diverged !== undefined,
-    }, initialBest);
+    };
+    const result = await trainer.run(watch?.hooks(hooks) ?? hooks, initialBest);
+    await watch?.finish();
+    // Esc / closing the window stops like Ctrl-C but is a normal end (exit 0).
+    const code = result.interrupted && watch?.closedByUser !== true ? 130 : 0;
     if (tty) process.stderr.write('\r\x1b[K');
     if (diverged !== undefined) {
       const kept = result.best === null ? 'nothing was saved' : `the best weights so far are in ${out}`;
@@ -297,15 +321,16 @@ export async function train(o: TrainRunOptions): Promise<number> {
     }
     if (result.best === null) {
       log(result.interrupted ? '  Stopped before any epoch improved: nothing saved.' : '  No epoch improved on the starting weights: nothing saved.');
-      return result.interrupted ? 130 : 0;
+      return code;
     }
     log(`${result.interrupted ? 'Interrupted' : 'Done'}. Best val_loss=${result.bestValLoss.toFixed(3)}`);
     log(`  weights: ${out}`);
     log(`  curves:  ${csvPath}, ${pngPath}`);
     samplePredictions(trainer.params, corpus.val.ids, Math.min(5, corpus.val.count), log);
-    return result.interrupted ? 130 : 0;
+    return code;
   } finally {
     process.off('SIGINT', onSigint);
     await trainer.close();
+    watch?.close();
   }
 }

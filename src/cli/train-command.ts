@@ -21,6 +21,12 @@ const SPECS = {
   data: { type: 'string', default: 'data/tinyshakespeare.txt', placeholder: 'FILE', help: 'training corpus' },
   out: { type: 'string', default: 'weights/charlm.npz', placeholder: 'FILE.npz', help: 'best-validation weights' },
   force: { type: 'boolean', help: 'let a fresh run replace an existing --out (refused otherwise)' },
+  watch: {
+    type: 'boolean',
+    help: 'show the training live in a window (Space pauses the view, Esc stops training keeping the best weights)',
+  },
+  video: { type: 'string', placeholder: 'FILE.mp4', help: 'write a timelapse of the training view (1920×1080, 30 fps, H.264)' },
+  videoEvery: { type: 'integer', min: 1, help: 'optimiser steps per video frame (default: ≈ 40 s of video for 150 epochs)' },
   replot: { type: 'boolean', help: 'only redraw the .loss.png next to --out from its .loss.csv, then exit' },
   init: {
     type: 'string', placeholder: 'FILE.npz',

@@ -122,11 +122,11 @@ export function muxArgs(src: string, dst: string, audio: MuxAudio): string[] {
  * Check that `ffmpeg` runs and has libx264; returns the command to use. Throws a one-line
  * UserError with the install command otherwise.
  */
-export function findFfmpeg(command = 'ffmpeg'): string {
+export function findFfmpeg(command = 'ffmpeg', flag = '--record'): string {
   const r = spawnSync(command, ['-hide_banner', '-encoders'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
   if (r.error !== undefined) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('ffmpeg not found on the PATH: --record needs it to encode the video', { hint: FFMPEG_HINT });
+    if (code === 'ENOENT') throw new UserError(`ffmpeg not found on the PATH: ${flag} needs it to encode the video`, { hint: FFMPEG_HINT });
     throw new UserError(`cannot run ffmpeg: ${r.error.message}`, { hint: FFMPEG_HINT });
   }
   if (r.status !== 0) throw new UserError(`ffmpeg does not work (exit ${r.status}): ${lastLine(r.stderr)}`, { hint: FFMPEG_HINT });

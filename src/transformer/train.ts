@@ -58,6 +58,8 @@ export interface BatchProgress {
   readonly tokensPerSec: number;
   /** Seconds since the epoch started. */
   readonly elapsed: number;
+  /** This step's batch-mean training loss. */
+  readonly loss: number;
 }
 
 export interface TrainHooks {
@@ -241,7 +243,7 @@ export class Trainer {
         normSum += r.gradNorm;
         tokens += idx.length * S;
         const elapsed = (performance.now() - t0) / 1000;
-        hooks.onBatch?.({ epoch, batch: b + 1, batches, tokensPerSec: tokens / elapsed, elapsed });
+        hooks.onBatch?.({ epoch, batch: b + 1, batches, tokensPerSec: tokens / elapsed, elapsed, loss: r.loss });
         if (hooks.shouldStop?.() === true) return { history, best, bestValLoss, interrupted: true };
       }
       const trainSeconds = (performance.now() - t0) / 1000;

@@ -1,0 +1,318 @@
+/**
+ * `gptviz train --watch` / `--video FILE.mp4` (issue 14): the training, seen. Opens the window
+ * (1600 × 900, or a hidden one when only recording) before training starts, runs the training
+ * loop in its own thread (transformer/threaded-trainer.ts — the main thread only draws, so a
+ * frame never holds an optimiser step up), and draws the training view at ≤ FPS_CAP frames per
+ * second: the parameters eased toward the live ones (time constant EASE_S), the loss curves and
+ * the per-epoch greedy samples. The timelapse (train-video.ts) is fed parameter copies at fixed
+ * step counts.
+ *
+ * Controls: Space pauses the view (training goes on), drag/scroll orbit and zoom as in the
+ * visualiser, H help, Esc or closing the window stops training as Ctrl-C does (the best weights
+ * are kept) and the command exits 0.
+ *
+ * It never changes what is trained: the threaded trainer runs the same code on the same seed and
+ * thread count, and everything here only reads copies (the samples are greedy: no random numbers).
+ * Not here: flags, printing the epochs, saving (cli/train-command.ts); the picture
+ * (visualization/train-view.ts).
+ */
+import os from 'node:os';
+import { drag, scroll, tickView } from '../animation/view-state.js';
+import type { ViewState } from '../animation/view-state.js';
+import { INITIAL_VIEW } from '../animation/view-state.js';
+import type { GlContext } from '../core/context.js';
+import { openContext } from '../core/context.js';
+import { createFrame } from '../frame.js';
+import { findFfmpeg } from '../record/ffmpeg.js';
+import { formatBytes } from '../record/progress.js';
+import type { ModelConfig } from '../transformer/config.js';
+import type { Corpus } from '../transformer/data.js';
+import { greedySample } from '../transformer/greedy-sample.js';
+import type { ThreadedTrainOptions } from '../transformer/threaded-trainer.js';
+import { ThreadedTrainer } from '../transformer/threaded-trainer.js';
+import type { TrainHooks } from '../transformer/train.js';
+import type { Weights } from '../transformer/weights.js';
+import { allocateWeights } from '../transformer/weights.js';
+import type { RunShape } from '../visualization/train-history.js';
+import { TrainHistory } from '../visualization/train-history.js';
+import { buildTrainLayout } from '../visualization/train-layout.js';
+import { createTrainScratch, statusLine, trainFrame } from '../visualization/train-view.js';
+import { requireDisplay } from './display.js';
+import type { Action } from './input.js';
+import { ACTION_PRESS, KEY_ESCAPE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { HOLD_SECONDS, Timelapse, VIDEO_FPS, checkVideoPath, videoStepsPerFrame } from './train-video.js';
+
+export const WATCH_WIDTH = 1600;
+export const WATCH_HEIGHT = 900;
+export const WATCH_TITLE = 'GPT Visualizer: training';
+/** Frame-rate cap of the window: enough for smooth motion, leaving the CPU to training. */
+export const FPS_CAP = 32;
+/** MSAA samples of the window: llvmpipe resolves 4× MSAA in software, ≈ 17 ms a frame on two cores. */
+const WINDOW_SAMPLES = 0;
+/**
+ * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg). A 1600×900 frame of
+ * the whole model (≈ 22,700 cubes) costs ≈ 25 ms of CPU on llvmpipe, so at 30 fps drawing would
+ * take a third of a 2-core machine from training; at nice 5 the scheduler gives it about a
+ * seventh when training keeps both cores busy (CFS weights 335 vs 2 × 1024), so training stays
+ * within ≈ 15 % and the window slows down instead. GPTVIZ_WATCH_NICE overrides it (0: a smooth
+ * window at training's expense; 10: training first).
+ */
+const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
+/** Time constant of the displayed parameters easing toward the live ones, seconds. */
+const EASE_S = 0.15;
+/** Steps between progress reports of the training thread. */
+const PROGRESS_EVERY = 16;
+/** Characters of the per-epoch sample after the prompt. */
+const SAMPLE_LENGTH = 40;
+export const SAMPLE_PROMPT = 'hello';
+/**
+ * Test hook: GPTVIZ_TEST_ESC_AFTER_EPOCH=N presses Esc (through the real key mapping) when epoch
+ * N ends, so tests can check the Esc path without a window manager or a keyboard.
+ */
+const TEST_ESC_AFTER_EPOCH = Number(process.env.GPTVIZ_TEST_ESC_AFTER_EPOCH ?? 0);
+
+export interface TrainWatchOptions {
+  readonly watch: boolean;
+  /** Timelapse file, or undefined. */
+  readonly video: string | undefined;
+  /** Optimiser steps per video frame (default videoStepsPerFrame). */
+  readonly videoEvery: number | undefined;
+  readonly config: ModelConfig;
+  readonly shape: Omit<RunShape, 'prompt'>;
+  readonly log: (line: string) => void;
+  /** The ffmpeg command checkTrainWatch found (needed with --video). */
+  readonly ffmpeg: string | undefined;
+}
+
+/** The checks that must fail before any training: a display, and for --video ffmpeg and a writable path. */
+export function checkTrainWatch(watch: boolean, video: string | undefined): string | undefined {
+  if (!watch && video === undefined) return undefined;
+  requireDisplay();
+  if (video === undefined) return undefined;
+  const ffmpeg = findFfmpeg('ffmpeg', '--video');
+  checkVideoPath(video);
+  return ffmpeg;
+}
+
+export class TrainWatch {
+  private ctx: GlContext | null = null;
+  private readonly layout;
+  private readonly history: TrainHistory;
+  private timelapse: Timelapse | undefined;
+  private readonly display: Float32Array;
+  private live: Float32Array | null = null;
+  private view: ViewState = INITIAL_VIEW;
+  private paused = false;
+  private help = false;
+  private closed = false;
+  private stopped = false;
+  private failure: unknown = null;
+  private shownStep = 0;
+  private frames = 0;
+  private t0 = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private dirty = true;
+  /** The timelapse's step in flight (finish waits for it). */
+  private pumping: Promise<void> = Promise.resolve();
+  readonly snapshotEvery: number;
+
+  private constructor(private readonly opts: TrainWatchOptions, private readonly ffmpeg: string | undefined, initial: Weights) {
+    this.layout = buildTrainLayout(opts.config);
+    this.history = new TrainHistory({ ...opts.shape, prompt: SAMPLE_PROMPT });
+    this.display = Float32Array.from(initial.flat);
+    this.snapshotEvery = opts.video === undefined ? 0 : opts.videoEvery ?? videoStepsPerFrame(opts.shape.epochs, opts.shape.batches);
+  }
+
+  /**
+   * The window (or hidden context) and the video encoder. Called once the training threads
+   * exist: the main thread first lowers its own scheduling priority (Linux: per thread), which
+   * the rasteriser's threads and ffmpeg inherit but the training threads do not, so on a busy
+   * machine drawing gives way to training rather than the other way round.
+   */
+  private openOutputs(initial: Float32Array): GlContext {
+    try {
+      os.setPriority(0, Math.max(os.getPriority(0), DRAW_NICE));
+    } catch {
+      // not permitted or not supported: draw at normal priority
+    }
+    const ctx = this.opts.watch
+      ? openContext({ width: WATCH_WIDTH, height: WATCH_HEIGHT, title: WATCH_TITLE, visible: true, vsync: false, samples: WINDOW_SAMPLES })
+      : openContext({ width: 320, height: 180, title: 'gptviz training video', visible: false, vsync: false });
+    this.ctx = ctx;
+    if (this.opts.video !== undefined) {
+      this.timelapse = new Timelapse(ctx, this.ffmpeg!, this.opts.video, this.layout, this.history);
+      this.timelapse.add(0, Float32Array.from(initial));
+    }
+    return ctx;
+  }
+
+  /** Set up the view of a run (checkTrainWatch has passed); `start` opens the window and the video. */
+  static open(opts: TrainWatchOptions, initial: Weights): TrainWatch {
+    if (opts.video !== undefined && opts.ffmpeg === undefined) throw new Error('TrainWatch.open: --video needs the ffmpeg from checkTrainWatch');
+    const w = new TrainWatch(opts, opts.ffmpeg, initial);
+    if (opts.watch) opts.log('  Watching: Space pauses the view · drag/scroll orbit and zoom · H help · Esc stops training (keeps the best weights)');
+    if (opts.video !== undefined) {
+      const frames = Math.floor((opts.shape.epochs * opts.shape.batches) / w.snapshotEvery) + 1;
+      opts.log(`  Video: ${opts.video}, one frame every ${w.snapshotEvery} steps (≈ ${(frames / VIDEO_FPS).toFixed(1)} s at ${VIDEO_FPS} fps + ${HOLD_SECONDS} s of the end)`);
+    }
+    return w;
+  }
+
+  /** True once the user closed the window (Esc): training stops as on Ctrl-C, and the exit code is 0. */
+  get closedByUser(): boolean {
+    return this.closed;
+  }
+
+  /** Start the training thread with this view's feed, and the drawing loop. */
+  async start(initial: Weights, corpus: Corpus, opts: Omit<ThreadedTrainOptions, 'progressEvery' | 'snapshotEvery'>): Promise<ThreadedTrainer> {
+    const trainer = await ThreadedTrainer.start(initial, corpus, {
+      ...opts, progressEvery: PROGRESS_EVERY, snapshotEvery: this.snapshotEvery,
+    }, {
+      onProgress: (p) => this.history.addProgress(p.step, p.loss, p.tokensPerSec),
+      onSnapshot: (step, params) => this.timelapse?.add(step, params),
+      onEpochEnd: (s, step, params) => {
+        const sample = greedySample(allocateWeights(this.opts.config, params), SAMPLE_PROMPT, SAMPLE_LENGTH);
+        this.history.addEpoch({ epoch: s.epoch, step, trainLoss: s.trainLoss, valLoss: s.valLoss, valAcc: s.valAcc, sample });
+        if (s.epoch === TEST_ESC_AFTER_EPOCH && this.opts.watch) this.input(keyAction(KEY_ESCAPE, ACTION_PRESS));
+      },
+    });
+    let ctx: GlContext;
+    try {
+      ctx = this.openOutputs(initial.flat);
+    } catch (e) {
+      await trainer.close();
+      throw e;
+    }
+    this.live = trainer.params.flat;
+    this.t0 = performance.now();
+    this.loop(ctx);
+    return trainer;
+  }
+
+  /** The command's hooks, plus: stop when the window was closed or drawing failed. */
+  hooks(inner: TrainHooks): TrainHooks {
+    return { ...inner, shouldStop: () => this.closed || this.failure !== null || inner.shouldStop?.() === true };
+  }
+
+  private input(a: Action | null): void {
+    if (a === null) return;
+    switch (a.kind) {
+      case 'toggle-play': this.paused = !this.paused; break;
+      case 'toggle-help': this.help = !this.help; break;
+      case 'quit': this.closed = true; break;
+      case 'drag': this.view = drag(this.view, a.dx, a.dy); break;
+      case 'scroll': this.view = scroll(this.view, a.amount); break;
+      case 'next-stage': case 'prev-stage': case 'speed-up': case 'slow-down': case 'reset': return;
+    }
+    this.dirty = true;
+  }
+
+  private loop(ctx: GlContext): void {
+    const { window, renderer } = ctx;
+    const frame = createFrame();
+    const scratch = createTrainScratch();
+    const fb = new Int32Array(2);
+    const cursor = createCursorTracker();
+    if (this.opts.watch) {
+      window.handlers = {
+        onKey: (key, _scancode, action) => this.input(keyAction(key, action)),
+        onMouseButton: (button, action) => mouseButton(cursor, button, action),
+        onCursorPos: (x, y) => this.input(cursorMove(cursor, x, y)),
+        onScroll: (_dx, dy) => this.input(scrollAction(dy)),
+        onFramebufferSize: () => { this.dirty = true; },
+        onClose: () => { this.closed = true; },
+      };
+    }
+    let last = performance.now();
+    let status = '';
+    let statusKey = -1;
+    const tick = async (): Promise<void> => {
+      const start = performance.now();
+      const dt = Math.min(0.1, (start - last) / 1000);
+      last = start;
+      if (this.opts.watch && !this.closed) {
+        window.pollEvents();
+        if (window.shouldClose()) this.closed = true;
+        const before = this.view;
+        this.view = tickView(this.view, dt);
+        if (this.view !== before) this.dirty = true;
+        if (!this.paused && this.live !== null) {
+          const k = 1 - Math.exp(-dt / EASE_S);
+          const d = this.display;
+          const l = this.live;
+          for (let i = 0; i < d.length; i++) d[i]! += (l[i]! - d[i]!) * k;
+          this.shownStep = this.history.newestStep;
+          this.dirty = true;
+        }
+        window.framebufferSize(fb);
+        if (this.dirty && fb[0]! > 0 && fb[1]! > 0) {
+          const key = this.shownStep * 2 + (this.paused ? 1 : 0);
+          if (key !== statusKey) {
+            statusKey = key;
+            status = statusLine(this.history, this.shownStep, this.paused);
+          }
+          trainFrame(this.layout, {
+            params: this.display, step: this.shownStep, history: this.history, view: this.view,
+            aspect: fb[0]! / fb[1]!, help: this.help, paused: this.paused,
+          }, status, scratch, frame);
+          renderer.setSize(fb[0]!, fb[1]!, 1);
+          renderer.render(frame);
+          window.swapBuffers();
+          this.frames++;
+          this.dirty = false;
+        }
+      }
+    };
+    // The timelapse has its own chain: waiting for ffmpeg must never hold the window up.
+    const pumpVideo = (): void => {
+      const t = this.timelapse;
+      if (this.stopped || t === undefined) return;
+      const idle = t.backlog === 0;
+      this.pumping = t.pump();
+      this.pumping.then(() => {
+        if (idle) setTimeout(pumpVideo, 1000 / FPS_CAP);
+        else setImmediate(pumpVideo);
+      }, (e: unknown) => {
+        this.failure = e;
+      });
+    };
+    pumpVideo();
+    const schedule = (): void => {
+      if (this.stopped) return;
+      const spent = performance.now() - last;
+      this.timer = setTimeout(() => {
+        tick().then(schedule, (e: unknown) => {
+          this.failure = e;
+        });
+      }, Math.max(0, 1000 / FPS_CAP - spent));
+    };
+    schedule();
+  }
+
+  /**
+   * After training: stop the loop, report the window's frame rate, and finish the timelapse
+   * (the last picture from the final parameters). Rethrows a drawing failure.
+   */
+  async finish(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.pumping.catch(() => undefined);
+    if (this.failure !== null) throw this.failure;
+    const seconds = (performance.now() - this.t0) / 1000;
+    if (this.opts.watch && this.frames > 0) {
+      this.opts.log(`  window: ${this.frames} frames in ${seconds.toFixed(1)} s (${(this.frames / seconds).toFixed(1)} fps)`);
+    }
+    if (this.timelapse !== undefined && this.live !== null) {
+      const r = await this.timelapse.finish(this.history.newestStep, Float32Array.from(this.live));
+      this.opts.log(`  wrote ${r.path} (${formatBytes(r.bytes)}, ${r.seconds.toFixed(1)} s, ${r.frames} frames at ${VIDEO_FPS} fps)`);
+    }
+  }
+
+  /** Release everything (always call, e.g. in finally): kills ffmpeg if the video was not finished. */
+  close(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timelapse?.abort();
+    this.ctx?.close();
+  }
+}
