@@ -223,9 +223,9 @@ export async function train(o: TrainRunOptions): Promise<number> {
   }
   const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
   const out = o.out;
-  checkOut(out, o.force, o.init);
   const watching = o.watch || o.video !== undefined;
   const ffmpeg = checkTrainWatch(o.watch, o.video); // no display / no ffmpeg / unwritable --video: fail before any work
+  checkOut(out, o.force, o.init);
   if (!existsSync(o.data)) {
     throw new UserError(`training data ${o.data} not found`, {
       hint: `download Tiny Shakespeare from ${DOWNLOAD_URL} and pass it with --data FILE`,
