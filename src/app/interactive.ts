@@ -22,7 +22,6 @@ import { requireDisplay } from './display.js';
 import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
-import { stageTitle } from '../animation/stages.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import { encodePng } from '../core/png.js';
@@ -97,8 +96,8 @@ class Overlays {
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
-      const tl = this.steps[s.step]!.scene.scene.timeline;
-      const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
+      const titles = this.steps[s.step]!.scene.scene.titles;
+      const name = stage >= 0 && stage < titles.length ? titles[stage]! : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
       this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;

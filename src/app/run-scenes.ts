@@ -4,7 +4,7 @@
  * same printed lines as `gptviz generate` — and turned into full / logits-only / final scenes.
  */
 import type { ViewOptions } from '../cli/options.js';
-import { fitPrompt } from '../cli/options.js';
+import { promptFor } from '../cli/options.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { generationScenes, randomScenes } from '../record/scenes.js';
 import type { Generation } from '../transformer/generation.js';
@@ -21,8 +21,8 @@ export async function runScenes(opts: ViewOptions, say: (line: string) => void):
   const { loadWeights } = await import('../transformer/weights-file.js');
   const gen = await import('../transformer/generation.js');
   const weights = loadWeights(opts.weights);
-  const prompt = fitPrompt(opts.text, weights.config.seqLen);
-  const generation = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed });
+  const prompt = promptFor(opts.text, weights.config.seqLen, opts.length);
+  const generation = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed, length: opts.length });
   for (const e of generation.log) say(gen.formatStepLine(e));
   say(gen.formatResultLine(generation.result));
   return { scenes: generationScenes(generation.steps), generation };

@@ -1,9 +1,9 @@
 /**
- * `gptviz generate --text hello [--weights FILE] [--temperature 0.3] [--seed N] [--top K]`
- * (issue 3; spec §3.2): load the weights, run the autoregressive generation exactly as the
+ * `gptviz generate --text hello [--weights FILE] [--temperature 0.3] [--seed N] [--length N] [--top K]`
+ * (issues 3, 13; spec §3.2): load the weights, run the autoregressive generation exactly as the
  * visualiser pre-computes it, and print the reference's console lines
  *   `  Step 1: hello -> ' ' (41%)` … `  Result: '…'`
- * — every iteration, including the one that stops, as the reference prints. `--top K` adds the K
+ * — one Step line per character added (a PAD prediction prints as `Stopped:`). `--top K` adds the K
  * most likely next characters (temperature-scaled probabilities) under each step line.
  *
  * Prompt clean-up warnings (dropped characters, cut to the model's S) go to stderr; an empty
@@ -12,17 +12,18 @@
  * Not here: the generation maths (transformer/generation.ts), flag parsing (flags.ts).
  */
 import type { GenerationLogEntry } from '../transformer/generation.js';
-import { formatPct, formatResultLine, formatStepLine, pyRepr, runGeneration } from '../transformer/generation.js';
+import { MAX_LENGTH, formatPct, formatResultLine, formatStepLine, pyRepr, runGeneration } from '../transformer/generation.js';
 import { loadWeights } from '../transformer/weights-file.js';
 import { TOKENS } from '../transformer/vocab.js';
 import { formatHelp, parseFlags, usageError } from './flags.js';
-import { cleanPrompt, fitPrompt, requireWeights } from './options.js';
+import { cleanPrompt, promptFor, requireWeights } from './options.js';
 
 const SPECS = {
   text: { type: 'string', placeholder: 'TEXT', help: "prompt (a–z, space and ! ' . ?; other characters are dropped)" },
   weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights (default weights/charlm.npz in the package)' },
   temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
   seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  length: { type: 'integer', min: 1, max: MAX_LENGTH, placeholder: 'N', help: 'generate until the text is N characters long (default: the context length); past it the model sees the last S characters' },
   top: { type: 'integer', min: 1, max: 32, placeholder: 'K', help: 'also list the K most likely next characters per step' },
 } as const;
 
@@ -49,8 +50,8 @@ export async function run(argv: string[]): Promise<number> {
   const warn = (m: string): void => void process.stderr.write(`${m}\n`);
   const cleaned = cleanPrompt(v.text, warn);
   const weights = loadWeights(requireWeights(v.weights));
-  const prompt = fitPrompt(cleaned, weights.config.seqLen, warn);
-  const g = runGeneration(weights, prompt, { temperature: v.temperature, seed: v.seed });
+  const prompt = promptFor(cleaned, weights.config.seqLen, v.length, warn, 'generate');
+  const g = runGeneration(weights, prompt, { temperature: v.temperature, seed: v.seed, length: v.length });
   const out: string[] = [];
   for (const e of g.log) {
     out.push(formatStepLine(e));

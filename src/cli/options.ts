@@ -14,6 +14,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { MAX_LENGTH } from '../transformer/generation.js';
 import { cleanText } from '../transformer/vocab.js';
 import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
@@ -35,6 +36,8 @@ export const VIEW_FLAGS = {
   weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights for --text (default weights/charlm.npz)' },
   temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
   seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  length: { type: 'integer', min: 1, max: MAX_LENGTH, placeholder: 'N', help: 'generate until the text is N characters long (default: the context length)' },
+  captions: { type: 'boolean', help: 'show the plain-words caption band (--snapshot, --record; K toggles it in the window)' },
   record: { type: 'boolean', help: 'render offscreen and write <output-dir>/transformer.mp4' },
   fps: { type: 'integer', default: 30, min: 1, max: 240, help: 'recording frame rate' },
   speed: { type: 'number', default: 1.0, min: 0.05, max: 20, help: 'animation speed multiplier' },
@@ -68,6 +71,10 @@ export interface ViewOptions {
   readonly weights: string | undefined;
   /** Sampling temperature ≥ 0; 0 = greedy. */
   readonly temperature: number;
+  /** --length: the text length to generate to (≥ the prompt's length, ≤ 4096), or undefined = S. */
+  readonly length: number | undefined;
+  /** --captions: the caption band in --snapshot and --record (the window starts with it on anyway). */
+  readonly captions: boolean;
   /** Integer 0 … 2³²−1 XOR-ed into the sampling seed (spec §1.7), or undefined. */
   readonly seed: number | undefined;
   /** Record mode (mp4) instead of the window. */
@@ -142,6 +149,21 @@ export function fitPrompt(text: string, seqLen: number, warn: Warn = stderrWarn)
 }
 
 /**
+ * The prompt the generation starts from (issue 13): without --length, cut to the model's context
+ * S with a warning (`fitPrompt`, today's behaviour); with --length N, kept whole (the sliding
+ * window takes prompts longer than S), and N below its length is a usage error (exit 2).
+ *
+ * @example promptFor('hello', 16, 30, warn) === 'hello'
+ */
+export function promptFor(text: string, seqLen: number, length: number | undefined, warn: Warn = stderrWarn, command = ''): string {
+  if (length === undefined) return fitPrompt(text, seqLen, warn);
+  if (length < text.length) {
+    throw usageError(command, `--length ${length} is shorter than the prompt (${text.length} characters after clean-up)`);
+  }
+  return text;
+}
+
+/**
  * The weights file for --text: the explicit path (cwd-relative) or DEFAULT_WEIGHTS; it must exist
  * and be a file, else a UserError naming the path and how to train or pass --weights. Shared
  * with `gptviz generate`.
@@ -180,6 +202,8 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     text: undefined,
     weights: undefined,
     temperature: v.temperature,
+    length: v.length,
+    captions: v.captions,
     seed: v.seed,
     record: v.record,
     fps: v.fps,
@@ -222,8 +246,12 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   if (v.text !== undefined) {
     text = cleanPrompt(v.text, warn);
     weights = requireWeights(v.weights);
-  } else if (v.weights !== undefined) {
-    warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
+    if (v.length !== undefined && v.length < text.length) {
+      throw usageError('', `--length ${v.length} is shorter than the prompt (${text.length} characters after clean-up)`);
+    }
+  } else {
+    if (v.weights !== undefined) warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
+    if (v.length !== undefined) warn('warning: --length is ignored without --text (the random-weights mode generates nothing)');
   }
   if (v.music && v.mute) warn('warning: --mute silences --music too');
 

@@ -1,14 +1,19 @@
 /**
- * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn:
- * prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut to S),
- * then up to S forward passes, each predicting the character after the last prompt row
- * (pred_pos = len(cur) − 1), stopping on a PAD prediction or a full context, then one final
- * pass over the completed text. The visualiser animates exactly these steps and `gptviz
+ * Pre-computing the autoregressive generation steps (spec §3.2, issue 13), before anything is
+ * drawn: prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut
+ * to S unless a length is asked for), then one forward pass per new character until the text is
+ * `length` characters long (default S), each predicting the character after the last row of the
+ * model's window (pred_pos = len(window) − 1), stopping early on a PAD prediction, then one final
+ * pass over the last window. Past the context the model sees the last S characters (a sliding
+ * window, as GPT sampling does). The visualiser animates exactly these steps and `gptviz
  * generate` prints them; both get the same numbers from here.
  *
  * Differences from the reference, on purpose: an empty prompt (everything filtered away) is an
  * error instead of silently predicting from the last row (spec §11.3 #8); the clean-up reports
- * what was dropped and whether the prompt was cut, so the CLI can warn.
+ * what was dropped and whether the prompt was cut, so the CLI can warn. No phantom step: the
+ * reference also ran (and printed) a prediction at a full context and then dropped it; here every
+ * printed Step line adds its character to the result. Up to S characters the sampling stream is
+ * the reference's (the seed is a CRC of the window's ids, which are the same).
  *
  * Not here: printing (cli/generate-command.ts), scenes (visualization/).
  */
@@ -52,13 +57,16 @@ export interface GenerationStep {
 export interface GenerationLogEntry {
   /** 1-based iteration number. */
   readonly step: number;
+  /** The window the model saw (the last S characters of the text so far). */
   readonly text: string;
+  /** True when the text so far was longer than the window (printed with a leading '…'). */
+  readonly slid?: boolean;
   readonly predId: number;
   readonly pct: number;
   /** The forward pass of this iteration (for --top K). */
   readonly record: ForwardRecord;
   readonly predPos: number;
-  /** False for the iteration that stopped the loop (its prediction is never shown). */
+  /** False for a PAD prediction, which stops the loop (printed as `Stopped:`, never shown). */
   readonly kept: boolean;
 }
 
@@ -71,14 +79,18 @@ export interface Generation {
   readonly result: string;
 }
 
+/** The longest text --length may ask for. */
+export const MAX_LENGTH = 4096;
+
 /**
  * Clean a prompt for a model with context S: lower-case, newlines dropped, characters outside
- * the vocabulary dropped (reported), at most S characters kept (truncation reported).
+ * the vocabulary dropped (reported), at most `keep` characters kept (truncation reported).
+ * `keep` is S unless a longer --length was asked for (the sliding window then takes it whole).
  * @example preparePrompt('Hello, World!', 16) → { text: 'hello world!', dropped: [','], truncated: false }
  */
-export function preparePrompt(raw: string, seqLen: number): PreparedPrompt {
+export function preparePrompt(raw: string, keep: number): PreparedPrompt {
   const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
-  return { text: kept.slice(0, seqLen), dropped, truncated: kept.length > seqLen };
+  return { text: kept.slice(0, keep), dropped, truncated: kept.length > keep };
 }
 
 /**
@@ -98,9 +110,15 @@ export function pyRepr(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** `  Step {k}: {text} -> {c!r} ({pct:.0f}%)` as the reference prints it (PAD shows as '<PAD>'). */
+/**
+ * `  Step {k}: {text} -> {c!r} ({pct:.0f}%)` as the reference prints it; past the context the
+ * text is the model's window after a '…'. A PAD prediction (which adds nothing and stops) prints
+ * as `  Stopped: {text} -> '<PAD>' ({pct}%)`, so Step lines = characters added.
+ * @example formatStepLine({step: 1, text: 'hello', predId: 0, pct: 41.2, …}) === "  Step 1: hello -> ' ' (41%)"
+ */
 export function formatStepLine(e: GenerationLogEntry): string {
-  return `  Step ${e.step}: ${e.text} -> ${pyRepr(TOKENS[e.predId] ?? '?')} (${formatPct(e.pct)}%)`;
+  const head = e.kept ? `Step ${e.step}` : 'Stopped';
+  return `  ${head}: ${e.slid === true ? '…' : ''}${e.text} -> ${pyRepr(TOKENS[e.predId] ?? '?')} (${formatPct(e.pct)}%)`;
 }
 
 /** `  Result: '…'`. */
@@ -121,28 +139,40 @@ function step(kind: GenerationStep['kind'], text: string, weights: Weights, opts
   return { kind, text, record, predPos, predId, pct, inputLabels: labels(ids), outputLabels };
 }
 
+/** Generation options: the forward pass's temperature/seed and the text length to reach. */
+export interface GenerationOptions extends ForwardOptions {
+  /** Generate until the text is this long (default S; at least the prompt's length, ≤ MAX_LENGTH). */
+  readonly length?: number;
+}
+
 /**
- * The whole generation for a prompt (spec §3.2): prepared prompt, kept steps + final step, the
- * console log, the result text. Throws a UserError when nothing of the prompt is left.
+ * The whole generation for a prompt (spec §3.2, issue 13): prepared prompt, kept steps + final
+ * step, the console log, the result text. Throws a UserError when nothing of the prompt is left;
+ * a `length` below the prompt's length or above MAX_LENGTH is a RangeError (the CLI checks first).
  */
-export function runGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): Generation {
+export function runGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): Generation {
   const S = weights.config.seqLen;
-  const prepared = preparePrompt(prompt, S);
+  const prepared = preparePrompt(prompt, opts.length !== undefined ? Math.max(S, opts.length) : S);
   if (prepared.text === '') {
     throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
+  }
+  const length = opts.length ?? S;
+  if (!Number.isInteger(length) || length < prepared.text.length || length > MAX_LENGTH) {
+    throw new RangeError(`length ${length} must be an integer from the prompt's ${prepared.text.length} characters to ${MAX_LENGTH}`);
   }
   let cur = prepared.text;
   const steps: GenerationStep[] = [];
   const log: GenerationLogEntry[] = [];
-  for (let k = 1; k <= S; k++) {
-    const s = step('prediction', cur, weights, opts);
-    const stop = s.predId === PAD_ID || cur.length >= S;
-    log.push({ step: k, text: cur, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept: !stop });
-    if (stop) break;
+  for (let k = 1; cur.length < length; k++) {
+    const window = cur.slice(-S);
+    const s = step('prediction', window, weights, opts);
+    const kept = s.predId !== PAD_ID;
+    log.push({ step: k, text: window, slid: cur.length > S, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept });
+    if (!kept) break;
     steps.push(s);
     cur += CHARS[s.predId]!;
   }
-  steps.push(step('final', cur, weights, opts));
+  steps.push(step('final', cur.slice(-S), weights, opts));
   return { prompt: prepared, steps, log, result: cur };
 }
 
@@ -151,6 +181,6 @@ export function runGeneration(weights: Weights, prompt: string, opts: ForwardOpt
  * predicted) and one final step.
  * @example precomputeGeneration(weights, 'hello', { temperature: 0.3 }).length === 12 // S = 16
  */
-export function precomputeGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): GenerationStep[] {
+export function precomputeGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): GenerationStep[] {
   return [...runGeneration(weights, prompt, opts).steps];
 }

@@ -160,6 +160,7 @@ function drawPersistent(out: FrameDesc, data: CharacterData, f: CharFrame): void
 function drawReturn(out: FrameDesc, ret: CharReturn, f: CharFrame): void {
   drawExisting(out, ret);
   const r = Math.min((NOW[T] - f.total) / f.returnDuration, 1);
+  if (ret.leaving !== undefined) drawLeaving(out, ret.leaving, ret.nextSpacing, r);
   const ortho = NOW[ORTHO];
   const big = bigHeight(ortho, ret.nextSpacing);
   // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
@@ -190,4 +191,10 @@ function drawExisting(out: FrameDesc, ret: CharReturn): void {
     const ch = ret.existing[i]!;
     if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
   }
+}
+
+/** Past the context: the oldest character, one slot before the window, fading out (issue 13). */
+function drawLeaving(out: FrameDesc, ch: DisplayChar, nextSpacing: number, r: number): void {
+  const a = Math.max(0, 1 - 1.6 * r);
+  if (a >= 0.01) pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], bigHeight(NOW[ORTHO], nextSpacing), 0.5, 0.5, a, false);
 }

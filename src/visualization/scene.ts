@@ -35,6 +35,9 @@ import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
 
+/** Overlay title of the final scene's character display. */
+export const FINAL_TITLE = 'Generated Text';
+
 /** The noise table is a constant of the program (spec §5.3): computed once, shared by every scene. */
 const NOISE = noiseTable();
 
@@ -158,20 +161,25 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   let ret: CharReturn | undefined;
   let nextCharPositions: Vec3[] | undefined;
   if (probsIdx >= 0 && inp.kind !== 'final' && predChar !== undefined && rec.probs !== undefined) {
-    const n2 = pred.row + 2;
+    // A full window slides (issue 13): the next step sees characters 1 … S−1 and the new one.
+    const slide = pred.row + 2 > cfg.seqLen ? 1 : 0;
+    const n2 = pred.row + 2 - slide;
     const cs2 = charSpacing(n2);
     const existing: DisplayChar[] = [];
     for (let i = 0; i < n2 - 1; i++) {
-      const text = labelsIn?.[i] ?? '';
+      const text = labelsIn?.[i + slide] ?? '';
       existing.push({ text: text === '_' ? '' : text, start: charPosition(i, n2, cs2, y, charZ) });
     }
+    const oldest = labelsIn?.[0] ?? '';
+    const leaving = slide === 1 && oldest !== '_' && oldest.trim() !== ''
+      ? { text: oldest, start: charPosition(-1, n2, cs2, y, charZ) } : undefined;
     const endPos = charPosition(n2 - 1, n2, cs2, y, charZ);
     const probsPlaced = b.visuals[stages[probsIdx]!.firstVisual]!.visual;
     const start = probsPlaced.kind === 'activation' ? rowPos(probsPlaced.pre, pred.row) : endPos;
     const space = pred.label.indexOf(' ', predChar === ' ' ? 1 : 0);
     ret = {
       text: predChar, start, end: endPos, existing: existing.filter((e) => e.text.length > 0),
-      pct: space >= 0 ? pred.label.slice(space + 1) : '', nextSpacing: cs2,
+      pct: space >= 0 ? pred.label.slice(space + 1) : '', nextSpacing: cs2, leaving,
     };
     nextCharPositions = [...existing.map((e) => e.start), endPos];
   }
@@ -197,7 +205,8 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
       total: timeline.total, returnDuration: timeline.returnDuration,
     },
     nextCharSpacing: ret !== undefined ? ret.nextSpacing : cs,
-    titles: stages.map((s) => s.title),
+    // The final display is the generated text, not the next step's input (issue 13).
+    titles: stages.map((s) => (inp.kind === 'final' && s.name === 'char_display' ? FINAL_TITLE : s.title)),
     noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
