@@ -20,6 +20,7 @@ import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { DEFAULT_CONFIG } from '../transformer/config.js';
 import { randomModeForward } from '../transformer/model.js';
 import { loadWeights } from '../transformer/weights-file.js';
+import { applyCaption } from '../visualization/captions.js';
 import { frameAt } from '../visualization/frame-at.js';
 import { stepSceneInput } from '../visualization/first-step.js';
 import { buildScene } from '../visualization/scene.js';
@@ -36,7 +37,9 @@ function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): 
     ? stepSceneInput(loadWeights(opts.weights), opts.text, { temperature: opts.temperature, seed: opts.seed })
     : { kind: 'random' as const, record: randomModeForward(DEFAULT_CONFIG) };
   const scene = buildScene(input);
-  frameAt(scene, opts.snapshot ?? 0, INITIAL_VIEW, aspect, out);
+  const t = opts.snapshot ?? 0;
+  frameAt(scene, t, INITIAL_VIEW, aspect, out);
+  if (opts.captions) applyCaption(out, scene.captions, scene.timeline, t);
   return null;
 }
 

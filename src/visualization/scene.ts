@@ -30,6 +30,10 @@ import { buildAttention, buildBlock, buildBlockOutput, buildConcat, buildFfn, bu
 import {
   buildBlockHop, buildCharPlaceholder, buildOutputProjection, buildStaticLogits, buildTokenProbs, predictionOf,
 } from './pipeline-head.js';
+import type { CaptionTable } from './captions.js';
+import { captionTable } from './captions.js';
+import type { ChoiceData } from './choice-chart.js';
+import { buildChoice } from './choice-chart.js';
 import { rowPos, SceneBuilder } from './scene-builder.js';
 import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
@@ -76,6 +80,10 @@ export interface Scene extends SceneCore {
   /** Character positions (for the character framing) and the next step's, if a character returns. */
   readonly charPositions: readonly Vec3[];
   readonly nextCharPositions?: readonly Vec3[];
+  /** Captions per stage and compute group (issue 13; shown by the app through `captionAt`). */
+  readonly captions: CaptionTable;
+  /** The choice chart of the token-probabilities stage (issue 13), or undefined. */
+  readonly choice?: ChoiceData;
   /** Waypoints per aspect ratio (a cache filled by frame-at.ts; not part of the scene's value). */
   readonly waypointCache: Map<number, Waypoint[]>;
 }
@@ -197,6 +205,11 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     state: createState(stages.length, b.visuals.length),
   };
   const fades = buildLabelFades(core, b.labels);
+  const predicts = inp.predPos !== undefined && inp.predPos >= 0 && probsIdx >= 0;
+  const captions = captionTable(timeline, cfg, {
+    kind: inp.kind, predPos: predicts ? pred.row : -1, prediction: predicts ? pred.label : '', chars: displayed.length,
+  });
+  const choice = predicts ? buildChoice(rec, pred.row, pred.id, timeline) : undefined;
   return Object.freeze({
     ...core,
     kind: inp.kind, timeline, layout: L, labels: b.labels, fades, characters,
@@ -210,6 +223,8 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
+    captions,
+    choice,
     waypointCache: new Map<number, Waypoint[]>(),
   });
 }
