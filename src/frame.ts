@@ -69,6 +69,8 @@ export interface OverlayText {
   r: number;
   g: number;
   b: number;
+  /** 'field': drawn as a text field (lighter box with an outline, issue 13's prompt line); pushOverlay sets false. */
+  field: boolean;
 }
 
 /**
@@ -223,11 +225,11 @@ export function pushOverlay(
 ): OverlayText {
   let o = out.overlays[out.overlayCount];
   if (o === undefined) {
-    o = { text, corner, line, size, alpha, background, r: 1, g: 1, b: 1 };
+    o = { text, corner, line, size, alpha, background, r: 1, g: 1, b: 1, field: false };
     out.overlays.push(o);
   } else {
     o.text = text; o.corner = corner; o.line = line; o.size = size; o.alpha = alpha; o.background = background;
-    o.r = 1; o.g = 1; o.b = 1;
+    o.r = 1; o.g = 1; o.b = 1; o.field = false;
   }
   out.overlayCount++;
   return o;

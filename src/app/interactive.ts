@@ -17,10 +17,11 @@
  * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
  * (input.ts), no playback rules (session.ts).
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { requireDisplay } from './display.js';
 import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
+import { DEFAULT_WEIGHTS } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
@@ -32,11 +33,13 @@ import { createFrame, pushOverlay } from '../frame.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
 import type { Action } from './input.js';
-import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, HELP_TALK_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
 import type { SessionPlan, SessionState } from './session.js';
 import {
   applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
 } from './session.js';
+import { formatTemperature } from './prompt-line.js';
+import { Talk } from './talk.js';
 import type { ScriptEvent, TestScript } from './test-script.js';
 import { ScriptCursor, loadScript } from './test-script.js';
 
@@ -83,24 +86,26 @@ class Overlays {
   private keyStage = -2;
   private keySpeed = -1;
   private keyMode = -1;
+  private keyTemp = -1;
   status = '';
   speed = '';
   private speedOf = -1;
 
   constructor(private readonly steps: readonly Step[], private readonly generation: boolean) {}
 
-  update(s: SessionState, stage: number): void {
+  update(s: SessionState, stage: number, temperature: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
-    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode) {
+    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode || temperature !== this.keyTemp) {
       this.keyStep = s.step;
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
+      this.keyTemp = temperature;
       const titles = this.steps[s.step]!.scene.scene.titles;
       const name = stage >= 0 && stage < titles.length ? titles[stage]! : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
-      this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
+      this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · ${formatTemperature(temperature)} · Enter prompt · H help`;
     }
     if (s.speed !== this.speedOf) {
       this.speedOf = s.speed;
@@ -110,7 +115,10 @@ class Overlays {
 
   draw(out: FrameDesc, s: SessionState): void {
     pushOverlay(out, this.status, 'top-left', 0, 'small', 1);
-    if (s.help) pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+    if (s.help) {
+      pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+      pushOverlay(out, HELP_TALK_LINE, 'top-left', 2, 'small', 1);
+    }
     const a = speedFlashAlpha(s);
     if (a > 0) pushOverlay(out, this.speed, 'top-right', 0, 'large', a);
   }
@@ -134,7 +142,7 @@ class Hook {
   }
 
   /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void): void {
+  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, type: (text: string) => void): void {
     let e: ScriptEvent | null;
     while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
       const a = e.action;
@@ -144,6 +152,7 @@ class Hook {
         case 'scroll': input(scrollAction(a.amount)); break;
         case 'resize': this.ctx.window.setSize(a.width, a.height); break;
         case 'close': this.ctx.window.setShouldClose(true); break;
+        case 'text': type(a.text); break;
         case 'dump': this.pendingDumps.push(a.path); break;
         case 'status': break;
       }
@@ -165,8 +174,9 @@ class Hook {
   }
 
   /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, steps: readonly Step[], plan: SessionPlan, fb: Int32Array, out: FrameDesc): void {
+  report(frame: number, s: SessionState, run: Run, talk: Talk, fb: Int32Array, out: FrameDesc): void {
     if (this.reports.length === 0) return;
+    const { steps, plan } = run;
     const tl = plan.timelines[s.step]!;
     const si = stageIndex(s, plan);
     const st = steps[s.step]!;
@@ -181,6 +191,8 @@ class Hook {
         time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
         help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
         text: st.text ?? null, prediction: st.prediction ?? null, labels,
+        prompt: talk.line?.text ?? null, promptNote: talk.line?.note ?? null, message: talk.message,
+        temperature: talk.temperature, captions: talk.captions, caption: out.caption, chart: out.chart.count > 0 ? out.chart.labels : null,
       })}\n`);
     }
     this.reports.length = 0;
@@ -199,6 +211,20 @@ async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<Liv
   return createLiveAudio(steps.map((st) => st.scene.sound), { mute: false, music: opts.music, warn });
 }
 
+/** What the window plays now: replaced as a whole when a typed prompt starts a new generation. */
+interface Run {
+  steps: readonly Step[];
+  plan: SessionPlan;
+  overlays: Overlays;
+  audio: LiveAudio | null;
+}
+
+/** The weights typing in the window uses: --weights, else the shipped ones if present. */
+function typingWeights(opts: ViewOptions): string | undefined {
+  if (opts.weights !== undefined) return opts.weights;
+  return existsSync(DEFAULT_WEIGHTS) ? DEFAULT_WEIGHTS : undefined;
+}
+
 /** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
 export async function interactive(opts: ViewOptions): Promise<number> {
   requireDisplay();
@@ -210,14 +236,18 @@ export async function interactive(opts: ViewOptions): Promise<number> {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
   const steps = await buildSteps(opts, say);
-  const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
   const s = createSession({ speed: opts.speed });
-  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
+  const weights = typingWeights(opts);
+  const talk = new Talk({
+    temperature: opts.temperature,
+    noWeights: weights === undefined ? `typing a prompt needs trained weights (none at ${DEFAULT_WEIGHTS}; train with 'gptviz train' or pass --weights)` : undefined,
+  });
+  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · Enter type a prompt · [/] temperature · K captions · drag/scroll camera · H help · Esc quit');
 
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
-  let audio: LiveAudio | null = null;
+  const run: Run = { steps, plan: sessionPlan(steps.map((st) => st.scene.scene.timeline)), overlays: overlaysFor(steps), audio: null };
   let hook: Hook | undefined;
   let interrupted = false;
   const onSignal = (): void => {
@@ -228,19 +258,58 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     hook = script !== undefined ? new Hook(script, ctx) : undefined;
-    audio = await openAudio(opts, steps);
-    await loop(ctx, steps, plan, s, audio, hook, script?.dt, say);
+    run.audio = await openAudio(opts, steps);
+    const generate = async (text: string): Promise<void> => {
+      await startGeneration(run, s, talk, { ...opts, text, weights }, say);
+    };
+    await loop(ctx, run, s, talk, generate, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     hook?.dispose();
     try {
-      await audio?.close();
+      await run.audio?.close();
     } finally {
       ctx.close();
     }
   }
   return interrupted ? 130 : 0;
+}
+
+function overlaysFor(steps: readonly Step[]): Overlays {
+  return new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
+}
+
+/**
+ * A typed prompt (issue 13): generate it with the window's temperature and the run's seed and
+ * --length (when the prompt fits in it; else the context length), print it as `gptviz generate`
+ * does, and play it from its first step — the speed, view, help and captions stay. A prompt the
+ * model cannot take leaves the current generation playing, with a message.
+ */
+async function startGeneration(run: Run, s: SessionState, talk: Talk, opts: ViewOptions, say: Say): Promise<void> {
+  const text = opts.text!;
+  const length = opts.length !== undefined && opts.length >= text.length ? opts.length : undefined;
+  let steps: Step[];
+  try {
+    say(`Prompt: ${JSON.stringify(text)} (temperature ${talk.temperature})`);
+    steps = await buildSteps({ ...opts, temperature: talk.temperature, length }, say);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    talk.say(e.message);
+    return;
+  }
+  const old = run.audio;
+  run.audio = null;
+  await old?.close();
+  run.steps = steps;
+  run.plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
+  run.overlays = overlaysFor(steps);
+  s.step = 0;
+  s.time = 0;
+  s.playing = true;
+  s.completed = false;
+  s.seeks++;
+  run.audio = await openAudio(opts, steps);
 }
 
 /**
@@ -263,13 +332,12 @@ function warmUp(steps: readonly Step[], frame: FrameDesc): void {
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, steps: readonly Step[], plan: SessionPlan, s: SessionState,
-  audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
+  ctx: GlContext, run: Run, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
+  hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
-  warmUp(steps, frame);
-  const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
+  warmUp(run.steps, frame);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
   const scale = new Float32Array(2);
@@ -285,11 +353,15 @@ function loop(
   };
   measure();
   const input = (a: Action | null): void => {
-    if (a !== null) applyAction(s, plan, a);
+    if (a !== null) applyAction(s, run.plan, a);
   };
-  const onKey = (key: number, action: number): void => input(keyAction(key, action));
+  // Keys reach the talk layer first (the prompt line takes every key while open).
+  const onKey = (key: number, action: number, mods = 0): void => {
+    if (talk.key(key, action, mods) === 'pass') input(keyAction(key, action));
+  };
   window.handlers = {
-    onKey: (key, _scancode, action) => onKey(key, action),
+    onKey: (key, _scancode, action, mods) => onKey(key, action, mods),
+    onChar: (codepoint) => talk.char(codepoint),
     onMouseButton: (button, action) => mouseButton(cursor, button, action),
     onCursorPos: (x, y) => input(cursorMove(cursor, x, y)),
     onScroll: (_dx, dy) => input(scrollAction(dy)),
@@ -309,24 +381,39 @@ function loop(
         const dt = fixedDt ?? (now - last) / 1000;
         last = now;
         window.pollEvents();
-        hook?.apply(n, input, onKey);
+        hook?.apply(n, input, onKey, (text) => talk.type(text));
         if (window.shouldClose()) s.quit = true;
         if (s.quit) {
-          hook?.report(n, s, steps, plan, fb, frame);
+          hook?.report(n, s, run, talk, fb, frame);
           resolve();
           return;
         }
-        tickSession(s, plan, dt);
+        if (talk.pending !== null) {
+          // A typed prompt: generate it (a fraction of a second), then go on with the new run.
+          const text = talk.pending;
+          talk.pending = null;
+          generate(text).then(() => {
+            warmUp(run.steps, frame);
+            shownStep = -1;
+            last = performance.now();
+            setImmediate(step);
+          }, reject);
+          return;
+        }
+        tickSession(s, run.plan, dt);
+        talk.tick(dt);
         if (s.step !== shownStep) {
           shownStep = s.step;
-          if (steps.length > 1) say(`  Generation step ${s.step + 1}/${steps.length}`);
+          if (run.steps.length > 1) say(`  Generation step ${s.step + 1}/${run.steps.length}`);
         }
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
-          const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
-          overlays.update(s, stage);
-          overlays.draw(frame, s);
+          const stage = stageIndex(s, run.plan);
+          const scene = run.steps[s.step]!.scene.scene;
+          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          run.overlays.update(s, stage, talk.temperature);
+          run.overlays.draw(frame, s);
+          talk.draw(frame, scene.captions, scene.timeline, s.time);
           const t1 = hook !== undefined ? performance.now() : 0;
           renderer.render(frame, fb[0]!, fb[1]!, ratio);
           hook?.dump(fb[0]!, fb[1]!);
@@ -337,8 +424,8 @@ function loop(
             hook.glMs += t2 - t1;
           }
         }
-        audio?.follow(s.step, s.time, s.playing, timeScale(s, plan), s.seeks);
-        hook?.report(n, s, steps, plan, fb, frame);
+        run.audio?.follow(s.step, s.time, s.playing, timeScale(s, run.plan), s.seeks);
+        hook?.report(n, s, run, talk, fb, frame);
         n++;
         if (drawn) setImmediate(step);
         else setTimeout(step, MINIMISED_SLEEP_MS);

@@ -356,8 +356,13 @@ export class TextRenderer {
     const x = right ? fbWidth - w - margin : margin;
     const y = bottom ? bottomPx + margin + t.line * step : fbHeight - margin - cellH - t.line * step;
     this.ensureQuads(t.text.length);
-    this.ensureVerts(t.text.length + 1);
-    if (t.background) {
+    this.ensureVerts(t.text.length + 2);
+    if (t.field) {
+      // A text field: a light outline around a dark grey box.
+      const b = Math.max(1, Math.round(1.5 * r));
+      this.pushQuad(x, y, 0, 1, 1, -12 * r - b, -8 * r - b, w + 12 * r + b, cellH + 8 * r + b, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.55, 0.6, 0.7, t.alpha);
+      this.pushQuad(x, y, 0, 1, 1, -12 * r, -8 * r, w + 12 * r, cellH + 8 * r, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.09, 0.1, 0.13, t.alpha);
+    } else if (t.background) {
       this.pushQuad(
         x, y, 0, 1, 1, -10 * r, -6 * r, w + 10 * r, cellH + 6 * r,
         oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0, 0, 0, 0.6 * t.alpha,
