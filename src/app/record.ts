@@ -146,7 +146,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
     const timings = extras.timings ?? emptyTimings();
     const t0 = now();
     const frames = await renderFrames({
-      plan, scenes, target, recorder, files, aspect: width / height, progress, timings, now,
+      plan, scenes, target, recorder, files, aspect: width / height, progress, timings, now, captions: opts.captions,
       stop: () => {
         ctx.window.pollEvents();
         return stop.requested() || ctx.window.shouldClose();
