@@ -300,7 +300,7 @@ export class TextRenderer {
     const scale = (CHART_TEXT_PX * r) / oa.pixelSize;
     const rowH = CHART_ROW_PX * r;
     const barMax = CHART_BAR_PX * r;
-    const labelW = 56 * r;
+    const labelW = 64 * r;
     const textW = 76 * r;
     const pad = 14 * r;
     const width = labelW + barMax + textW + 2 * pad;

@@ -12,8 +12,8 @@ import type { Timeline } from '../animation/timeline.js';
 import { stageIndex } from '../animation/timeline.js';
 import type { FrameDesc } from '../frame.js';
 import type { ForwardRecord } from '../transformer/activations.js';
-import { formatPct } from '../transformer/generation.js';
-import { tokenLabel } from '../transformer/vocab.js';
+import { formatPct, pyRepr } from '../transformer/generation.js';
+import { PAD_ID, TOKENS } from '../transformer/vocab.js';
 
 /** Candidates shown. */
 export const CHOICE_ROWS = 8;
@@ -50,7 +50,7 @@ export function buildChoice(record: ForwardRecord, predPos: number, chosen: numb
   const seg = st.segments[1] ?? st.segments[0] ?? [0, 1];
   return Object.freeze({
     title: 'Next character',
-    labels: Object.freeze(top.map((id) => `'${tokenLabel(id)}'`)),
+    labels: Object.freeze(top.map(chartLabel)),
     values: Object.freeze(top.map((id) => row[id]!)),
     texts: Object.freeze(top.map((id) => percent(row[id]!))),
     highlight: top.indexOf(chosen),
@@ -59,6 +59,11 @@ export function buildChoice(record: ForwardRecord, predPos: number, chosen: numb
     total: tl.total,
     returnDuration: tl.returnDuration,
   });
+}
+
+/** A candidate as `generate --top` names it (`'w'`, `"'"`), PAD as `PAD` (the end of the text). */
+function chartLabel(id: number): string {
+  return id === PAD_ID ? 'PAD' : pyRepr(TOKENS[id] ?? '?');
 }
 
 /** `72%` as `generate` prints it; a probability that rounds to 0 but is not 0 shows as `<1%`. */
