@@ -25,5 +25,5 @@ export async function runScenes(opts: ViewOptions, say: (line: string) => void):
   const generation = gen.runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed, length: opts.length });
   for (const e of generation.log) say(gen.formatStepLine(e));
   say(gen.formatResultLine(generation.result));
-  return { scenes: generationScenes(generation.steps), generation };
+  return { scenes: generationScenes(generation.steps, generation.result), generation };
 }

@@ -56,8 +56,11 @@ export function randomScenes(config = DEFAULT_CONFIG): RecordingScene[] {
   return [withSound('random', buildScene({ kind: 'random', record }), record, -1, 0)];
 }
 
-/** One scene per generation step, chaining the character spacing (spec §5.11.3). */
-export function generationScenes(steps: readonly StepLike[]): RecordingScene[] {
+/**
+ * One scene per generation step, chaining the character spacing (spec §5.11.3); `result` (the
+ * whole generated text) goes to the final display.
+ */
+export function generationScenes(steps: readonly StepLike[], result?: string): RecordingScene[] {
   const out: RecordingScene[] = [];
   let spacing: number | undefined;
   for (let i = 0; i < steps.length; i++) {
@@ -69,6 +72,7 @@ export function generationScenes(steps: readonly StepLike[]): RecordingScene[] {
     const scene = buildScene({
       kind, record: st.record, inputLabels: st.inputLabels, outputLabels: st.outputLabels,
       predPos: predicts ? st.predPos : undefined, predId: predicts ? st.predId : undefined, charSpacing: spacing,
+      fullText: kind === 'final' ? result : undefined,
     });
     spacing = scene.nextCharSpacing;
     out.push(withSound(kind, scene, st.record, st.predPos, i));

@@ -27,7 +27,12 @@ export interface CaptionFacts {
   readonly prediction: string;
   /** Number of real characters in the window (the rest of the S rows hold padding). */
   readonly chars: number;
+  /** 'final': the whole generated text, when known. */
+  readonly text?: string;
 }
+
+/** Longest generated text quoted in the final caption (it must fit the three-line band). */
+const MAX_QUOTED = 90;
 
 /** Caption table: per stage (timeline order), one caption per compute group (at least one). */
 export type CaptionTable = readonly (readonly string[])[];
@@ -46,7 +51,11 @@ export function stageCaptions(name: StageName, groups: number, c: ModelConfig, f
   switch (name) {
     case 'char_display':
       if (f.kind === 'final') {
-        return ['The generated text: after the prompt, every character was chosen one at a time from the model\'s predictions, each time feeding the text so far back in.'];
+        const t = f.text;
+        const what = t === undefined ? 'The generated text'
+          : t.length <= MAX_QUOTED ? `The generated text, "${t}"` : `The generated text (${t.length} characters, shown in full in the terminal)`;
+        const window = t !== undefined && t.length > f.chars ? `; the model always saw its last ${S} characters` : '';
+        return [`${what}: after the prompt, every character was chosen one at a time from the model's predictions${window}.`];
       }
       return [`The text goes in one character per position: each is looked up by its id in the ${V}-token vocabulary, and the model sees at most ${S} characters at once (its context).`];
     case 'input':

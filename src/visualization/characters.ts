@@ -193,8 +193,15 @@ function drawExisting(out: FrameDesc, ret: CharReturn): void {
   }
 }
 
-/** Past the context: the oldest character, one slot before the window, fading out (issue 13). */
+/**
+ * Past the context: the oldest character, one slot before the window, leaving it (issue 13) —
+ * there while the camera arrives, then drifting one more slot out and fading over the last 45 %
+ * of the return, as the new character lands at the other end.
+ */
 function drawLeaving(out: FrameDesc, ch: DisplayChar, nextSpacing: number, r: number): void {
-  const a = Math.max(0, 1 - 1.6 * r);
-  if (a >= 0.01) pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], bigHeight(NOW[ORTHO], nextSpacing), 0.5, 0.5, a, false);
+  const u = Math.max(0, (r - 0.55) / 0.45);
+  const a = 1 - Math.min(1, u);
+  if (a >= 0.01) {
+    pushLabel(out, ch.text, ch.start[0] + u * nextSpacing, ch.start[1], ch.start[2], bigHeight(NOW[ORTHO], nextSpacing), 0.5, 0.5, a, false);
+  }
 }

@@ -58,6 +58,11 @@ export interface SceneInput {
   readonly predId?: number;
   /** Character spacing handed over from the previous step (spec §5.11.3). */
   readonly charSpacing?: number;
+  /**
+   * 'final' scenes: the whole generated text (issue 13). Past the context the display shows the
+   * model's last window; the title and caption say how much of the text that is.
+   */
+  readonly fullText?: string;
 }
 
 export interface SceneOptions {
@@ -208,7 +213,10 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   const predicts = inp.predPos !== undefined && inp.predPos >= 0 && probsIdx >= 0;
   const captions = captionTable(timeline, cfg, {
     kind: inp.kind, predPos: predicts ? pred.row : -1, prediction: predicts ? pred.label : '', chars: displayed.length,
+    text: inp.kind === 'final' ? inp.fullText : undefined,
   });
+  const finalTitle = inp.kind === 'final' && inp.fullText !== undefined && inp.fullText.length > displayed.length
+    ? `${FINAL_TITLE} (last ${displayed.length} of ${inp.fullText.length} characters)` : FINAL_TITLE;
   const choice = predicts ? buildChoice(rec, pred.row, pred.id, timeline) : undefined;
   return Object.freeze({
     ...core,
@@ -219,7 +227,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     },
     nextCharSpacing: ret !== undefined ? ret.nextSpacing : cs,
     // The final display is the generated text, not the next step's input (issue 13).
-    titles: stages.map((s) => (inp.kind === 'final' && s.name === 'char_display' ? FINAL_TITLE : s.title)),
+    titles: stages.map((s) => (inp.kind === 'final' && s.name === 'char_display' ? finalTitle : s.title)),
     noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
