@@ -41,12 +41,14 @@ export type CaptionTable = readonly (readonly string[])[];
 export function stageCaptions(name: StageName, groups: number, c: ModelConfig, f: CaptionFacts): string[] {
   const { seqLen: S, dModel: D, numHeads: H, dK: dk, dFF: F, vocabSize: V, numBlocks: B } = c;
   const pad = f.chars < S ? ` The ${S - f.chars} empty position${S - f.chars === 1 ? '' : 's'} hold the padding token.` : '';
+  // Random-weights mode has no trained weights: its matrices are random, not learned.
+  const learned = f.kind === 'random' ? 'random' : 'learned';
   const k = blockNumber(name);
   if (k > 0) {
     if (f.kind === 'logits') {
       return [`Block ${k} of ${B}: the same attention and feed-forward steps as in the first step, now on the text with the new character (shown without the detail).`];
     }
-    return [`Block ${k} of ${B} repeats the same steps — attention, residual + LayerNorm, feed-forward, residual + LayerNorm — with its own learned weights, refining the ${S}×${D} matrix.`];
+    return [`Block ${k} of ${B} repeats the same steps — attention, residual + LayerNorm, feed-forward, residual + LayerNorm — with its own ${learned} weights, refining the ${S}×${D} matrix.`];
   }
   switch (name) {
     case 'char_display':
@@ -64,7 +66,7 @@ export function stageCaptions(name: StageName, groups: number, c: ModelConfig, f
       }
       return [`Each character becomes a learned vector of ${D} numbers (its row of the ${V}×${D} embedding table) plus a learned vector for its position: the ${S}×${D} input matrix X.${pad}`];
     case 'qkv_projection':
-      return [`Each position's ${D} numbers are multiplied by three learned ${D}×${D} matrices W_Q, W_K and W_V, giving its query (what it looks for), key (what it offers) and value (what it passes on).`];
+      return [`Each position's ${D} numbers are multiplied by three ${learned} ${D}×${D} matrices W_Q, W_K and W_V, giving its query (what it looks for), key (what it offers) and value (what it passes on).`];
     case 'multi_head_attn':
       return fit(groups, [
         `${H} heads, each using ${dk} of the ${D} columns: every query is compared with every key (Q·Kᵀ, divided by √${dk}), giving ${S}×${S} scores. A position may only look back, so later positions are masked out.`,
@@ -72,17 +74,17 @@ export function stageCaptions(name: StageName, groups: number, c: ModelConfig, f
         `Each head mixes the value vectors with those weights (weights × V), giving every position a ${dk}-number summary of what it attended to.`,
       ]);
     case 'concat_output_proj':
-      return [`The ${H} heads' outputs are placed side by side (${S}×${D}) and multiplied by the learned ${D}×${D} matrix W_O, combining what the heads found into ${D} numbers per position.`];
+      return [`The ${H} heads' outputs are placed side by side (${S}×${D}) and multiplied by the ${learned} ${D}×${D} matrix W_O, combining what the heads found into ${D} numbers per position.`];
     case 'residual_ln1':
       return fit(groups, [
         'Residual connection: the attention output is added to the block\'s input X, so each position keeps what it had and adds what it gathered.',
-        `LayerNorm: each row's ${D} numbers are shifted and scaled to mean 0 and variance 1, then by learned weights (γ, β), keeping the values in a steady range.`,
+        `LayerNorm: each row's ${D} numbers are shifted and scaled to mean 0 and variance 1, then by ${f.kind === 'random' ? 'its' : 'learned'} weights (γ, β), keeping the values in a steady range.`,
       ]);
     case 'ffn':
       return fit(groups, [
-        `The feed-forward network works on each position on its own: its ${D} numbers times a learned ${D}×${F} matrix W1, plus a bias, give ${F} hidden features.`,
+        `The feed-forward network works on each position on its own: its ${D} numbers times a ${learned} ${D}×${F} matrix W1, plus a bias, give ${F} hidden features.`,
         'ReLU keeps the positive features and sets the negative ones to zero — the non-linearity that lets the network compute more than sums.',
-        `A learned ${F}×${D} matrix W2, plus a bias, maps the ${F} features back to ${D} numbers per position.`,
+        `A ${learned} ${F}×${D} matrix W2, plus a bias, maps the ${F} features back to ${D} numbers per position.`,
       ]);
     case 'residual_ln2':
       return fit(groups, [
@@ -123,7 +125,7 @@ function fit(n: number, texts: string[]): string[] {
 /**
  * The caption table of a scene: one entry per timeline stage, one caption per compute group.
  *
- * @example captionTable(tl, config, {kind: 'random', predPos: -1, prediction: '', chars: 0})[1][0]
+ * @example captionTable(tl, config, {kind: 'full', predPos: 4, prediction: 'w 72%', chars: 5})[2][0]
  *   // → "Each position's 16 numbers are multiplied by three learned 16×16 matrices …"
  */
 export function captionTable(tl: Timeline, c: ModelConfig, f: CaptionFacts): CaptionTable {
