@@ -238,6 +238,11 @@ export class Renderer {
     s.textQuads = this.text.quadCount;
   }
 
+  /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
+  bottomPx(frame: FrameDesc, height: number): number {
+    return this.text.bottomPx(frame, height);
+  }
+
   /** The combined projection·view matrix of the last render (for tests and picking). */
   get lastViewProjection(): mat4 {
     return this.viewProj;

@@ -386,7 +386,7 @@ export class TextRenderer {
   draw(frame: FrameDesc, fbWidth: number, fbHeight: number, viewProj: mat4, pixelProj: mat4, forward: Float32Array): void {
     this.quadCount = 0;
     this.drawCalls = 0;
-    if (frame.labelCount === 0 && frame.overlayCount === 0) return;
+    if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
     if (this.vertCount === 0) return;
