@@ -69,8 +69,12 @@ export const EMPTY_LINE: PromptLine = Object.freeze({ text: '', cursor: 0, note:
 // Overlay text uses only the atlas's glyphs (ASCII + font-atlas EXTRA_GLYPHS): 'a-z', 'Left/Right'.
 const VOCAB_HINT = "the vocabulary is a-z, space and ! ' . ?";
 
-/** `"x"` for a character in a message (JSON quoting shows '"' and control characters legibly). */
-const quote = (ch: string): string => JSON.stringify(ch);
+/**
+ * `"x"` for a character in a message (JSON quoting shows '"' legibly); a character the overlay font
+ * cannot draw (outside printable ASCII) as its code point, e.g. `U+00E9`.
+ */
+const quote = (ch: string): string =>
+  /^[ -~]$/.test(ch) ? JSON.stringify(ch) : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * Apply one edit. Typed characters are lower-cased; characters outside the vocabulary are not

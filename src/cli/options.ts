@@ -251,7 +251,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     }
   } else {
     if (v.weights !== undefined) warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
-    if (v.length !== undefined) warn('warning: --length is ignored without --text (the random-weights mode generates nothing)');
+    if (v.length !== undefined) warn('warning: --length only applies with --text or to a prompt typed in the window');
   }
   if (v.music && v.mute) warn('warning: --mute silences --music too');
 

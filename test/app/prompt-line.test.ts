@@ -35,6 +35,7 @@ test('characters outside the vocabulary are named in the note, not inserted', (t
   t.is(l.text, 'ab');
   t.is(l.cursor, 2);
   t.regex(l.note, /^"1", "," not in the vocabulary/);
+  t.regex(line(apply([{ kind: 'type', text: 'é' }])).note, /^U\+00E9 not in the vocabulary/);
   // The next accepted edit clears the note.
   t.is(line(promptReduce(l, { kind: 'type', text: 'c' })).note, '');
 });
