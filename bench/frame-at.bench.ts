@@ -6,11 +6,12 @@
  */
 import { INITIAL_VIEW } from '../src/animation/camera-path.js';
 import { createFrame } from '../src/frame.js';
+import { stepSceneInput } from '../src/run/scenes.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
+import { generationStep } from '../src/transformer/generation.js';
 import { initWeights } from '../src/transformer/init.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { stepSceneInput } from '../src/visualization/first-step.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 import type { Scene } from '../src/visualization/scene.js';
 import { median } from './bench-row.js';
@@ -21,12 +22,13 @@ const FRAMES = 200;
 /** Median µs per frame over FRAMES consecutive 60 fps frames starting at t0, and the peak instance count. */
 function measure(scene: Scene, t0: number): [number, number] {
   const f = createFrame();
-  for (let i = 0; i < 30; i++) frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f); // warm-up
+  const sc = createFrameScratch(scene);
+  for (let i = 0; i < 30; i++) frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f, sc); // warm-up
   const times: number[] = [];
   let peak = 0;
   for (let i = 0; i < FRAMES; i++) {
     const s = process.hrtime.bigint();
-    frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f);
+    frameAt(scene, t0 + i / 60, INITIAL_VIEW, 16 / 9, f, sc);
     times.push(Number(process.hrtime.bigint() - s) / 1e3);
     peak = Math.max(peak, f.opaqueCount + f.transparentCount);
   }
@@ -39,7 +41,7 @@ export function bench(): Promise<BenchRow[]> {
   const random = buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) });
   rows.push({ name: 'buildScene, random mode (incl. forward pass)', value: Number(process.hrtime.bigint() - s) / 1e6, unit: 'ms' });
   s = process.hrtime.bigint();
-  const full = buildScene(stepSceneInput(initWeights(DEFAULT_CONFIG), 'hello', { temperature: 0.3 }));
+  const full = buildScene(stepSceneInput(generationStep('prediction', 'hello', initWeights(DEFAULT_CONFIG), { temperature: 0.3 }), 0, 2));
   rows.push({ name: 'buildScene, full hello step (incl. forward pass)', value: Number(process.hrtime.bigint() - s) / 1e6, unit: 'ms' });
   const moments: [string, Scene, number][] = [
     ['QKV projection (3 matmuls)', random, 8.1],

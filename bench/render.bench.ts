@@ -13,15 +13,15 @@ import type { BenchRow } from './bench-row.js';
 import { median } from './bench-row.js';
 import { openContext } from '../src/core/context.js';
 import { encodePng } from '../src/core/png.js';
-import { buildTestScene } from '../src/core/test-scene.js';
 import type { FrameDesc } from '../src/frame.js';
 import { clearFrame, createFrame, pushInstance } from '../src/frame.js';
 import { frameBox } from '../src/core/camera.js';
+import { buildTestScene } from '../test/helpers/test-scene.js';
 import { ensureDisplay } from '../test/helpers/xvfb.js';
 import { INITIAL_VIEW } from '../src/animation/view-state.js';
 import { DEFAULT_CONFIG } from '../src/transformer/config.js';
 import { randomModeForward } from '../src/transformer/model.js';
-import { frameAt } from '../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../src/visualization/frame-at.js';
 import { buildScene } from '../src/visualization/scene.js';
 
 function time(n: number, fn: () => void): number {
@@ -95,10 +95,10 @@ export async function bench(): Promise<BenchRow[]> {
     fillGrid(grid, 8192, 0);
     for (const [w, h] of [[1600, 900], [1920, 1080]] as const) {
       buildTestScene(scene, w / h, 1);
-      const off = r.createOffscreen(w, h);
+      const off = ctx.createOffscreen(w, h);
       const out = Buffer.alloc(w * h * 4);
       const draw = timeCpu(10, () => {
-        off.render(scene);
+        r.render(scene, off);
         gl.glFinish();
       });
       rows.push({
@@ -106,25 +106,25 @@ export async function bench(): Promise<BenchRow[]> {
         value: draw.wall, unit: 'ms', note: `${draw.cpu.toFixed(1)} ms CPU; ${note}`,
       });
       const drawGrid = timeCpu(6, () => {
-        off.render(grid);
+        r.render(grid, off);
         gl.glFinish();
       });
       rows.push({ name: `draw 8,192 cubes ${w}×${h} (glFinish)`, value: drawGrid.wall, unit: 'ms', note: `${drawGrid.cpu.toFixed(1)} ms CPU; ${note}` });
-      off.render(scene);
+      r.render(scene, off);
       gl.glFinish();
       const read = time(10, () => void off.readPixels('rgba', out));
       rows.push({ name: `readback RGBA ${w}×${h}`, value: read, unit: 'ms', note });
       const both = timeCpu(10, () => {
-        off.render(scene);
+        r.render(scene, off);
         off.readPixels('rgba', out);
       });
       rows.push({ name: `draw + readback test scene ${w}×${h}`, value: both.wall, unit: 'ms', target: '< 25 ms', ok: both.wall < 25, note: `${note}; ${load()}` });
       rows.push({ name: `  … process CPU time (all GL threads) per frame`, value: both.cpu, unit: 'ms CPU', note });
       // Pipelined as the recorder does it: read frame N while frame N+1 is drawn.
-      off.render(scene);
+      r.render(scene, off);
       off.beginRead('rgba');
       const piped = time(10, () => {
-        off.render(scene);
+        r.render(scene, off);
         off.beginRead('rgba');
         off.finishRead(out);
       });
@@ -144,9 +144,9 @@ export async function bench(): Promise<BenchRow[]> {
       const pipeline = buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) });
       const pf = createFrame();
       for (const t of [19.6, 57]) {
-        frameAt(pipeline, t, INITIAL_VIEW, w / h, pf);
+        frameAt(pipeline, t, INITIAL_VIEW, w / h, pf, createFrameScratch(pipeline));
         const real = timeCpu(8, () => {
-          off.render(pf);
+          r.render(pf, off);
           off.readPixels('rgba', out);
         });
         rows.push({

@@ -1,58 +1,77 @@
 /**
- * Playback state and its pure reducers (spec §4.5, §8.1; STYLE.md §12: clock ≠ timeline). The
- * interactive loop feeds real dt through `advance`; the recorder sets `time` directly; keys map to
- * `togglePlay`, `nextStage`/`prevStage`, `speedUp`/`slowDown`, `reset`. Every reducer returns a new
- * frozen state (or the same object when nothing changes) and never mutates its input.
+ * The one playback machine (spec §3.3, §4.5, §8.1; STYLE.md §12: clock ≠ timeline): which
+ * generation step is on screen, its timeline time, playing/paused, the user's speed — and the
+ * operations that change them. The window runs exactly this (app/session.ts wires GLFW actions to
+ * it); the tests exercise exactly this. The recorder does not play: it sets times from its own
+ * frame clock (record/plan.ts) and uses only `timelineRate`.
  *
- * Deliberate differences from the reference (spec §11.3 #7): stage jumps skip zero-length stages, so
- * ← from QKV in a generation scene reaches the character display; → on the last stage does not
- * restart it. For multi-step generation, `nextStageTarget` / `prevStageTarget` say when a jump runs
- * past the last stage or before the first, so the app can move to the next / previous step.
+ * Out-first and allocation-free on the per-frame path (STYLE.md §20): a `Playback` is one mutable
+ * record changed in place, because a frozen copy per frame is exactly the steady-state garbage
+ * the window must not make. Every operation takes the record and the `PlaybackPlan` and returns
+ * the record.
  *
- * Not here: what a time looks like (visualization/), the camera (camera-path.ts).
+ * Multi-step rules: a generation with ≥ 2 steps plays each step once; at the end of a step's
+ * timeline the next step starts at t = 0; the final display stays on its last frame. Random mode
+ * and single-step generation loop. → past the last stage goes to the next step, ← before the first
+ * goes back to the previous step's last stage, R restarts the whole generation.
+ *
+ * Deliberate differences from the reference (spec §11.3 #7): stage jumps skip zero-length stages,
+ * so ← from QKV in a generation scene reaches the character display; the user's speed is kept
+ * across steps (logits-only steps still play 3× faster, as the timeline's own rate).
+ *
+ * Not here: what a time looks like (visualization/), the camera and the orbit/zoom offset
+ * (camera-path.ts, view-state.ts), GLFW input and the overlays (app/).
  */
 import { LOGITS_ONLY_RATE } from './speeds.js';
 import { currentStageIndex } from './timeline.js';
 import type { Timeline } from './timeline.js';
 
-export interface PlaybackState {
-  /** Timeline seconds, in [0, timeline.duration]. */
-  readonly time: number;
-  readonly playing: boolean;
-  /** The user's speed multiplier, 0.25 … 5. */
-  readonly speed: number;
-  readonly loop: boolean;
-  /** Set when a non-looping timeline reaches its end (playing then stops). */
-  readonly completed: boolean;
-}
-
-/** Largest real dt one `advance` accepts, seconds (spec §8.3). */
+/** Largest real dt one `tickPlayback` accepts, seconds (spec §8.3). */
 export const MAX_DT = 0.05;
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 5.0;
 export const SPEED_STEP = 0.25;
 
+/** The steps to play: one timeline per generation step (one for random mode). */
+export interface PlaybackPlan {
+  readonly timelines: readonly Timeline[];
+  /** True for random mode and single-step generation: the one timeline loops forever. */
+  readonly loop: boolean;
+}
+
+/** The mutable playback record (one per window). */
+export interface Playback {
+  /** Index of the step on screen, 0 … n−1. */
+  step: number;
+  /** Timeline seconds within the step, in [0, duration]. */
+  time: number;
+  playing: boolean;
+  /** The user's speed multiplier, MIN_SPEED … MAX_SPEED (kept across steps). */
+  speed: number;
+  /** The last step's timeline reached its end (a non-looping plan then stays there). */
+  completed: boolean;
+  /** Counts discontinuous time changes (stage jumps, step jumps, reset), for followers such as audio. */
+  seeks: number;
+}
+
 /**
- * A fresh state: t = 0, playing, speed 1 unless given, loop unless disabled.
- * @example initialPlayback({loop: false}) // → {time: 0, playing: true, speed: 1, loop: false, completed: false}
+ * A plan for n timelines; loops when there is exactly one.
+ * @example playbackPlan([tl]).loop // → true
  */
-export function initialPlayback(options: { speed?: number; loop?: boolean } = {}): PlaybackState {
-  return Object.freeze({
-    time: 0,
-    playing: true,
-    speed: clampSpeed(options.speed ?? 1, 1),
-    loop: options.loop ?? true,
-    completed: false,
-  });
+export function playbackPlan(timelines: readonly Timeline[]): PlaybackPlan {
+  if (timelines.length === 0) throw new RangeError('playbackPlan: no timelines');
+  return Object.freeze({ timelines: Object.freeze([...timelines]), loop: timelines.length === 1 });
 }
 
-function patch(s: PlaybackState, changes: Partial<PlaybackState>): PlaybackState {
-  return Object.freeze({ ...s, ...changes });
-}
+const clampSpeed = (v: number): number => Math.min(MAX_SPEED, Math.max(MIN_SPEED, v));
 
-function clampSpeed(v: number, fallback: number): number {
-  if (Number.isNaN(v)) return fallback;
-  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, v));
+/**
+ * The start: step 0, t = 0, playing, the given speed (clamped to 0.25–5; NaN or none: 1).
+ * @example createPlayback({speed: 2}).speed // → 2
+ */
+export function createPlayback(options: { speed?: number } = {}): Playback {
+  const sp = options.speed;
+  return { step: 0, time: 0, playing: true, speed: sp === undefined || Number.isNaN(sp) ? 1 : clampSpeed(sp), completed: false, seeks: 0 };
 }
 
 /**
@@ -64,72 +83,79 @@ export function timelineRate(tl: Timeline): number {
   return tl.kind === 'logits' ? LOGITS_ONLY_RATE : 1;
 }
 
-/**
- * Advance by a real-time step: dt is clamped to [0, MAX_DT], time += dt·speed·timelineRate. Past
- * the end a looping state wraps modulo the duration; otherwise time clamps to the duration,
- * `completed` is set and playing stops. Paused states are returned unchanged.
- *
- * @example advance(initialPlayback(), tl, 0.02).time // → 0.02
- */
-export function advance(state: PlaybackState, tl: Timeline, dtReal: number): PlaybackState {
-  if (!state.playing) return state;
-  const dt = dtReal > 0 ? Math.min(dtReal, MAX_DT) : 0;
-  if (dt === 0) return state;
-  const time = state.time + dt * state.speed * timelineRate(tl);
-  const d = tl.duration;
-  if (time <= d) return patch(state, { time });
-  if (state.loop && d > 0) return patch(state, { time: time % d, completed: false });
-  return patch(state, { time: d, playing: false, completed: true });
+/** The timeline of the step on screen. */
+export function currentTimeline(p: Playback, plan: PlaybackPlan): Timeline {
+  return plan.timelines[p.step]!;
+}
+
+/** Timeline seconds per real second right now: the user's speed × the step's own rate (3 for logits-only). */
+export function timeScale(p: Playback, plan: PlaybackPlan): number {
+  return p.speed * timelineRate(currentTimeline(p, plan));
+}
+
+/** Index of the current stage of the step on screen (spec §4.5). */
+export function stageIndex(p: Playback, plan: PlaybackPlan): number {
+  return currentStageIndex(currentTimeline(p, plan), p.time);
 }
 
 /**
- * Set the time directly (recording, seeking), clamped to [0, duration]; clears `completed` and
- * leaves playing/speed/loop alone.
- * @example seek(s, tl, 12).time // → 12
+ * Let dtReal real seconds pass (clamped to [0, MAX_DT], spec §8.3): when playing, time +=
+ * dt·speed·rate; past the end a looping plan wraps modulo the duration, else the next step starts
+ * at 0, or the last step stays at its end, completed and paused. Allocation-free. Returns `p`.
+ *
+ * @example tickPlayback(p, plan, 1 / 60)
  */
-export function seek(state: PlaybackState, tl: Timeline, time: number): PlaybackState {
-  const t = Math.min(tl.duration, Math.max(0, Number.isNaN(time) ? 0 : time));
-  return patch(state, { time: t, completed: false });
+export function tickPlayback(p: Playback, plan: PlaybackPlan, dtReal: number): Playback {
+  const dt = dtReal > 0 ? Math.min(dtReal, MAX_DT) : 0;
+  if (!p.playing || dt === 0) return p;
+  const tl = currentTimeline(p, plan);
+  const d = tl.duration;
+  const time = p.time + dt * p.speed * timelineRate(tl);
+  if (time <= d) {
+    p.time = time;
+  } else if (plan.loop && d > 0) {
+    p.time = time % d;
+  } else if (p.step < plan.timelines.length - 1) {
+    p.step++;
+    p.time = 0;
+  } else {
+    p.time = d;
+    p.playing = false;
+    p.completed = true;
+  }
+  return p;
 }
 
 /** Flip play/pause (spec §8.1 Space). */
-export function togglePlay(state: PlaybackState): PlaybackState {
-  return patch(state, { playing: !state.playing });
-}
-
-/**
- * Set the user's speed, clamped to [MIN_SPEED, MAX_SPEED] (NaN leaves it unchanged).
- * @example setSpeed(s, 9).speed // → 5
- */
-export function setSpeed(state: PlaybackState, speed: number): PlaybackState {
-  const v = clampSpeed(speed, state.speed);
-  return v === state.speed ? state : patch(state, { speed: v });
+export function togglePlay(p: Playback): Playback {
+  p.playing = !p.playing;
+  return p;
 }
 
 /** speed + 0.25, at most 5 (spec §8.1 `+`). */
-export function speedUp(state: PlaybackState): PlaybackState {
-  return setSpeed(state, state.speed + SPEED_STEP);
+export function speedUp(p: Playback): Playback {
+  p.speed = clampSpeed(p.speed + SPEED_STEP);
+  return p;
 }
 
 /** speed − 0.25, at least 0.25 (spec §8.1 `−`). */
-export function slowDown(state: PlaybackState): PlaybackState {
-  return setSpeed(state, state.speed - SPEED_STEP);
+export function slowDown(p: Playback): Playback {
+  p.speed = clampSpeed(p.speed - SPEED_STEP);
+  return p;
 }
 
-/** Back to t = 0 and play (spec §8.1 R); speed and loop are kept. */
-export function reset(state: PlaybackState): PlaybackState {
-  return patch(state, { time: 0, playing: true, completed: false });
+function jumpTo(p: Playback, step: number, time: number): Playback {
+  p.step = step;
+  p.time = time;
+  p.playing = true;
+  p.completed = false;
+  p.seeks++;
+  return p;
 }
 
-/**
- * Jump to the start of stage k (clamped to the stage range) and play (spec §4.5).
- * @example jumpToStage(s, tl, 2).time // → tl.stages[2].start
- */
-export function jumpToStage(state: PlaybackState, tl: Timeline, k: number): PlaybackState {
-  const n = tl.stages.length;
-  if (n === 0) return patch(state, { time: 0, playing: true, completed: false });
-  const i = Math.min(n - 1, Math.max(0, Math.trunc(k)));
-  return patch(state, { time: tl.stages[i].start, playing: true, completed: false });
+/** Back to step 0, t = 0, and play (spec §8.1 R); the speed is kept; counts as a seek. */
+export function reset(p: Playback): Playback {
+  return jumpTo(p, 0, 0);
 }
 
 /** Where a stage jump lands: a stage index, or past the last / before the first stage. */
@@ -142,13 +168,13 @@ const AFTER_LAST: StageTarget = Object.freeze({ kind: 'after-last' });
 const BEFORE_FIRST: StageTarget = Object.freeze({ kind: 'before-first' });
 
 function hasLength(tl: Timeline, i: number): boolean {
-  const s = tl.stages[i];
+  const s = tl.stages[i]!;
   return s.end > s.start;
 }
 
 /**
  * The stage → would jump to at time t: the next stage after the current one (§4.5) that has
- * non-zero length, or 'after-last' when there is none (the app then moves to the next step).
+ * non-zero length, or 'after-last' when there is none.
  *
  * @example nextStageTarget(tl, 0) // → {kind: 'stage', index: 2} in a generation scene (input skipped)
  */
@@ -160,7 +186,7 @@ export function nextStageTarget(tl: Timeline, t: number): StageTarget {
 
 /**
  * The stage ← would jump to at time t: the previous stage before the current one with non-zero
- * length, or 'before-first' when there is none (the app then moves to the previous step).
+ * length, or 'before-first' when there is none.
  *
  * @example prevStageTarget(tl, tl.stages[2].start) // → {kind: 'stage', index: 0} (char_display)
  */
@@ -171,38 +197,39 @@ export function prevStageTarget(tl: Timeline, t: number): StageTarget {
 }
 
 /**
- * → within one scene: jump to the next non-empty stage and play. Past the last stage a looping
- * state wraps to the first stage; a non-looping one goes to the end and completes (so a generation
- * loop that watches `completed` moves on).
- */
-export function nextStage(state: PlaybackState, tl: Timeline): PlaybackState {
-  const target = nextStageTarget(tl, state.time);
-  switch (target.kind) {
-    case 'stage':
-      return jumpToStage(state, tl, target.index);
-    case 'after-last':
-    case 'before-first':
-      return state.loop ? jumpToStage(state, tl, 0) : patch(state, { time: tl.duration, playing: false, completed: true });
-  }
-}
-
-/** ← within one scene: jump to the previous non-empty stage and play; at the first stage restart it. */
-export function prevStage(state: PlaybackState, tl: Timeline): PlaybackState {
-  const target = prevStageTarget(tl, state.time);
-  switch (target.kind) {
-    case 'stage':
-      return jumpToStage(state, tl, target.index);
-    case 'after-last':
-    case 'before-first':
-      return jumpToStage(state, tl, 0);
-  }
-}
-
-/**
- * Start of the last non-empty stage (where ← from the next generation step should land), or 0.
+ * Start of the last non-empty stage (where ← from the next generation step lands), or 0.
  * @example lastStageStart(tl) // → tl.stages[tl.stages.length - 1].start
  */
 export function lastStageStart(tl: Timeline): number {
-  for (let i = tl.stages.length - 1; i >= 0; i--) if (hasLength(tl, i)) return tl.stages[i].start;
+  for (let i = tl.stages.length - 1; i >= 0; i--) if (hasLength(tl, i)) return tl.stages[i]!.start;
   return 0;
+}
+
+/**
+ * → (spec §8.1): jump to the next non-empty stage and play; past the last stage go to the next
+ * step, or wrap to the start of a looping plan, or end on the last step's final frame, completed.
+ */
+export function nextStage(p: Playback, plan: PlaybackPlan): Playback {
+  const tl = currentTimeline(p, plan);
+  const target = nextStageTarget(tl, p.time);
+  if (target.kind === 'stage') return jumpTo(p, p.step, tl.stages[target.index]!.start);
+  if (p.step < plan.timelines.length - 1) return jumpTo(p, p.step + 1, 0);
+  if (plan.loop) return jumpTo(p, p.step, 0);
+  // The last step: go to its end and stay there (the finished text).
+  jumpTo(p, p.step, tl.duration);
+  p.playing = false;
+  p.completed = true;
+  return p;
+}
+
+/**
+ * ← (spec §8.1): jump to the previous non-empty stage and play; before the first stage go back to
+ * the previous step's last stage, or restart the first step.
+ */
+export function prevStage(p: Playback, plan: PlaybackPlan): Playback {
+  const tl = currentTimeline(p, plan);
+  const target = prevStageTarget(tl, p.time);
+  if (target.kind === 'stage') return jumpTo(p, p.step, tl.stages[target.index]!.start);
+  if (p.step > 0) return jumpTo(p, p.step - 1, lastStageStart(plan.timelines[p.step - 1]!));
+  return jumpTo(p, 0, 0);
 }

@@ -11,37 +11,39 @@
  * session record mutated in place, overlay strings rebuilt only when what they say changes.
  * A 0×0 framebuffer (minimised) draws nothing and sleeps instead of spinning.
  *
- * The live audio follows the session (see LiveAudio below); this module never lets audio drive
- * the picture. GPTVIZ_TEST_SCRIPT (test-script.ts) injects input and reports status for tests.
+ * The scenes come from the run layer (run/run.ts). Issue 13: keys reach the talk layer (talk.ts:
+ * the prompt line, temperature, captions) first; a typed prompt becomes a new run, printed as
+ * `gptviz generate` prints it and played from its first step. The live audio follows the session
+ * (see LiveAudio below); this module never lets audio drive the picture. GPTVIZ_TEST_SCRIPT
+ * (test-script.ts, test-hook.ts) injects input and reports status for tests.
  *
  * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
  * (input.ts), no playback rules (session.ts).
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { requireDisplay } from './display.js';
-import { runScenes } from './run-scenes.js';
-import type { ViewOptions } from '../cli/options.js';
-import { DEFAULT_WEIGHTS } from '../cli/options.js';
+import { existsSync } from 'node:fs';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
+import type { PlaybackPlan } from '../animation/playback.js';
+import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
-import { encodePng } from '../core/png.js';
-import { PixelReader } from '../core/readback.js';
-import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
-import type { RecordingScene } from '../record/scenes.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_WEIGHTS } from '../package-root.js';
+import { buildRun, generationLines } from '../run/run.js';
+import type { RunScene } from '../run/scenes.js';
+import type { FrameScratch } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
+import { requireDisplay } from './display.js';
 import type { Action } from './input.js';
-import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, HELP_TALK_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
-import type { SessionPlan, SessionState } from './session.js';
-import {
-  applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
-} from './session.js';
+import { HELP_LINE, HELP_TALK_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
 import { formatTemperature } from './prompt-line.js';
+import type { SessionState } from './session.js';
+import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from './session.js';
 import { Talk } from './talk.js';
-import type { ScriptEvent, TestScript } from './test-script.js';
-import { ScriptCursor, loadScript } from './test-script.js';
+import { Hook } from './test-hook.js';
+import { loadScript } from './test-script.js';
+import type { ViewOptions } from './view-options.js';
 
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
@@ -59,25 +61,15 @@ export interface LiveAudio {
   close(): void | Promise<void>;
 }
 
-/** One step of the run: its scene (+ sound) and, in generation mode, what it shows. */
-interface Step {
-  readonly scene: RecordingScene;
-  /** The text fed to the model at this step, the prediction label (`e 85%`), or undefined (random). */
-  readonly text?: string;
-  readonly prediction?: string;
-}
-
 type Say = (line: string) => void;
 
 /** Random mode: one looping scene. Generation: every precomputed step (spec §3.2), printed as `generate` does. */
-async function buildSteps(opts: ViewOptions, say: Say): Promise<Step[]> {
-  const { scenes, generation: run } = await runScenes(opts, say);
-  if (run === undefined) return scenes.map((scene) => ({ scene }));
-  say(`Generation mode: ${scenes.length} steps`);
-  return scenes.map((scene, i) => {
-    const st = run.steps[i]!;
-    return { scene, text: st.kind === 'final' ? run.result : st.text, prediction: st.outputLabels[st.predPos] ?? '' };
-  });
+function buildSteps(opts: ViewOptions, say: Say): readonly RunScene[] {
+  const run = buildRun(opts);
+  if (run.generation === undefined) return run.scenes();
+  for (const line of generationLines(run.generation)) say(line);
+  say(`Generation mode: ${run.length} steps`);
+  return run.scenes();
 }
 
 /** Overlay strings, rebuilt only when what they say changes (no per-frame string garbage). */
@@ -91,7 +83,7 @@ class Overlays {
   speed = '';
   private speedOf = -1;
 
-  constructor(private readonly steps: readonly Step[], private readonly generation: boolean) {}
+  constructor(private readonly steps: readonly RunScene[], private readonly generation: boolean) {}
 
   update(s: SessionState, stage: number, temperature: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
@@ -101,7 +93,7 @@ class Overlays {
       this.keySpeed = s.speed;
       this.keyMode = mode;
       this.keyTemp = temperature;
-      const titles = this.steps[s.step]!.scene.scene.titles;
+      const titles = this.steps[s.step]!.scene.titles;
       const name = stage >= 0 && stage < titles.length ? titles[stage]! : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
@@ -124,99 +116,28 @@ class Overlays {
   }
 }
 
-/** The test hook's side of the loop: applies due events, writes dumps and status lines. */
-class Hook {
-  private readonly cursor: ScriptCursor;
-  private readonly reader: PixelReader;
-  private readonly pendingDumps: string[] = [];
-  private readonly reports: string[] = [];
-  private readonly t0 = performance.now();
-  private readonly cpu0 = process.cpuUsage();
-  /** Wall ms spent so far in JS (events, tick, frameAt, overlays) and in GL (render + swap), for the benchmark. */
-  jsMs = 0;
-  glMs = 0;
-
-  constructor(readonly script: TestScript, private readonly ctx: GlContext) {
-    this.cursor = new ScriptCursor(script);
-    this.reader = new PixelReader(ctx.gl);
-  }
-
-  /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, type: (text: string) => void): void {
-    let e: ScriptEvent | null;
-    while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
-      const a = e.action;
-      switch (a.kind) {
-        case 'key': onKey(a.key, a.repeat ? ACTION_REPEAT : ACTION_PRESS); break;
-        case 'drag': input({ kind: 'drag', dx: a.dx, dy: a.dy }); break;
-        case 'scroll': input(scrollAction(a.amount)); break;
-        case 'resize': this.ctx.window.setSize(a.width, a.height); break;
-        case 'close': this.ctx.window.setShouldClose(true); break;
-        case 'text': type(a.text); break;
-        case 'dump': this.pendingDumps.push(a.path); break;
-        case 'status': break;
-      }
-      this.reports.push(e.label);
-    }
-  }
-
-  /** After drawing, before the swap: write the requested PNGs of the back buffer. */
-  dump(width: number, height: number): void {
-    for (const path of this.pendingDumps) {
-      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
-      this.reader.begin(width, height, 'rgb');
-      const px = this.reader.finish()!;
-      const tmp = `${path}.partial-${process.pid}`;
-      writeFileSync(tmp, encodePng(px, width, height, 3));
-      renameSync(tmp, path);
-    }
-    this.pendingDumps.length = 0;
-  }
-
-  /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, run: Run, talk: Talk, fb: Int32Array, out: FrameDesc): void {
-    if (this.reports.length === 0) return;
-    const { steps, plan } = run;
-    const tl = plan.timelines[s.step]!;
-    const si = stageIndex(s, plan);
-    const st = steps[s.step]!;
-    const cpu = process.cpuUsage(this.cpu0);
-    const labels: string[] = [];
-    for (let i = 0; i < out.labelCount; i++) labels.push(out.labels[i]!.text);
-    for (const event of this.reports) {
-      process.stdout.write(`${JSON.stringify({
-        event, frame, seconds: (performance.now() - this.t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        jsMs: this.jsMs, glMs: this.glMs,
-        step: s.step + 1, steps: steps.length, kind: st.scene.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
-        time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
-        help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
-        text: st.text ?? null, prediction: st.prediction ?? null, labels,
-        prompt: talk.line?.text ?? null, promptNote: talk.line?.note ?? null, message: talk.message,
-        temperature: talk.temperature, captions: talk.captions, caption: out.caption, chart: out.chart.count > 0 ? out.chart.labels : null,
-      })}\n`);
-    }
-    this.reports.length = 0;
-  }
-
-  dispose(): void {
-    this.reader.dispose();
-  }
-}
-
 /** The live audio (issue 8's player following the session), or null with --mute. Loaded lazily. */
-async function openAudio(opts: ViewOptions, steps: readonly Step[]): Promise<LiveAudio | null> {
+async function openAudio(opts: ViewOptions, steps: readonly RunScene[]): Promise<LiveAudio | null> {
   if (opts.mute) return null;
   const { createLiveAudio } = await import('../audio/live-audio.js');
   const warn = (line: string): void => void process.stderr.write(`${line}\n`);
-  return createLiveAudio(steps.map((st) => st.scene.sound), { mute: false, music: opts.music, warn });
+  return createLiveAudio(steps.map((st) => st.sound), { mute: false, music: opts.music, warn });
 }
 
 /** What the window plays now: replaced as a whole when a typed prompt starts a new generation. */
-interface Run {
-  steps: readonly Step[];
-  plan: SessionPlan;
+interface Playing {
+  steps: readonly RunScene[];
+  plan: PlaybackPlan;
+  scratches: readonly FrameScratch[];
   overlays: Overlays;
   audio: LiveAudio | null;
+}
+
+function playing(steps: readonly RunScene[], audio: LiveAudio | null): Playing {
+  return {
+    steps, plan: playbackPlan(steps.map((st) => st.scene.timeline)), scratches: steps.map((st) => createFrameScratch(st.scene)),
+    overlays: new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined), audio,
+  };
 }
 
 /** The weights typing in the window uses: --weights, else the shipped ones if present. */
@@ -235,7 +156,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   if (opts.speed < 0.25 || opts.speed > 5) {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
-  const steps = await buildSteps(opts, say);
+  const p = playing(buildSteps(opts, say), null);
   const s = createSession({ speed: opts.speed });
   const weights = typingWeights(opts);
   const talk = new Talk({
@@ -247,7 +168,6 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
-  const run: Run = { steps, plan: sessionPlan(steps.map((st) => st.scene.scene.timeline)), overlays: overlaysFor(steps), audio: null };
   let hook: Hook | undefined;
   let interrupted = false;
   const onSignal = (): void => {
@@ -258,26 +178,20 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     hook = script !== undefined ? new Hook(script, ctx) : undefined;
-    run.audio = await openAudio(opts, steps);
-    const generate = async (text: string): Promise<void> => {
-      await startGeneration(run, s, talk, { ...opts, text, weights }, say);
-    };
-    await loop(ctx, run, s, talk, generate, hook, script?.dt, say);
+    p.audio = await openAudio(opts, p.steps);
+    const generate = (text: string): Promise<void> => startGeneration(p, s, talk, { ...opts, text, weights }, say);
+    await loop(ctx, p, s, talk, generate, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     hook?.dispose();
     try {
-      await run.audio?.close();
+      await p.audio?.close();
     } finally {
       ctx.close();
     }
   }
   return interrupted ? 130 : 0;
-}
-
-function overlaysFor(steps: readonly Step[]): Overlays {
-  return new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
 }
 
 /**
@@ -286,30 +200,28 @@ function overlaysFor(steps: readonly Step[]): Overlays {
  * does, and play it from its first step — the speed, view, help and captions stay. A prompt the
  * model cannot take leaves the current generation playing, with a message.
  */
-async function startGeneration(run: Run, s: SessionState, talk: Talk, opts: ViewOptions, say: Say): Promise<void> {
+async function startGeneration(p: Playing, s: SessionState, talk: Talk, opts: ViewOptions, say: Say): Promise<void> {
   const text = opts.text!;
   const length = opts.length !== undefined && opts.length >= text.length ? opts.length : undefined;
-  let steps: Step[];
+  let steps: readonly RunScene[];
   try {
     say(`Prompt: ${JSON.stringify(text)} (temperature ${talk.temperature})`);
-    steps = await buildSteps({ ...opts, temperature: talk.temperature, length }, say);
+    steps = buildSteps({ ...opts, temperature: talk.temperature, length }, say);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     talk.say(e.message);
     return;
   }
-  const old = run.audio;
-  run.audio = null;
+  const old = p.audio;
+  p.audio = null;
   await old?.close();
-  run.steps = steps;
-  run.plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
-  run.overlays = overlaysFor(steps);
+  Object.assign(p, playing(steps, null));
   s.step = 0;
   s.time = 0;
   s.playing = true;
   s.completed = false;
   s.seeks++;
-  run.audio = await openAudio(opts, steps);
+  p.audio = await openAudio(opts, steps);
 }
 
 /**
@@ -318,26 +230,27 @@ async function startGeneration(run: Run, s: SessionState, talk: Talk, opts: View
  * into a run (FFN, token probabilities) allocates until it is optimised, and the window stutters
  * on a GC there. About 0.2–0.4 s of CPU, spent while the window is opening.
  */
-function warmUp(steps: readonly Step[], frame: FrameDesc): void {
+function warmUp(steps: readonly RunScene[], frame: FrameDesc): void {
   const seen = new Set<string>();
   for (const st of steps) {
-    const scene = st.scene.scene;
-    if (seen.has(st.scene.kind)) continue;
-    seen.add(st.scene.kind);
+    const scene = st.scene;
+    if (seen.has(st.kind)) continue;
+    seen.add(st.kind);
     const d = scene.timeline.duration;
     const n = 2000;
-    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame);
+    const scratch = createFrameScratch(scene);
+    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame, scratch);
   }
 }
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, run: Run, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
+  ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
   hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
-  warmUp(run.steps, frame);
+  warmUp(p.steps, frame);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
   const scale = new Float32Array(2);
@@ -353,9 +266,9 @@ function loop(
   };
   measure();
   const input = (a: Action | null): void => {
-    if (a !== null) applyAction(s, run.plan, a);
+    if (a !== null) applyAction(s, p.plan, a);
   };
-  // Keys reach the talk layer first (the prompt line takes every key while open).
+  // Keys reach the talk layer first (the prompt line takes every key while it is open).
   const onKey = (key: number, action: number, mods = 0): void => {
     if (talk.key(key, action, mods) === 'pass') input(keyAction(key, action));
   };
@@ -384,7 +297,7 @@ function loop(
         hook?.apply(n, input, onKey, (text) => talk.type(text));
         if (window.shouldClose()) s.quit = true;
         if (s.quit) {
-          hook?.report(n, s, run, talk, fb, frame);
+          hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
           resolve();
           return;
         }
@@ -393,29 +306,30 @@ function loop(
           const text = talk.pending;
           talk.pending = null;
           generate(text).then(() => {
-            warmUp(run.steps, frame);
+            warmUp(p.steps, frame);
             shownStep = -1;
             last = performance.now();
             setImmediate(step);
           }, reject);
           return;
         }
-        tickSession(s, run.plan, dt);
+        tickSession(s, p.plan, dt);
         talk.tick(dt);
         if (s.step !== shownStep) {
           shownStep = s.step;
-          if (run.steps.length > 1) say(`  Generation step ${s.step + 1}/${run.steps.length}`);
+          if (p.steps.length > 1) say(`  Generation step ${s.step + 1}/${p.steps.length}`);
         }
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
-          const stage = stageIndex(s, run.plan);
-          const scene = run.steps[s.step]!.scene.scene;
-          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
-          run.overlays.update(s, stage, talk.temperature);
-          run.overlays.draw(frame, s);
+          const stage = stageIndex(s, p.plan);
+          const scene = p.steps[s.step]!.scene;
+          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame, p.scratches[s.step]!);
+          p.overlays.update(s, stage, talk.temperature);
+          p.overlays.draw(frame, s);
           talk.draw(frame, scene.captions, scene.timeline, s.time);
           const t1 = hook !== undefined ? performance.now() : 0;
-          renderer.render(frame, fb[0]!, fb[1]!, ratio);
+          renderer.setSize(fb[0]!, fb[1]!, ratio);
+          renderer.render(frame);
           hook?.dump(fb[0]!, fb[1]!);
           window.swapBuffers();
           if (hook !== undefined) {
@@ -424,8 +338,8 @@ function loop(
             hook.glMs += t2 - t1;
           }
         }
-        run.audio?.follow(s.step, s.time, s.playing, timeScale(s, run.plan), s.seeks);
-        hook?.report(n, s, run, talk, fb, frame);
+        p.audio?.follow(s.step, s.time, s.playing, timeScale(s, p.plan), s.seeks);
+        hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
         n++;
         if (drawn) setImmediate(step);
         else setTimeout(step, MINIMISED_SLEEP_MS);

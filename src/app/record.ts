@@ -3,7 +3,7 @@
  * `<output-dir>/transformer.mp4` with its soundtrack, streamed through ffmpeg.
  *
  * Order: ffmpeg present? (else fail before any work) → output folder writable? → the run's scenes
- * (random mode, or every precomputed generation step) → the plan on one output clock
+ * (run/run.ts: random mode, or every precomputed generation step) → the plan on one output clock
  * (record/plan.ts; --max-duration raises the speed) → the soundtrack from the same schedule →
  * hidden window + 4× MSAA offscreen target → for frame i: frameAt(scene, t_i) → draw → start an
  * asynchronous readback → finish frame i−1's readback into a pooled buffer → pipe it to ffmpeg
@@ -18,12 +18,10 @@
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ViewOptions } from '../cli/options.js';
 import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
 import { requireDisplay } from './display.js';
-import { runScenes } from './run-scenes.js';
 import { UserError } from '../errors.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
@@ -34,7 +32,9 @@ import { buildPlan, clock, describePlan } from '../record/plan.js';
 import { formatBytes, Progress } from '../record/progress.js';
 import type { RecordResult } from '../record/recorder.js';
 import { Recorder, removeStalePartials } from '../record/recorder.js';
-import type { RecordingScene } from '../record/scenes.js';
+import { buildRun, generationLines } from '../run/run.js';
+import type { RunScene } from '../run/scenes.js';
+import type { ViewOptions } from './view-options.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -58,7 +58,7 @@ export function prepareOutputDir(dir: string): void {
 }
 
 /** The soundtrack on the plan's schedule: 44.1 kHz stereo, exactly plan.seconds long. */
-export function soundtrack(scenes: readonly RecordingScene[], plan: RecordPlan, music: boolean): Stereo {
+export function soundtrack(scenes: readonly RunScene[], plan: RecordPlan, music: boolean): Stereo {
   return renderSoundtrack(
     plan.scenes.map((p) => ({ sound: scenes[p.index]!.sound, speed: p.timeScale, startOutputSeconds: p.start })),
     plan.seconds, { music },
@@ -125,7 +125,9 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   prepareOutputDir(opts.outputDir);
   const output = path.join(opts.outputDir, 'transformer.mp4');
   for (const f of removeStalePartials(output)) log(`removed ${f}, left by an earlier recording that was killed`);
-  const { scenes } = await runScenes(opts, log);
+  const run = buildRun(opts);
+  if (run.generation !== undefined) for (const line of generationLines(run.generation)) log(line);
+  const scenes = run.scenes();
   const plan = buildPlan(scenes, { fps, speed: opts.speed, maxDuration: opts.maxDuration });
   if (extras.quiet !== true) for (const line of describePlan(plan, width, height, opts.maxDuration)) log(line);
   const audio = opts.mute ? undefined : soundtrack(scenes, plan, opts.music);
@@ -136,7 +138,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   let recorder: Recorder | undefined;
   const stop = stopSignals(() => recorder?.abort());
   try {
-    const target = ctx.renderer.createOffscreen(width, height);
+    const target = ctx.createOffscreen(width, height);
     recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf, poolSize: extras.poolSize });
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
@@ -146,7 +148,8 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
     const timings = extras.timings ?? emptyTimings();
     const t0 = now();
     const frames = await renderFrames({
-      plan, scenes, target, recorder, files, aspect: width / height, progress, timings, now, captions: opts.captions,
+      plan, scenes, renderer: ctx.renderer, target, recorder, files, aspect: width / height, progress, timings, now,
+      captions: opts.captions,
       stop: () => {
         ctx.window.pollEvents();
         return stop.requested() || ctx.window.shouldClose();

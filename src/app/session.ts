@@ -1,31 +1,23 @@
 /**
- * The interactive session's playback state across generation steps (spec §3.3, §4.5, §8.1, §6.4;
- * issue 7): which step is on screen, its timeline time, playing/paused, the user's speed, the
- * orbit/zoom ViewState, the speed flash and the help toggle — and the reducers the window loop
- * calls: `tickSession` once per frame with the real dt, `applyAction` per key/mouse action.
+ * The window's session (spec §8.1, §8.2, §6.4; issue 7): the one playback machine of
+ * animation/playback.ts plus what only the window has — the orbit/zoom ViewState, the speed flash,
+ * the help toggle and the quit request — and the wiring from input Actions to them:
+ * `tickSession` once per frame with the real dt, `applyAction` per key/mouse action.
  *
- * Out-first and allocation-free on the per-frame path (STYLE.md §20): the state is one mutable
- * record updated in place, because a frozen copy per frame is exactly the steady-state garbage the
- * issue forbids. The per-frame arithmetic is the one of animation/playback.ts `advance` (the tests
- * check they agree step by step); key actions use playback.ts's stage-target queries, so the
- * rules for stage jumps live in one place.
+ * The playback rules (steps, loops, stage jumps, speed limits) are not here: a SessionState *is* a
+ * Playback, changed in place by playback.ts, so the window runs exactly what
+ * test/animation/playback.test.ts tests. Allocation-free on the per-frame path unless a view
+ * override is easing (STYLE.md §20).
  *
- * Multi-step rules: a generation with ≥ 2 steps plays each step once; at the end of a step's
- * timeline the next step starts at t = 0; the final display stays on its last frame. Random mode
- * and single-step generation loop. → past the last stage goes to the next step, ← before the first
- * goes back to the previous step's last stage, R restarts the whole generation.
+ * Deliberate difference from the reference (spec §11.3 #7): the orbit/zoom offset is kept across a
+ * step change and eases back by itself instead of being cleared.
  *
- * Deliberate differences from the reference (spec §11.3 #7): the user's speed is kept across steps
- * (logits-only steps still play 3× faster, as the timeline's own rate); the orbit/zoom offset is kept
- * across a step change and eases back by itself instead of being cleared.
- *
- * What it is not: no GLFW, no pictures (frameAt), no audio — the audio player follows `time`,
- * `playing`, the rate and `seeks` from outside.
+ * What it is not: no GLFW (input.ts turns events into Actions), no pictures (frameAt), no audio —
+ * the audio player follows `time`, `playing`, the rate and `seeks` from outside.
  */
-import { currentStageIndex } from '../animation/timeline.js';
-import type { Timeline } from '../animation/timeline.js';
+import type { Playback, PlaybackPlan } from '../animation/playback.js';
 import {
-  MAX_DT, MAX_SPEED, MIN_SPEED, SPEED_STEP, lastStageStart, nextStageTarget, prevStageTarget, timelineRate,
+  MAX_DT, createPlayback, nextStage, prevStage, reset, slowDown, speedUp, tickPlayback, togglePlay,
 } from '../animation/playback.js';
 import type { ViewState } from '../animation/view-state.js';
 import { INITIAL_VIEW, drag, scroll, tickView } from '../animation/view-state.js';
@@ -34,24 +26,8 @@ import type { Action } from './input.js';
 /** Real seconds the speed is shown after a change. */
 export const SPEED_FLASH_S = 1.5;
 
-/** The steps of a session: one timeline per generation step (one for random mode). */
-export interface SessionPlan {
-  readonly timelines: readonly Timeline[];
-  /** True for random mode and single-step generation: the one timeline loops forever. */
-  readonly loop: boolean;
-}
-
-/** The mutable session state (one per window). */
-export interface SessionState {
-  /** Index of the step on screen, 0 … n−1. */
-  step: number;
-  /** Timeline seconds within the step, in [0, duration]. */
-  time: number;
-  playing: boolean;
-  /** The user's speed multiplier, MIN_SPEED … MAX_SPEED (kept across steps). */
-  speed: number;
-  /** The last step's timeline reached its end (a non-looping session then stays there). */
-  completed: boolean;
+/** The mutable session state (one per window): the playback record and the window's own state. */
+export interface SessionState extends Playback {
   view: ViewState;
   /** Real seconds the speed overlay stays visible (≤ 0: hidden). */
   speedFlash: number;
@@ -59,119 +35,28 @@ export interface SessionState {
   help: boolean;
   /** Esc or window close was requested. */
   quit: boolean;
-  /** Counts discontinuous time changes (stage jumps, step jumps, reset), for followers such as audio. */
-  seeks: number;
 }
 
 /**
- * A session plan for n timelines; loops when there is exactly one.
- * @example sessionPlan([tl]).loop // → true
- */
-export function sessionPlan(timelines: readonly Timeline[]): SessionPlan {
-  if (timelines.length === 0) throw new RangeError('sessionPlan: no timelines');
-  return Object.freeze({ timelines: Object.freeze([...timelines]), loop: timelines.length === 1 });
-}
-
-const clampSpeed = (v: number): number => Math.min(MAX_SPEED, Math.max(MIN_SPEED, v));
-
-/**
- * The state at the start: step 0, t = 0, playing, the given speed (clamped to 0.25–5), no view offset.
+ * The state at the start: createPlayback's (step 0, t = 0, playing, the given speed), no view offset.
  * @example createSession({speed: 2}).speed // → 2
  */
 export function createSession(options: { speed?: number } = {}): SessionState {
-  const sp = options.speed;
-  return {
-    step: 0, time: 0, playing: true, speed: sp === undefined || Number.isNaN(sp) ? 1 : clampSpeed(sp),
-    completed: false, view: INITIAL_VIEW, speedFlash: 0, help: false, quit: false, seeks: 0,
-  };
-}
-
-/** The timeline of the step on screen. */
-export function currentTimeline(s: SessionState, plan: SessionPlan): Timeline {
-  return plan.timelines[s.step]!;
-}
-
-/** Timeline seconds per real second right now: the user's speed × the step's own rate (3 for logits-only). */
-export function timeScale(s: SessionState, plan: SessionPlan): number {
-  return s.speed * timelineRate(currentTimeline(s, plan));
-}
-
-/** Index of the current stage of the step on screen (spec §4.5). */
-export function stageIndex(s: SessionState, plan: SessionPlan): number {
-  return currentStageIndex(currentTimeline(s, plan), s.time);
-}
-
-function jumpTo(s: SessionState, step: number, time: number): void {
-  s.step = step;
-  s.time = time;
-  s.playing = true;
-  s.completed = false;
-  s.seeks++;
+  return { ...createPlayback(options), view: INITIAL_VIEW, speedFlash: 0, help: false, quit: false };
 }
 
 /**
- * One frame: dtReal real seconds passed (clamped to [0, MAX_DT], spec §8.3). Advances the
- * timeline by dt·speed·rate when playing (wrap when looping; else the next step starts, or the
- * last step completes and stays), counts the view override and the speed flash down (also while
- * paused). Allocation-free unless a view override is easing. Returns `s`.
+ * One frame: dtReal real seconds passed. The view override and the speed flash count down (also
+ * while paused; dt clamped to [0, MAX_DT] like the playback), then tickPlayback. Returns `s`.
  *
  * @example tickSession(s, plan, 1 / 60)
  */
-export function tickSession(s: SessionState, plan: SessionPlan, dtReal: number): SessionState {
+export function tickSession(s: SessionState, plan: PlaybackPlan, dtReal: number): SessionState {
   const dt = dtReal > 0 ? Math.min(dtReal, MAX_DT) : 0;
   s.view = tickView(s.view, dt);
   if (s.speedFlash > 0) s.speedFlash -= dt;
-  if (!s.playing || dt === 0) return s;
-  const tl = currentTimeline(s, plan);
-  const d = tl.duration;
-  const time = s.time + dt * s.speed * timelineRate(tl);
-  if (time <= d) {
-    s.time = time;
-  } else if (plan.loop && d > 0) {
-    s.time = time % d;
-  } else if (s.step < plan.timelines.length - 1) {
-    s.step++;
-    s.time = 0;
-  } else {
-    s.time = d;
-    s.playing = false;
-    s.completed = true;
-  }
+  tickPlayback(s, plan, dt);
   return s;
-}
-
-function nextStage(s: SessionState, plan: SessionPlan): void {
-  const tl = currentTimeline(s, plan);
-  const target = nextStageTarget(tl, s.time);
-  switch (target.kind) {
-    case 'stage':
-      jumpTo(s, s.step, tl.stages[target.index]!.start);
-      return;
-    case 'after-last':
-    case 'before-first':
-      if (s.step < plan.timelines.length - 1) jumpTo(s, s.step + 1, 0);
-      else if (plan.loop) jumpTo(s, s.step, 0);
-      else {
-        // The last step: go to its end and stay there (the finished text).
-        jumpTo(s, s.step, tl.duration);
-        s.playing = false;
-        s.completed = true;
-      }
-  }
-}
-
-function prevStage(s: SessionState, plan: SessionPlan): void {
-  const tl = currentTimeline(s, plan);
-  const target = prevStageTarget(tl, s.time);
-  switch (target.kind) {
-    case 'stage':
-      jumpTo(s, s.step, tl.stages[target.index]!.start);
-      return;
-    case 'before-first':
-    case 'after-last':
-      if (s.step > 0) jumpTo(s, s.step - 1, lastStageStart(plan.timelines[s.step - 1]!));
-      else jumpTo(s, 0, 0);
-  }
 }
 
 /**
@@ -179,10 +64,10 @@ function prevStage(s: SessionState, plan: SessionPlan): void {
  *
  * @example applyAction(s, plan, keyAction(KEY_SPACE, ACTION_PRESS)!) // pauses
  */
-export function applyAction(s: SessionState, plan: SessionPlan, a: Action): SessionState {
+export function applyAction(s: SessionState, plan: PlaybackPlan, a: Action): SessionState {
   switch (a.kind) {
     case 'toggle-play':
-      s.playing = !s.playing;
+      togglePlay(s);
       break;
     case 'next-stage':
       nextStage(s, plan);
@@ -191,15 +76,15 @@ export function applyAction(s: SessionState, plan: SessionPlan, a: Action): Sess
       prevStage(s, plan);
       break;
     case 'speed-up':
-      s.speed = clampSpeed(s.speed + SPEED_STEP);
+      speedUp(s);
       s.speedFlash = SPEED_FLASH_S;
       break;
     case 'slow-down':
-      s.speed = clampSpeed(s.speed - SPEED_STEP);
+      slowDown(s);
       s.speedFlash = SPEED_FLASH_S;
       break;
     case 'reset':
-      jumpTo(s, 0, 0);
+      reset(s);
       break;
     case 'toggle-help':
       s.help = !s.help;

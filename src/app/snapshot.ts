@@ -2,45 +2,40 @@
  * `gptviz --snapshot SECONDS --out FILE.png [--width W --height H]` (issue 5): open a hidden
  * window only to own a GL context, render the frame at that timeline time into a 4× MSAA
  * offscreen target of exactly W × H (default 1600 × 900), read it back and write a PNG
- * (via a temporary file renamed on success, so a failure never leaves a broken PNG).
+ * (through src/atomic-write.ts, so a failure never leaves a broken PNG).
  *
- * What it is not: no scene logic. `buildSnapshotFrame` is the one place that decides what is
- * drawn: buildScene (random mode, or the first generation step with --text) + frameAt.
+ * What it is not: no scene logic. The scene is the run's first (random mode, or the first
+ * generation step with --text; run/run.ts, which also prints the prompt warnings), drawn by
+ * frameAt in `snapshotFrame`.
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ViewOptions } from '../cli/options.js';
+import { INITIAL_VIEW } from '../animation/camera-path.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { openContext } from '../core/context.js';
-import { requireDisplay } from './display.js';
 import { encodePng } from '../core/png.js';
 import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame } from '../frame.js';
-import { INITIAL_VIEW } from '../animation/camera-path.js';
-import { DEFAULT_CONFIG } from '../transformer/config.js';
-import { randomModeForward } from '../transformer/model.js';
-import { loadWeights } from '../transformer/weights-file.js';
+import type { Run } from '../run/run.js';
+import { buildRun } from '../run/run.js';
 import { applyCaption } from '../visualization/captions.js';
-import { frameAt } from '../visualization/frame-at.js';
-import { stepSceneInput } from '../visualization/first-step.js';
-import { buildScene } from '../visualization/scene.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
+import { requireDisplay } from './display.js';
+import type { ViewOptions } from './view-options.js';
 
 export const SNAPSHOT_DEFAULT_WIDTH = 1600;
 export const SNAPSHOT_DEFAULT_HEIGHT = 900;
 
 /**
- * Fill `out` with the frame at `opts.snapshot` seconds for aspect `aspect`; returns a note for the
- * user (or null). Random-weights scene without --text, else the first generation step.
+ * Fill and return `out`: the frame of the run's first scene at `t` seconds for aspect `aspect`,
+ * with the caption band when `captions` (--captions, issue 13).
  */
-function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): string | null {
-  const input = opts.text !== undefined && opts.weights !== undefined
-    ? stepSceneInput(loadWeights(opts.weights), opts.text, { temperature: opts.temperature, seed: opts.seed })
-    : { kind: 'random' as const, record: randomModeForward(DEFAULT_CONFIG) };
-  const scene = buildScene(input);
-  const t = opts.snapshot ?? 0;
-  frameAt(scene, t, INITIAL_VIEW, aspect, out);
-  if (opts.captions) applyCaption(out, scene.captions, scene.timeline, t);
-  return null;
+export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc, captions = false): FrameDesc {
+  const scene = run.scene(0).scene;
+  frameAt(scene, t, INITIAL_VIEW, aspect, out, createFrameScratch(scene));
+  if (captions) applyCaption(out, scene.captions, scene.timeline, t);
+  return out;
 }
 
 export async function snapshot(opts: ViewOptions): Promise<number> {
@@ -54,26 +49,17 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   }
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
-  const frame = createFrame();
-  const note = buildSnapshotFrame(opts, width / height, frame);
+  const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame(), opts.captions);
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
   try {
-    const target = ctx.renderer.createOffscreen(width, height);
-    target.render(frame, 1);
+    const target = ctx.createOffscreen(width, height);
+    ctx.renderer.render(frame, target);
     png = encodePng(target.readPixels('rgb'), width, height, 3);
   } finally {
     ctx.close();
   }
-  const tmp = `${out}.partial-${process.pid}`;
-  try {
-    writeFileSync(tmp, png);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (note !== null) process.stderr.write(`${note}\n`);
+  writeFileAtomic(out, png);
   process.stdout.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);
   return 0;
 }

@@ -6,17 +6,21 @@
  * — one Step line per character added (a PAD prediction prints as `Stopped:`). `--top K` adds the K
  * most likely next characters (temperature-scaled probabilities) under each step line.
  *
- * Prompt clean-up warnings (dropped characters, cut to the model's S) go to stderr; an empty
+ * Prompt clean-up warnings (dropped characters, cut to the model's S) go to stderr through the
+ * run layer (run/prompt.ts, run/run.ts), as for every other front-end; an empty
  * prompt, bad flags (exit 2) and a missing/unreadable weights file are one-line UserErrors.
  *
- * Not here: the generation maths (transformer/generation.ts), flag parsing (flags.ts).
+ * Not here: the generation maths (transformer/generation.ts), flag parsing (flags.ts), the
+ * prompt clean-up (run/).
  */
+import { cleanPrompt } from '../run/prompt.js';
+import { generate } from '../run/run.js';
 import type { GenerationLogEntry } from '../transformer/generation.js';
-import { MAX_LENGTH, formatPct, formatResultLine, formatStepLine, pyRepr, runGeneration } from '../transformer/generation.js';
+import { MAX_LENGTH, formatPct, formatResultLine, formatStepLine, pyRepr } from '../transformer/generation.js';
 import { loadWeights } from '../transformer/weights-file.js';
 import { TOKENS } from '../transformer/vocab.js';
 import { formatHelp, parseFlags, usageError } from './flags.js';
-import { cleanPrompt, promptFor, requireWeights } from './options.js';
+import { requireWeights } from './options.js';
 
 const SPECS = {
   text: { type: 'string', placeholder: 'TEXT', help: "prompt (a–z, space and ! ' . ?; other characters are dropped)" },
@@ -47,11 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (v.text === undefined) throw usageError('generate', '--text is required (the prompt to continue)');
-  const warn = (m: string): void => void process.stderr.write(`${m}\n`);
-  const cleaned = cleanPrompt(v.text, warn);
-  const weights = loadWeights(requireWeights(v.weights));
-  const prompt = promptFor(cleaned, weights.config.seqLen, v.length, warn, 'generate');
-  const g = runGeneration(weights, prompt, { temperature: v.temperature, seed: v.seed, length: v.length });
+  const cleaned = cleanPrompt(v.text);
+  const g = generate(loadWeights(requireWeights(v.weights)), cleaned, v, undefined, 'generate');
   const out: string[] = [];
   for (const e of g.log) {
     out.push(formatStepLine(e));

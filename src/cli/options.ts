@@ -1,29 +1,28 @@
 /**
  * The visualiser's flags (spec §3.1, product README, issues 3/5/7/8/9) and their translation
- * into typed `ViewOptions`: ranges and types via flags.ts, then the rules that involve more than
- * one flag — even sizes for video, --snapshot/--record/--out conflicts, --text needs a weights
- * file — and the prompt clean-up with its warnings (spec §3.2 step 1).
+ * into typed `ViewOptions` (app/view-options.ts): ranges and types via flags.ts, then the rules
+ * that involve more than one flag — even sizes for video, --snapshot/--record/--out conflicts,
+ * --text needs a weights file — and the prompt clean-up (run/prompt.ts, spec §3.2 step 1).
  *
  * Unlike the reference, --text with a missing weights file is an error naming the path, never a
  * silent fall-back to the random-weights mode (issue 3).
  *
  * What this is not: it loads no weights and opens nothing. The context length S belongs to the
- * weights file, so cutting the prompt to S (`fitPrompt`) is done by whoever loads the model.
+ * weights file, so cutting the prompt to S is done by the run layer (run/run.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ViewOptions } from '../app/view-options.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_WEIGHTS, PACKAGE_ROOT } from '../package-root.js';
+import { cleanPrompt, stderrWarn } from '../run/prompt.js';
+import type { Warn } from '../run/prompt.js';
 import { MAX_LENGTH } from '../transformer/generation.js';
-import { cleanText } from '../transformer/vocab.js';
 import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
 
-/** The package root (the folder holding package.json), from this module's URL, not the cwd. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export { DEFAULT_WEIGHTS, PACKAGE_ROOT };
 
-/** Default weights: `weights/charlm.npz` in the package (shipped by the training issue). */
-export const DEFAULT_WEIGHTS = resolve(PACKAGE_ROOT, 'weights', 'charlm.npz');
 
 /** The package's version from its package.json. */
 export function packageVersion(): string {
@@ -55,113 +54,6 @@ export const VIEW_FLAGS = {
 
 /** Flags that only mean something for --record (given without it → a warning). */
 const RECORD_ONLY = ['fps', 'format', 'outputDir', 'maxDuration'] as const;
-
-/** The visualiser's typed, validated options. */
-export interface ViewOptions {
-  /** --help: print help and do nothing else (nothing else was validated). */
-  readonly help: boolean;
-  /** --version: print the version and do nothing else. */
-  readonly version: boolean;
-  /**
-   * The cleaned prompt (lower-case, vocabulary characters only, at least one character; not yet
-   * cut to the model's S — see `fitPrompt`), or undefined for the random-weights mode.
-   */
-  readonly text: string | undefined;
-  /** Absolute path of an existing weights file when `text` is set; undefined in random mode. */
-  readonly weights: string | undefined;
-  /** Sampling temperature ≥ 0; 0 = greedy. */
-  readonly temperature: number;
-  /** --length: the text length to generate to (≥ the prompt's length, ≤ 4096), or undefined = S. */
-  readonly length: number | undefined;
-  /** --captions: the caption band in --snapshot and --record (the window starts with it on anyway). */
-  readonly captions: boolean;
-  /** Integer 0 … 2³²−1 XOR-ed into the sampling seed (spec §1.7), or undefined. */
-  readonly seed: number | undefined;
-  /** Record mode (mp4) instead of the window. */
-  readonly record: boolean;
-  /** Recording frame rate, 1–240. */
-  readonly fps: number;
-  /** Speed multiplier, 0.05–20. */
-  readonly speed: number;
-  /** Output width/height in pixels, 16–8192; even when `record`. Default 1920 × 1080. */
-  readonly width: number;
-  readonly height: number;
-  /** True when --width or --height was given (the window uses its own 1600 × 900 otherwise). */
-  readonly sizeGiven: boolean;
-  /** Numbered frame format for --record. */
-  readonly format: 'jpg' | 'png';
-  /** True when --format was given (--record writes numbered frame images only then). */
-  readonly formatGiven: boolean;
-  /** Absolute output directory for --record (--output-dir resolved against the cwd). */
-  readonly outputDir: string;
-  /** Video length cap in seconds; 0 disables. */
-  readonly maxDuration: number;
-  /** Mix the generated music under the sonification. */
-  readonly music: boolean;
-  /** No sound at all. */
-  readonly mute: boolean;
-  /** Timeline time in seconds to render with --snapshot, or undefined. */
-  readonly snapshot: number | undefined;
-  /** Absolute path of the PNG --snapshot writes (set exactly when `snapshot` is). */
-  readonly out: string | undefined;
-}
-
-export type Warn = (message: string) => void;
-
-const stderrWarn: Warn = (m) => process.stderr.write(`${m}\n`);
-
-/** `"x"` for a character in a message (JSON quoting shows '"' and control characters legibly). */
-const quoteChar = (ch: string): string => JSON.stringify(ch);
-
-/**
- * Prompt clean-up (spec §3.2 step 1, issue 3): lower-case, drop newlines, drop characters outside
- * the vocabulary with ONE warning naming them in order of appearance
- * (`warning: dropped characters not in the vocabulary: ",", "1"`); nothing left → one UserError
- * naming them instead (no warning then).
- *
- * @example cleanPrompt('Hello, World!', warn) === 'hello world!'  // warns about ","
- */
-export function cleanPrompt(raw: string, warn: Warn = stderrWarn): string {
-  if (raw === '') throw usageError('', '--text is empty (leave it out for the random-weights mode)');
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
-  const named = dropped.map(quoteChar).join(', ');
-  if (kept === '') {
-    throw new UserError(`--text has no characters in the vocabulary (dropped ${named})`, {
-      hint: "the vocabulary is a–z, space and ! ' . ?",
-      exitCode: 2,
-    });
-  }
-  if (dropped.length > 0) warn(`warning: dropped characters not in the vocabulary: ${named}`);
-  return kept;
-}
-
-/**
- * Cut a cleaned prompt to the model's context length S with a warning (spec §3.2 step 1). Called
- * by whoever loads the weights, since S comes from the weights file.
- *
- * @example fitPrompt('to be or not to be that is', 16, warn) === 'to be or not to '
- */
-export function fitPrompt(text: string, seqLen: number, warn: Warn = stderrWarn): string {
-  if (text.length <= seqLen) return text;
-  const cut = text.slice(0, seqLen);
-  warn(`warning: --text is longer than the model's context of ${seqLen} characters; using ${JSON.stringify(cut)}`);
-  return cut;
-}
-
-/**
- * The prompt the generation starts from (issue 13): without --length, cut to the model's context
- * S with a warning (`fitPrompt`, today's behaviour); with --length N, kept whole (the sliding
- * window takes prompts longer than S), and N below its length is a usage error (exit 2).
- *
- * @example promptFor('hello', 16, 30, warn) === 'hello'
- */
-export function promptFor(text: string, seqLen: number, length: number | undefined, warn: Warn = stderrWarn, command = ''): string {
-  if (length === undefined) return fitPrompt(text, seqLen, warn);
-  if (length < text.length) {
-    throw usageError(command, `--length ${length} is shorter than the prompt (${text.length} characters after clean-up)`);
-  }
-  return text;
-}
 
 /**
  * The weights file for --text: the explicit path (cwd-relative) or DEFAULT_WEIGHTS; it must exist

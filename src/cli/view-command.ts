@@ -9,7 +9,7 @@
  * printing (cli/main.ts).
  */
 import { parseViewArgs, packageVersion, viewHelp } from './options.js';
-import type { Warn } from './options.js';
+import type { Warn } from '../run/prompt.js';
 
 /** Run the visualiser; returns the process exit code. */
 export async function run(argv: string[], warn?: Warn): Promise<number> {

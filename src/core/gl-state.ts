@@ -1,12 +1,14 @@
 /**
  * Cached GL state (STYLE.md §16): enable/disable flags, depth mask, bound program, VAO, array
- * buffer, framebuffer, viewport and clear colour. Every state change in the renderer goes through here, so a
- * redundant call never reaches the driver. Owned by the Renderer; not shared across contexts.
+ * buffer, draw and read framebuffers, viewport and clear colour. Every state change of the
+ * renderer, its text drawing, the offscreen targets and pixel readback goes through here — every
+ * framebuffer bind included — so a redundant call never reaches the driver and the cache never
+ * goes stale. Created by the Renderer; one per context.
  *
  * What it is not: no resource creation and no drawing.
  */
 import type { Gl } from './gl.js';
-import { GL_ARRAY_BUFFER, GL_DRAW_FRAMEBUFFER } from './gl-enums.js';
+import { GL_ARRAY_BUFFER, GL_DRAW_FRAMEBUFFER, GL_READ_FRAMEBUFFER } from './gl-enums.js';
 
 export class GlState {
   private readonly caps = new Map<number, boolean>();
@@ -15,6 +17,7 @@ export class GlState {
   private vao = -1;
   private arrayBuffer = -1;
   private drawFramebuffer = -1;
+  private readFramebuffer = -1;
   private vx = -1;
   private vy = -1;
   private vw = -1;
@@ -61,6 +64,21 @@ export class GlState {
     this.gl.glBindFramebuffer(GL_DRAW_FRAMEBUFFER, f);
   }
 
+  bindReadFramebuffer(f: number): void {
+    if (this.readFramebuffer === f) return;
+    this.readFramebuffer = f;
+    this.gl.glBindFramebuffer(GL_READ_FRAMEBUFFER, f);
+  }
+
+  /**
+   * Call before glDeleteFramebuffers(f): GL binds 0 in place of a deleted bound framebuffer, and a
+   * later framebuffer may reuse the name, so the cache must not keep it.
+   */
+  framebufferDeleted(f: number): void {
+    if (this.drawFramebuffer === f) this.drawFramebuffer = 0;
+    if (this.readFramebuffer === f) this.readFramebuffer = 0;
+  }
+
   viewport(x: number, y: number, w: number, h: number): void {
     if (x === this.vx && y === this.vy && w === this.vw && h === this.vh) return;
     this.vx = x; this.vy = y; this.vw = w; this.vh = h;
@@ -82,7 +100,7 @@ export class GlState {
   invalidate(): void {
     this.caps.clear();
     this.depthWrite = null;
-    this.program = this.vao = this.arrayBuffer = this.drawFramebuffer = -1;
+    this.program = this.vao = this.arrayBuffer = this.drawFramebuffer = this.readFramebuffer = -1;
     this.vx = this.vy = this.vw = this.vh = -1;
     this.clear.fill(NaN);
   }

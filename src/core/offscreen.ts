@@ -1,35 +1,48 @@
 /**
- * An offscreen render target (spec §9.3, issue 5): a multisampled framebuffer (RGBA8 colour +
- * 24-bit depth renderbuffers, 4 samples by default) of any size, a single-sampled resolve
- * framebuffer, and a PixelReader for top-down RGBA/RGB readback through pixel-pack buffers.
+ * Render targets (spec §9.3, issue 5, issue 16), in the spirit of ogl's RenderTarget: what
+ * Renderer.render(frame, target) draws into instead of the window.
  *
- *   const off = renderer.createOffscreen(1600, 900);
- *   off.render(frame);              // draw + resolve
- *   const rgba = off.readPixels();  // synchronous, top-down rows
- *   // pipelined (recording): off.render(f0); off.beginRead(); off.render(f1); off.finishRead() → f0 …
+ * Offscreen is the one kind: a multisampled framebuffer (RGBA8 colour + 24-bit depth
+ * renderbuffers, 4 samples by default) of any size, a single-sampled resolve framebuffer, and a
+ * PixelReader for top-down RGBA/RGB readback through two pixel-pack buffers.
  *
- * What it is not: no drawing logic (Renderer.render does it), no encoding (png.ts).
- * Created only through Renderer.createOffscreen, which owns it.
+ *   const off = new Offscreen(gl, renderer.state, 1600, 900);   // or ctx.createOffscreen(1600, 900)
+ *   renderer.render(frame, off);     // draw into the MSAA buffer, then off.resolve()
+ *   const rgba = off.readPixels();   // synchronous, top-down rows
+ *   // pipelined (recording): render(f0, off); off.beginRead(); render(f1, off); off.finishRead() → f0 …
+ *
+ * It knows the GL function table and the GlState cache (every framebuffer bind goes through it),
+ * never the Renderer. What it is not: no drawing (renderer.ts), no encoding (png.ts).
  */
-import type { FrameDesc } from '../frame.js';
 import { UserError } from '../errors.js';
+import type { Gl } from './gl.js';
 import {
-  GL_COLOR_ATTACHMENT0, GL_COLOR_BUFFER_BIT, GL_DEPTH_ATTACHMENT, GL_DEPTH_COMPONENT24,
-  GL_FRAMEBUFFER, GL_FRAMEBUFFER_COMPLETE, GL_MAX_SAMPLES, GL_NEAREST, GL_READ_FRAMEBUFFER, GL_RENDERBUFFER,
-  GL_RGBA8, GL_SAMPLES,
+  GL_COLOR_ATTACHMENT0, GL_COLOR_BUFFER_BIT, GL_DEPTH_ATTACHMENT, GL_DEPTH_COMPONENT24, GL_DRAW_FRAMEBUFFER,
+  GL_FRAMEBUFFER_COMPLETE, GL_MAX_SAMPLES, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA8, GL_SAMPLES,
 } from './gl-enums.js';
+import type { GlState } from './gl-state.js';
 import type { PixelFormat } from './readback.js';
 import { PixelReader } from './readback.js';
-import type { Renderer } from './renderer.js';
 
 /** Largest side accepted (GL_MAX_RENDERBUFFER_SIZE is ≥ 8192 on every 4.1 driver we target). */
 export const MAX_OFFSCREEN_SIDE = 8192;
 
-export class Offscreen {
-  private readonly ids = new Uint32Array(4);
+/** What Renderer.render draws into when it is not the window. */
+export interface RenderTarget {
+  /** Size in pixels; the renderer sets the viewport to it. Offscreen text is drawn at pixel ratio 1. */
+  readonly width: number;
+  readonly height: number;
+  /** The framebuffer the renderer binds for drawing. */
+  readonly framebuffer: number;
+  /** Called by the renderer after it drew a frame (a multisampled target resolves here). */
+  resolve(): void;
+}
+
+export class Offscreen implements RenderTarget {
+  private readonly ids = new Uint32Array(2);
   private msaaFbo = 0;
   private resolveFbo = 0;
-  private rbs = new Uint32Array(3);
+  private readonly rbs = new Uint32Array(3);
   private w = 0;
   private h = 0;
   private readonly reader: PixelReader;
@@ -37,13 +50,13 @@ export class Offscreen {
   private disposed = false;
 
   constructor(
-    private readonly renderer: Renderer,
+    private readonly gl: Gl,
+    private readonly state: GlState,
     width: number,
     height: number,
-    readonly requestedSamples: number,
-    private readonly onDispose: () => void,
+    readonly requestedSamples = 4,
   ) {
-    this.reader = new PixelReader(renderer.gl);
+    this.reader = new PixelReader(gl, state);
     this.resize(width, height);
   }
 
@@ -55,6 +68,12 @@ export class Offscreen {
     return this.h;
   }
 
+  /** The multisampled framebuffer drawn into. */
+  get framebuffer(): number {
+    if (this.disposed) throw new Error('Offscreen used after dispose()');
+    return this.msaaFbo;
+  }
+
   /** (Re)allocate the framebuffers at width × height. Pending reads are dropped. */
   resize(width: number, height: number): void {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 ||
@@ -63,7 +82,7 @@ export class Offscreen {
     }
     if (width === this.w && height === this.h) return;
     this.deleteTargets();
-    const gl = this.renderer.gl;
+    const gl = this.gl;
     gl.glGetIntegerv(GL_MAX_SAMPLES, this.query);
     const samples = Math.max(0, Math.min(this.requestedSamples, this.query[0]!));
     gl.glGenFramebuffers(2, this.ids);
@@ -77,19 +96,18 @@ export class Offscreen {
     gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[2]!);
     gl.glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
     gl.glBindRenderbuffer(GL_RENDERBUFFER, 0);
-    this.check(this.msaaFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[0]!], [GL_DEPTH_ATTACHMENT, this.rbs[1]!]]);
-    this.check(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
+    this.attach(this.msaaFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[0]!], [GL_DEPTH_ATTACHMENT, this.rbs[1]!]]);
+    this.attach(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
     this.w = width;
     this.h = height;
   }
 
-  private check(fbo: number, attachments: [number, number][]): void {
-    const gl = this.renderer.gl;
-    gl.glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-    for (const [att, rb] of attachments) gl.glFramebufferRenderbuffer(GL_FRAMEBUFFER, att, GL_RENDERBUFFER, rb);
-    const status = gl.glCheckFramebufferStatus(GL_FRAMEBUFFER);
-    gl.glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    this.renderer.state.invalidate();
+  /** Attach renderbuffers to `fbo` (bound for drawing) and check that it is complete. */
+  private attach(fbo: number, attachments: [number, number][]): void {
+    const gl = this.gl;
+    this.state.bindDrawFramebuffer(fbo);
+    for (const [att, rb] of attachments) gl.glFramebufferRenderbuffer(GL_DRAW_FRAMEBUFFER, att, GL_RENDERBUFFER, rb);
+    const status = gl.glCheckFramebufferStatus(GL_DRAW_FRAMEBUFFER);
     if (status !== GL_FRAMEBUFFER_COMPLETE) {
       throw new Error(`offscreen framebuffer incomplete (status 0x${status.toString(16)})`);
     }
@@ -97,31 +115,22 @@ export class Offscreen {
 
   /** Samples per pixel of the drawing framebuffer, as GL reports it (GL_SAMPLES with it bound). */
   samples(): number {
-    const st = this.renderer.state;
-    st.bindDrawFramebuffer(this.msaaFbo);
-    this.renderer.gl.glGetIntegerv(GL_SAMPLES, this.query);
-    st.bindDrawFramebuffer(0);
+    this.state.bindDrawFramebuffer(this.framebuffer);
+    this.gl.glGetIntegerv(GL_SAMPLES, this.query);
     return this.query[0]!;
   }
 
-  /** Draw `frame` into the MSAA buffer and resolve it. Leaves the default framebuffer bound for drawing. */
-  render(frame: FrameDesc, pixelRatio = 1): void {
-    if (this.disposed) throw new Error('Offscreen used after dispose()');
-    const st = this.renderer.state;
-    st.bindDrawFramebuffer(this.msaaFbo);
-    this.renderer.render(frame, this.w, this.h, pixelRatio);
-    const gl = this.renderer.gl;
-    gl.glBindFramebuffer(GL_READ_FRAMEBUFFER, this.msaaFbo);
+  /** Resolve the multisampled buffer into the single-sampled one (the renderer calls this after drawing). */
+  resolve(): void {
+    const st = this.state;
+    st.bindReadFramebuffer(this.framebuffer);
     st.bindDrawFramebuffer(this.resolveFbo);
-    gl.glBlitFramebuffer(0, 0, this.w, this.h, 0, 0, this.w, this.h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    gl.glBindFramebuffer(GL_READ_FRAMEBUFFER, this.resolveFbo);
-    st.bindDrawFramebuffer(0);
+    this.gl.glBlitFramebuffer(0, 0, this.w, this.h, 0, 0, this.w, this.h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
   }
 
   /** Start reading the last resolved frame (asynchronous, at most two in flight). */
   beginRead(format: PixelFormat = 'rgba'): void {
-    this.renderer.gl.glBindFramebuffer(GL_READ_FRAMEBUFFER, this.resolveFbo);
-    this.reader.begin(this.w, this.h, format);
+    this.reader.begin(this.resolveFbo, this.w, this.h, format);
   }
 
   /** Oldest pending read as top-down rows (into `out` when given); null when none is pending. */
@@ -143,21 +152,21 @@ export class Offscreen {
 
   private deleteTargets(): void {
     if (this.msaaFbo === 0) return;
-    const gl = this.renderer.gl;
     while (this.reader.inFlight > 0) this.reader.finish();
+    this.state.framebufferDeleted(this.msaaFbo);
+    this.state.framebufferDeleted(this.resolveFbo);
     this.ids[0] = this.msaaFbo;
     this.ids[1] = this.resolveFbo;
-    gl.glDeleteFramebuffers(2, this.ids);
-    gl.glDeleteRenderbuffers(3, this.rbs);
+    this.gl.glDeleteFramebuffers(2, this.ids);
+    this.gl.glDeleteRenderbuffers(3, this.rbs);
     this.msaaFbo = this.resolveFbo = 0;
-    this.renderer.state.invalidate();
   }
 
+  /** Delete the framebuffers and pixel-pack buffers. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.deleteTargets();
     this.reader.dispose();
-    this.onDispose();
   }
 }

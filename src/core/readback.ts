@@ -1,13 +1,14 @@
 /**
- * Pixel readback through pixel-pack buffers (spec §9.3, issue 5): `begin()` starts an
- * asynchronous glReadPixels of the bound read framebuffer into the next buffer of a ring of two;
- * `finish()` copies the oldest pending read out (glGetBufferSubData waits only for that one) and
- * flips the rows so row 0 is the top of the image. Reading frame N therefore overlaps drawing
- * frame N+1: render(N) → begin() → render(N+1) → finish() gives N → begin() → …
+ * Pixel readback through pixel-pack buffers (spec §9.3, issue 5): `begin()` binds the framebuffer
+ * to read (through GlState) and starts an asynchronous glReadPixels into the next buffer of a ring
+ * of two; `finish()` copies the oldest pending read out (glGetBufferSubData waits only for that
+ * one) and flips the rows so row 0 is the top of the image. Reading frame N therefore overlaps
+ * drawing frame N+1: render(N) → begin() → render(N+1) → finish() gives N → begin() → …
  *
  * What it is not: no framebuffer management (offscreen.ts), no encoding (png.ts).
  */
 import type { Gl } from './gl.js';
+import type { GlState } from './gl-state.js';
 import { GL_PACK_ALIGNMENT, GL_PIXEL_PACK_BUFFER, GL_RGB, GL_RGBA, GL_STREAM_READ, GL_UNSIGNED_BYTE } from './gl-enums.js';
 
 export type PixelFormat = 'rgba' | 'rgb';
@@ -29,7 +30,7 @@ export class PixelReader {
   private scratch = Buffer.alloc(0);
   private disposed = false;
 
-  constructor(private readonly gl: Gl) {
+  constructor(private readonly gl: Gl, private readonly state: GlState) {
     gl.glGenBuffers(RING, this.pbos);
   }
 
@@ -39,12 +40,13 @@ export class PixelReader {
   }
 
   /**
-   * Start reading width × height pixels of the bound GL_READ_FRAMEBUFFER. With two reads already
-   * in flight, finish the oldest first (its data is returned through `finish()` later, in order).
+   * Start reading width × height pixels of `framebuffer` (0: the window's back buffer). At most
+   * two reads are in flight; finish() returns them in order.
    */
-  begin(width: number, height: number, format: PixelFormat = 'rgba'): void {
+  begin(framebuffer: number, width: number, height: number, format: PixelFormat = 'rgba'): void {
     if (this.pending.length >= RING) throw new Error('PixelReader: two reads in flight; call finish() first');
     const gl = this.gl;
+    this.state.bindReadFramebuffer(framebuffer);
     const channels = format === 'rgba' ? 4 : 3;
     const bytes = width * height * channels;
     const slot = this.next;

@@ -13,8 +13,13 @@
  * Differences from the reference, on purpose (issue 5): culling, opaque-before-transparent,
  * transparent instances write no depth, no 8,192-instance chunking.
  *
- * What it is not: no window, no event loop, no scene logic. Offscreen targets are created here
- * (createOffscreen) so that this object owns them too.
+ * Where it draws (ogl's Renderer.render({ scene, camera, target })): render(frame) binds the
+ * default framebuffer (the window's, sized by setSize) and render(frame, target) binds a
+ * RenderTarget (offscreen.ts) — every framebuffer bind through GlState — sets the viewport to
+ * its size, draws, and lets the target resolve. Targets are created and owned by whoever needs
+ * them (GlContext.createOffscreen); they know gl and GlState, never this object.
+ *
+ * What it is not: no window, no event loop, no scene logic, no framebuffer objects.
  */
 import { mat4, vec3 } from 'gl-matrix';
 import type { FrameDesc } from '../frame.js';
@@ -28,10 +33,12 @@ import {
   GL_TRIANGLES,
 } from './gl-enums.js';
 import { GlState } from './gl-state.js';
-import { Offscreen } from './offscreen.js';
+import type { RenderTarget } from './offscreen.js';
 import type { Program, ShaderSource } from './shader.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
 import { TextRenderer } from './text-renderer.js';
+import type { VertexArray } from './vertex-array.js';
+import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 
 /** Light travel direction, world space (spec §6.5). */
 export const LIGHT_DIR: readonly [number, number, number] = [0.3, -0.8, -0.5];
@@ -62,11 +69,13 @@ export class Renderer {
   private readonly box: Program<BoxUniforms>;
   private readonly text: TextRenderer;
   private readonly textProgram: Program<'u_matrix' | 'u_atlas'>;
-  private readonly cubeVao: number;
-  private readonly cubeVbo: number;
+  private readonly cube: VertexArray;
   private readonly instanceVbo: number;
   private gpuInstances = 0;
-  private readonly offscreens = new Set<Offscreen>();
+  /** The default framebuffer's size (pixels) and text pixel ratio (setSize). */
+  private width = 0;
+  private height = 0;
+  private pixelRatio = 1;
   private readonly ids = new Uint32Array(1);
   private readonly view = mat4.create();
   private readonly proj = mat4.create();
@@ -86,23 +95,14 @@ export class Renderer {
       'u_matrix', 'u_atlas',
     ] as const);
     const st = this.state;
-    gl.glGenVertexArrays(1, this.ids);
-    this.cubeVao = this.ids[0]!;
-    gl.glGenBuffers(1, this.ids);
-    this.cubeVbo = this.ids[0]!;
-    gl.glGenBuffers(1, this.ids);
-    this.instanceVbo = this.ids[0]!;
-    st.bindVao(this.cubeVao);
-    st.bindArrayBuffer(this.cubeVbo);
+    // Position and normal per vertex (CUBE_VERTEX_FLOATS = 3 + 3).
+    this.cube = createVertexArray(gl, st, [3, CUBE_VERTEX_FLOATS - 3]);
     // Only the three camera-facing faces are drawn (8 octant meshes, cube-mesh.ts): half the
     // vertex work of the full cube for the same picture.
     const mesh = buildFacingMeshes();
     gl.glBufferData(GL_ARRAY_BUFFER, mesh.byteLength, mesh, GL_STATIC_DRAW);
-    const vstride = CUBE_VERTEX_FLOATS * 4;
-    gl.glEnableVertexAttribArray(0);
-    gl.glVertexAttribPointer(0, 3, GL_FLOAT, 0, vstride, 0);
-    gl.glEnableVertexAttribArray(1);
-    gl.glVertexAttribPointer(1, 3, GL_FLOAT, 0, vstride, 12);
+    gl.glGenBuffers(1, this.ids);
+    this.instanceVbo = this.ids[0]!;
     st.bindArrayBuffer(this.instanceVbo);
     for (let loc = 2; loc <= 4; loc++) {
       gl.glEnableVertexAttribArray(loc);
@@ -143,7 +143,18 @@ export class Renderer {
     return this.gpuInstances;
   }
 
-  /** Build the atlases for this pixel ratio now (otherwise done on first text draw at ratio 1). */
+  /**
+   * The default framebuffer (the window's): its size in pixels — 0×0 while minimised, when
+   * render(frame) draws nothing — and the pixel ratio its text is drawn at (framebuffer pixels
+   * per window pixel). render(frame, target) ignores both.
+   */
+  setSize(width: number, height: number, pixelRatio = 1): void {
+    this.width = width;
+    this.height = height;
+    this.pixelRatio = pixelRatio;
+  }
+
+  /** Build the atlases for this pixel ratio now (otherwise done on the first render). */
   setPixelRatio(ratio: number): void {
     this.text.setPixelRatio(ratio);
   }
@@ -173,16 +184,30 @@ export class Renderer {
   }
 
   /**
-   * Draw `frame` into the bound draw framebuffer of size width × height (pixels). `pixelRatio`
-   * scales text (framebuffer pixels per window pixel). A 0×0 framebuffer (minimised) draws nothing.
+   * Draw `frame` into `target` (then let it resolve), or into the default framebuffer at the
+   * size and pixel ratio of the last setSize. Offscreen text is drawn at pixel ratio 1. A 0×0
+   * default framebuffer (minimised window) draws nothing.
    */
-  render(frame: FrameDesc, width: number, height: number, pixelRatio = 1): void {
+  render(frame: FrameDesc, target?: RenderTarget): void {
     if (this.disposed) throw new Error('Renderer used after dispose()');
+    const s = this.stats;
+    s.drawCalls = s.instances = s.textQuads = s.uploadBytes = 0;
+    if (target === undefined) {
+      if (this.width <= 0 || this.height <= 0) return;
+      this.state.bindDrawFramebuffer(0);
+      this.draw(frame, this.width, this.height, this.pixelRatio);
+    } else {
+      this.state.bindDrawFramebuffer(target.framebuffer);
+      this.draw(frame, target.width, target.height, 1);
+      target.resolve();
+    }
+  }
+
+  /** Draw `frame` into the bound draw framebuffer of width × height pixels. */
+  private draw(frame: FrameDesc, width: number, height: number, pixelRatio: number): void {
     const gl = this.gl;
     const st = this.state;
     const s = this.stats;
-    s.drawCalls = s.instances = s.textQuads = s.uploadBytes = 0;
-    if (width <= 0 || height <= 0) return;
     this.text.setPixelRatio(pixelRatio);
     st.viewport(0, 0, width, height);
     st.clearColor(frame.clearColor);
@@ -211,7 +236,7 @@ export class Renderer {
       const cp = this.cameraPos;
       cp[0] = p[0]!; cp[1] = p[1]!; cp[2] = p[2]!;
       gl.glUniform3fv(u.u_camera_pos, 1, cp);
-      st.bindVao(this.cubeVao);
+      st.bindVao(this.cube.vao);
       const f = this.forward;
       const first = viewOctant(f[0]!, f[1]!, f[2]!) * FACING_VERTEX_COUNT;
       st.set(GL_DEPTH_TEST, true);
@@ -248,24 +273,13 @@ export class Renderer {
     return this.viewProj;
   }
 
-  /** A 4× MSAA offscreen target of width × height with a resolve buffer and pixel readback. */
-  createOffscreen(width: number, height: number, samples = 4): Offscreen {
-    const o = new Offscreen(this, width, height, samples, () => this.offscreens.delete(o));
-    this.offscreens.add(o);
-    return o;
-  }
-
-  /** Delete every GL object this renderer created (offscreens included). Idempotent. */
+  /** Delete every GL object this renderer created (not the render targets). Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const o of [...this.offscreens]) o.dispose();
     this.text.dispose();
     const gl = this.gl;
-    this.ids[0] = this.cubeVao;
-    gl.glDeleteVertexArrays(1, this.ids);
-    this.ids[0] = this.cubeVbo;
-    gl.glDeleteBuffers(1, this.ids);
+    deleteVertexArray(gl, this.cube);
     this.ids[0] = this.instanceVbo;
     gl.glDeleteBuffers(1, this.ids);
     gl.glDeleteProgram(this.box.program);

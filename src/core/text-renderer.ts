@@ -19,12 +19,14 @@ import { buildFontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
 import {
-  GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_CULL_FACE, GL_DEPTH_TEST, GL_DYNAMIC_DRAW, GL_FLOAT, GL_LINEAR,
+  GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_CULL_FACE, GL_DEPTH_TEST, GL_DYNAMIC_DRAW, GL_LINEAR,
   GL_LINEAR_MIPMAP_LINEAR, GL_R8, GL_RED, GL_TEXTURE0, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_TEXTURE_MIN_FILTER, GL_TEXTURE_WRAP_S,
   GL_TEXTURE_WRAP_T, GL_TRIANGLES, GL_UNPACK_ALIGNMENT, GL_UNSIGNED_BYTE,
 } from './gl-enums.js';
 import type { Program } from './shader.js';
 import { QUAD_FLOATS, layoutLine, measureText, wrapText } from './text-layout.js';
+import type { VertexArray } from './vertex-array.js';
+import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 
 /** Atlas sizes in CSS pixels (multiplied by the pixel ratio). */
 export const LABEL_ATLAS_PX = 96;
@@ -45,6 +47,8 @@ const CHART_TEXT_PX = 24;
 const CHART_ROW_PX = 34;
 const CHART_BAR_PX = 220;
 const CHART_TOP_FRACTION = 0.14;
+/** Per vertex: position xyz, uv, RGBA. */
+const VERTEX_SIZES = [3, 2, 4] as const;
 const VERTEX_FLOATS = 9;
 const STRIDE = VERTEX_FLOATS * 4;
 const LABEL_BOX_PAD = 0.15;
@@ -88,8 +92,7 @@ export class TextRenderer {
   private wrappedWidth = 0;
   private wrappedLines: string[] = [];
   private quads = new Float32Array(QUAD_FLOATS * 256);
-  private vao: number;
-  private vbo: number;
+  private readonly va: VertexArray;
   private gpuBytes = 0;
   private readonly ids = new Uint32Array(1);
   /** Quads drawn in the last frame (for stats). */
@@ -101,18 +104,7 @@ export class TextRenderer {
     private readonly state: GlState,
     private readonly program: Program<'u_matrix' | 'u_atlas'>,
   ) {
-    gl.glGenVertexArrays(1, this.ids);
-    this.vao = this.ids[0]!;
-    gl.glGenBuffers(1, this.ids);
-    this.vbo = this.ids[0]!;
-    state.bindVao(this.vao);
-    state.bindArrayBuffer(this.vbo);
-    gl.glEnableVertexAttribArray(0);
-    gl.glVertexAttribPointer(0, 3, GL_FLOAT, 0, STRIDE, 0);
-    gl.glEnableVertexAttribArray(1);
-    gl.glVertexAttribPointer(1, 2, GL_FLOAT, 0, STRIDE, 12);
-    gl.glEnableVertexAttribArray(2);
-    gl.glVertexAttribPointer(2, 4, GL_FLOAT, 0, STRIDE, 20);
+    this.va = createVertexArray(gl, state, VERTEX_SIZES);
     state.bindVao(0);
   }
 
@@ -392,8 +384,8 @@ export class TextRenderer {
     if (this.vertCount === 0) return;
     const gl = this.gl;
     const st = this.state;
-    st.bindVao(this.vao);
-    st.bindArrayBuffer(this.vbo);
+    st.bindVao(this.va.vao);
+    st.bindArrayBuffer(this.va.vbo);
     const bytes = this.vertCount * STRIDE;
     if (bytes > this.gpuBytes) {
       this.gpuBytes = Math.max(bytes, this.gpuBytes * 2);
@@ -407,23 +399,20 @@ export class TextRenderer {
     st.set(GL_CULL_FACE, false);
     st.set(GL_BLEND, true);
     st.depthMask(false);
-    const lb = this.labelBatch!;
-    if (lb.count > 0) {
-      st.set(GL_DEPTH_TEST, true);
-      gl.glUniformMatrix4fv(this.program.uniforms.u_matrix, 1, 0, viewProj as Float32Array);
-      gl.glBindTexture(GL_TEXTURE_2D, lb.texture);
-      gl.glDrawArrays(GL_TRIANGLES, lb.first, lb.count);
-      this.drawCalls++;
-    }
-    const ob = this.overlayBatch!;
-    if (ob.count > 0) {
-      st.set(GL_DEPTH_TEST, false);
-      gl.glUniformMatrix4fv(this.program.uniforms.u_matrix, 1, 0, pixelProj as Float32Array);
-      gl.glBindTexture(GL_TEXTURE_2D, ob.texture);
-      gl.glDrawArrays(GL_TRIANGLES, ob.first, ob.count);
-      this.drawCalls++;
-    }
+    this.drawBatch(this.labelBatch!, true, viewProj);
+    this.drawBatch(this.overlayBatch!, false, pixelProj);
     this.quadCount = this.vertCount / 6;
+  }
+
+  /** One draw of a batch's vertices with its atlas, under `matrix`, depth-tested or not. */
+  private drawBatch(b: Batch, depthTest: boolean, matrix: mat4): void {
+    if (b.count === 0) return;
+    const gl = this.gl;
+    this.state.set(GL_DEPTH_TEST, depthTest);
+    gl.glUniformMatrix4fv(this.program.uniforms.u_matrix, 1, 0, matrix as Float32Array);
+    gl.glBindTexture(GL_TEXTURE_2D, b.texture);
+    gl.glDrawArrays(GL_TRIANGLES, b.first, b.count);
+    this.drawCalls++;
   }
 
   private disposeTextures(): void {
@@ -438,10 +427,7 @@ export class TextRenderer {
 
   dispose(): void {
     this.disposeTextures();
-    this.ids[0] = this.vbo;
-    this.gl.glDeleteBuffers(1, this.ids);
-    this.ids[0] = this.vao;
-    this.gl.glDeleteVertexArrays(1, this.ids);
+    deleteVertexArray(this.gl, this.va);
   }
 }
 

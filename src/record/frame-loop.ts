@@ -11,15 +11,16 @@
  */
 import { INITIAL_VIEW } from '../animation/view-state.js';
 import type { Offscreen } from '../core/offscreen.js';
+import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
+import type { RunScene } from '../run/scenes.js';
 import { applyCaption } from '../visualization/captions.js';
-import { frameAt } from '../visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
 import { frameTimeInto } from './plan.js';
 import type { FrameInfo, Progress } from './progress.js';
 import type { Recorder } from './recorder.js';
-import type { RecordingScene } from './scenes.js';
 
 /** Wall milliseconds spent in each phase of the loop (summed over frames). */
 export interface LoopTimings {
@@ -45,7 +46,8 @@ export function emptyTimings(): LoopTimings {
 
 export interface LoopParts {
   readonly plan: RecordPlan;
-  readonly scenes: readonly RecordingScene[];
+  readonly scenes: readonly RunScene[];
+  readonly renderer: Renderer;
   readonly target: Offscreen;
   readonly recorder: Recorder;
   readonly files?: FrameFiles;
@@ -63,12 +65,12 @@ export interface LoopParts {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** "step 2/12 token_probs": where frame time t of scene `index` is, for progress lines. */
-export function whereIs(scenes: readonly RecordingScene[], index: number, t: number): string {
+export function whereIs(scenes: readonly RunScene[], index: number, t: number): string {
   return `step ${index + 1}/${scenes.length} ${stageAt(scenes[index]!, t)}`;
 }
 
 /** Name of the stage on screen at timeline time t (or 'return' during the return flight). */
-export function stageAt(s: RecordingScene, t: number): string {
+export function stageAt(s: RunScene, t: number): string {
   const tl = s.scene.timeline;
   for (const st of tl.stages) if (st.end > t) return st.name;
   if (t >= tl.total && tl.returnDuration > 0) return 'return';
@@ -77,10 +79,11 @@ export function stageAt(s: RecordingScene, t: number): string {
 
 /** Render and hand over every frame of the plan; returns how many frames ffmpeg received. */
 export async function renderFrames(p: LoopParts): Promise<number> {
-  const { plan, scenes, target, recorder, files } = p;
+  const { plan, scenes, renderer, target, recorder, files } = p;
   const now = p.now ?? ((): number => performance.now());
   const tm = p.timings ?? emptyTimings();
   const frame = createFrame();
+  const scratches = scenes.map((s) => createFrameScratch(s.scene));
   const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
   const info: FrameInfo = { done: 0, scene: 0, time: 0, sceneEnd: false };
   let pendingScene = 0;
@@ -113,11 +116,11 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     frameTimeInto(plan, i, ft);
     let t0 = now();
     const scene = scenes[ft.scene]!.scene;
-    frameAt(scene, ft.time, INITIAL_VIEW, p.aspect, frame);
+    frameAt(scene, ft.time, INITIAL_VIEW, p.aspect, frame, scratches[ft.scene]!);
     if (p.captions === true) applyCaption(frame, scene.captions, scene.timeline, ft.time);
     let t1 = now();
     tm.scene += t1 - t0;
-    target.render(frame, 1);
+    renderer.render(frame, target);
     t0 = now();
     tm.draw += t0 - t1;
     target.beginRead('rgba');

@@ -5,7 +5,7 @@
  *
  * Not here: the learning-rate schedule (schedule.ts), computing gradients (backward.ts).
  */
-import type { Arr } from './train-ops.js';
+import type { Arr } from './kernels.js';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;

@@ -1,7 +1,7 @@
 /**
  * The training graph: forward + hand-written backward of the whole character LM (spec §1.5–1.6,
- * §2.2) over one preallocated workspace, composed from the kernel pairs of train-ops.ts.
- * Examples are processed in micro-batches of `microBatch` sequences, so every matmul is a GEMM
+ * §2.2) over one preallocated workspace, composed from the forward/backward kernel pairs of
+ * kernels.ts and attention.ts (the same JS kernels the record forward falls back to). Examples are processed in micro-batches of `microBatch` sequences, so every matmul is a GEMM
  * over microBatch·S rows while the working set stays in cache; nothing is allocated per call.
  *
  * Parameters and gradients are flat arrays in the layout of weights.ts (spec §1.10 order); the
@@ -10,7 +10,7 @@
  *
  * Float32 graphs allocate their whole workspace (and copies of the parameters and gradients) in
  * one wasm memory and run their matmuls as WebAssembly SIMD kernels (wasm-train.ts); float64
- * graphs, and float32 ones where wasm SIMD is unavailable, run the JS kernels of train-ops.ts.
+ * graphs, and float32 ones where wasm SIMD is unavailable, run the JS kernels.
  *
  * Not here: the optimiser (adam.ts), threads (train.ts / train-worker.ts), the visualiser's
  * per-sequence record forward (model.ts). Symbols: S, D, H, dk, F, V, B as in the spec; N =
@@ -21,13 +21,13 @@
  */
 import type { ModelConfig } from './config.js';
 import { allocateWeights } from './weights.js';
-import type { Arr } from './train-ops.js';
-import { attentionBackward, attentionForward } from './train-attention.js';
+import { attentionBackward, attentionForward } from './attention.js';
+import type { Arr } from './kernels.js';
 import {
   biasBackward, crossEntropyBackward, crossEntropyForward,
   embeddingBackward, embeddingForward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc,
   reluBackward, reluForward, transpose,
-} from './train-ops.js';
+} from './kernels.js';
 import { WasmTrainKernels } from './wasm-train.js';
 
 /** Offsets of one block's parameter groups in the flat buffer. */
@@ -280,7 +280,7 @@ export class TrainGraph {
       if (this.wasm !== null) this.wasm.layerNormForward(f32(ln1), f32(this.xhat1[b]!), f32(this.rstd1[b]!), f32(tmp), f32(xin), f32(params), o.g1, o.be1, N);
       else {
         for (let i = 0; i < N * D; i++) tmp[i]! += xin[i]!; // residual1
-        layerNormForward(ln1, this.xhat1[b]!, this.rstd1[b]!, 0, tmp, 0, params, o.g1, o.be1, N, D);
+        layerNormForward(ln1, this.xhat1[b]!, null, this.rstd1[b]!, 0, tmp, 0, params, o.g1, params, o.be1, N, D);
       }
       const h = this.h[b]!;
       if (this.wasm !== null) this.wasm.ab(h as Float32Array, 0, ln1 as Float32Array, 0, params as Float32Array, o.W1, params as Float32Array, o.b1, N, D, F, false, true);
@@ -294,7 +294,7 @@ export class TrainGraph {
       if (this.wasm !== null) this.wasm.layerNormForward(f32(this.x[b + 1]!), f32(this.xhat2[b]!), f32(this.rstd2[b]!), f32(tmp), f32(ln1), f32(params), o.g2, o.be2, N);
       else {
         for (let i = 0; i < N * D; i++) tmp[i]! += ln1[i]!;
-        layerNormForward(this.x[b + 1]!, this.xhat2[b]!, this.rstd2[b]!, 0, tmp, 0, params, o.g2, o.be2, N, D);
+        layerNormForward(this.x[b + 1]!, this.xhat2[b]!, null, this.rstd2[b]!, 0, tmp, 0, params, o.g2, params, o.be2, N, D);
       }
     }
     // Weight-tied head: logits = out·Eᵀ, E (V×D) is already the "Bᵀ" operand.

@@ -1,21 +1,20 @@
 /**
  * Pre-computing the autoregressive generation steps (spec §3.2, issue 13), before anything is
- * drawn: prompt clean-up (lower-case, drop characters outside the vocabulary and newlines, cut
- * to S unless a length is asked for), then one forward pass per new character until the text is
- * `length` characters long (default S), each predicting the character after the last row of the
- * model's window (pred_pos = len(window) − 1), stopping early on a PAD prediction, then one final
- * pass over the last window. Past the context the model sees the last S characters (a sliding
- * window, as GPT sampling does). The visualiser animates exactly these steps and `gptviz
- * generate` prints them; both get the same numbers from here.
+ * drawn: from a prompt already cleaned (and cut to S unless a length is asked for; run/prompt.ts
+ * owns the warnings), one forward pass per new character until the text is `length` characters
+ * long (default S), each predicting the character after the last row of the model's window
+ * (pred_pos = len(window) − 1), stopping early on a PAD prediction, then one final pass over the
+ * last window. Past the context the model sees the last S characters (a sliding window, as GPT
+ * sampling does). The visualiser animates exactly these steps and `gptviz generate` prints them;
+ * both get the same numbers from here.
  *
  * Differences from the reference, on purpose: an empty prompt (everything filtered away) is an
- * error instead of silently predicting from the last row (spec §11.3 #8); the clean-up reports
- * what was dropped and whether the prompt was cut, so the CLI can warn. No phantom step: the
+ * error instead of silently predicting from the last row (spec §11.3 #8). No phantom step: the
  * reference also ran (and printed) a prediction at a full context and then dropped it; here every
  * printed Step line adds its character to the result. Up to S characters the sampling stream is
  * the reference's (the seed is a CRC of the window's ids, which are the same).
  *
- * Not here: printing (cli/generate-command.ts), scenes (visualization/).
+ * Not here: prompt clean-up (run/prompt.ts), printing (cli/generate-command.ts), scenes (run/).
  */
 import { UserError } from '../errors.js';
 import type { ForwardRecord } from './activations.js';
@@ -23,16 +22,6 @@ import type { ForwardOptions } from './model.js';
 import { forward } from './model.js';
 import { CHARS, PAD_ID, TOKENS, cleanText, encode, labels, tokenLabel } from './vocab.js';
 import type { Weights } from './weights.js';
-
-/** The prompt after clean-up (spec §3.2 step 1). */
-export interface PreparedPrompt {
-  /** Kept characters, cut to S. */
-  readonly text: string;
-  /** Distinct dropped characters in order of appearance (newlines are dropped silently). */
-  readonly dropped: readonly string[];
-  /** True when more than S characters were kept and the rest was cut. */
-  readonly truncated: boolean;
-}
 
 /** One generation step = one scene (spec §3.2–3.3). */
 export interface GenerationStep {
@@ -53,7 +42,7 @@ export interface GenerationStep {
   readonly outputLabels: readonly string[];
 }
 
-/** One console line of the loop: every iteration prints, including the one that stops. */
+/** One console line of the loop: every iteration prints, including a PAD prediction that stops it. */
 export interface GenerationLogEntry {
   /** 1-based iteration number. */
   readonly step: number;
@@ -71,7 +60,8 @@ export interface GenerationLogEntry {
 }
 
 export interface Generation {
-  readonly prompt: PreparedPrompt;
+  /** The prompt the generation started from. */
+  readonly prompt: string;
   /** Kept prediction steps, then the final step. */
   readonly steps: readonly GenerationStep[];
   readonly log: readonly GenerationLogEntry[];
@@ -81,17 +71,6 @@ export interface Generation {
 
 /** The longest text --length may ask for. */
 export const MAX_LENGTH = 4096;
-
-/**
- * Clean a prompt for a model with context S: lower-case, newlines dropped, characters outside
- * the vocabulary dropped (reported), at most `keep` characters kept (truncation reported).
- * `keep` is S unless a longer --length was asked for (the sliding window then takes it whole).
- * @example preparePrompt('Hello, World!', 16) → { text: 'hello world!', dropped: [','], truncated: false }
- */
-export function preparePrompt(raw: string, keep: number): PreparedPrompt {
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
-  return { text: kept.slice(0, keep), dropped, truncated: kept.length > keep };
-}
 
 /**
  * Python's `f"{x:.0f}"` for a finite non-negative x: round half to even on the exact binary
@@ -126,7 +105,11 @@ export function formatResultLine(result: string): string {
   return `  Result: ${pyRepr(result)}`;
 }
 
-function step(kind: GenerationStep['kind'], text: string, weights: Weights, opts: ForwardOptions): GenerationStep {
+/**
+ * One generation step: the forward pass over `text` (1 … S vocabulary characters) and what it
+ * shows — the prediction of row len − 1 and its `c NN%` label (prediction steps only).
+ */
+export function generationStep(kind: GenerationStep['kind'], text: string, weights: Weights, opts: ForwardOptions = {}): GenerationStep {
   const S = weights.config.seqLen;
   const V = weights.config.vocabSize;
   const ids = encode(text, S);
@@ -146,39 +129,42 @@ export interface GenerationOptions extends ForwardOptions {
 }
 
 /**
- * The whole generation for a prompt (spec §3.2, issue 13): prepared prompt, kept steps + final
- * step, the console log, the result text. Throws a UserError when nothing of the prompt is left;
- * a `length` below the prompt's length or above MAX_LENGTH is a RangeError (the CLI checks first).
+ * The whole generation for a prompt (spec §3.2, issue 13): kept steps + final step, the console
+ * log, the result text. `prompt` is already cleaned, and cut to S unless a `length` is given
+ * (run/prompt.ts); an empty one is a UserError; anything else outside the vocabulary, longer
+ * than S without a length, or a length below the prompt's or above MAX_LENGTH is a bug.
  */
 export function runGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): Generation {
   const S = weights.config.seqLen;
-  const prepared = preparePrompt(prompt, opts.length !== undefined ? Math.max(S, opts.length) : S);
-  if (prepared.text === '') {
+  if (prompt === '' || cleanText(prompt).kept === '') {
     throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
   }
-  const length = opts.length ?? S;
-  if (!Number.isInteger(length) || length < prepared.text.length || length > MAX_LENGTH) {
-    throw new RangeError(`length ${length} must be an integer from the prompt's ${prepared.text.length} characters to ${MAX_LENGTH}`);
+  if ((opts.length === undefined && prompt.length > S) || cleanText(prompt).kept !== prompt) {
+    throw new Error(`runGeneration: the prompt ${JSON.stringify(prompt)} is not cleaned and cut to S = ${S} (run/prompt.ts)`);
   }
-  let cur = prepared.text;
+  const length = opts.length ?? S;
+  if (!Number.isInteger(length) || length < prompt.length || length > MAX_LENGTH) {
+    throw new RangeError(`runGeneration: length ${length} must be an integer from the prompt's ${prompt.length} characters to ${MAX_LENGTH}`);
+  }
+  let cur = prompt;
   const steps: GenerationStep[] = [];
   const log: GenerationLogEntry[] = [];
   for (let k = 1; cur.length < length; k++) {
     const window = cur.slice(-S);
-    const s = step('prediction', window, weights, opts);
+    const s = generationStep('prediction', window, weights, opts);
     const kept = s.predId !== PAD_ID;
     log.push({ step: k, text: window, slid: cur.length > S, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept });
     if (!kept) break;
     steps.push(s);
     cur += CHARS[s.predId]!;
   }
-  steps.push(step('final', cur.slice(-S), weights, opts));
-  return { prompt: prepared, steps, log, result: cur };
+  steps.push(generationStep('final', cur.slice(-S), weights, opts));
+  return { prompt, steps, log, result: cur };
 }
 
 /**
  * The generation steps for a prompt (spec §3.2): S − L prediction steps (fewer if PAD is
- * predicted) and one final step.
+ * predicted, more with a longer `length`) and one final step.
  * @example precomputeGeneration(weights, 'hello', { temperature: 0.3 }).length === 12 // S = 16
  */
 export function precomputeGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): GenerationStep[] {

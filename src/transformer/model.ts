@@ -13,29 +13,21 @@
  * Two implementations behind the same records: records from createForwardRecord run the
  * WebAssembly SIMD pass of wasm-forward.ts when it covers the config (every width a multiple of
  * 4; ≈ 20 µs instead of ≈ 210 µs per default pass, issue 3's target is 50 µs) and their buffers
- * are views into the record's wasm memory; otherwise, or with kernels = 'js', the JS operators
- * of ops.ts below. `forward` runs the wasm pass in a reused per-config workspace and copies the
- * numbers into a fresh plain record. Both implementations agree far inside the 1e-5 fixture
+ * are views into the record's wasm memory; otherwise, or with kernels = 'js', the JS kernels
+ * of kernels.ts and attention.ts (the family training uses too). `forward` runs the wasm pass in
+ * a reused per-config workspace and copies the numbers into a fresh plain record. Both implementations agree far inside the 1e-5 fixture
  * tolerance and pick the same ids (test/transformer/wasm-forward.test.ts). `blockForward` alone
- * always uses the JS operators.
+ * always uses the JS kernels.
  *
  * Symbols: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff, V = vocab. Not here: the
- * operators (ops.ts, wasm-kernels.ts), sampling (sample.ts), initialisation (init.ts), backward
- * (backward.ts).
+ * kernels (kernels.ts, attention.ts, wasm-kernels.ts), sampling (sample.ts), initialisation
+ * (init.ts), the training graph (backward.ts).
  */
 import type { BlockRecord, ForwardRecord } from './activations.js';
 import type { ModelConfig } from './config.js';
 import { initBlockWeights } from './init.js';
-import {
-  add,
-  causalMask,
-  headOutput,
-  headScores,
-  layerNormForward,
-  matmul,
-  matmulBT,
-  softmaxRows,
-} from './ops.js';
+import { causalMask, headOutput, headScores } from './attention.js';
+import { add, layerNormForward, matmul, matmulABt, softmaxRows } from './kernels.js';
 import { RandomState } from './rng.js';
 import { argmaxRows, sampleRows, samplingSeed } from './sample.js';
 import type { Matrix } from './tensor.js';
@@ -121,14 +113,14 @@ export function blockForward(x: Matrix, bw: BlockWeights, config: ModelConfig, o
   // 5–6. output projection, residual with X, LayerNorm 1
   matmul(r.attn_output.data, r.concat.data, bw.W_O.data, S, D, D); // S×D
   add(r.residual1.data, X, r.attn_output.data, S * D); // S×D
-  layerNormForward(r.layernorm1.data, null, null, r.residual1.data, bw.gamma1.data, bw.beta1.data, S, D);
+  layerNormForward(r.layernorm1.data, null, null, null, 0, r.residual1.data, 0, bw.gamma1.data, 0, bw.beta1.data, 0, S, D);
   // 7. feed-forward
   // pre_relu = LN1·W1 + b1 (S×F) and hidden = max(0, pre_relu) (S×F) in one pass
   matmul(r.ffn_pre_relu.data, r.layernorm1.data, bw.W1.data, S, D, F, bw.b1.data, r.ffn_hidden.data);
   matmul(r.ffn_output.data, r.ffn_hidden.data, bw.W2.data, S, F, D, bw.b2.data); // S×D
   // 8. residual with LN1 (not X), LayerNorm 2; output = LN2
   add(r.residual2.data, r.layernorm1.data, r.ffn_output.data, S * D); // S×D
-  layerNormForward(r.layernorm2.data, null, null, r.residual2.data, bw.gamma2.data, bw.beta2.data, S, D);
+  layerNormForward(r.layernorm2.data, null, null, null, 0, r.residual2.data, 0, bw.gamma2.data, 0, bw.beta2.data, 0, S, D);
   r.output.data.set(r.layernorm2.data);
   return r;
 }
@@ -149,12 +141,12 @@ interface MutableForwardRecord {
 
 /**
  * Which operators compute a record: 'auto' = the WebAssembly SIMD pass (wasm-forward.ts) when it
- * covers the config and runtime, else JS; 'js' = always the JS operators of ops.ts (the fallback,
+ * covers the config and runtime, else JS; 'js' = always the JS kernels of kernels.ts (the fallback,
  * kept tested against the wasm pass).
  */
 export type ForwardKernels = 'auto' | 'js';
 
-/** The wasm engine of each record that has one (records without one run the JS operators). */
+/** The wasm engine of each record that has one (records without one run the JS kernels). */
 const ENGINES = new WeakMap<ForwardRecord, WasmEngine>();
 
 /**
@@ -247,7 +239,7 @@ export function forwardInto(
   runBlocks(record, weights);
   // weight-tied head: W_out = Eᵀ (D×V); logits = output·Eᵀ (S×V)
   for (let v = 0; v < V; v++) for (let j = 0; j < D; j++) wOut.data[j * V + v] = E[v * D + j]!;
-  matmulBT(logits.data, record.output.data, E, S, D, V);
+  matmulABt(logits.data, 0, record.output.data, 0, E, 0, null, 0, S, D, V, false);
   softmaxRows(probs.data, logits.data, S, V, T > 0 ? T : 1);
   return pick(record, T, opts.seed);
 }

@@ -8,7 +8,7 @@
  *
  * Not here: computing the probabilities (model.ts); the generation loop (generation.ts).
  */
-import { argmaxRow } from './ops.js';
+import { argmaxRow } from './kernels.js';
 import { RandomState } from './rng.js';
 import { CRC32_TABLE as CRC_TABLE } from '../crc32.js';
 

@@ -5,9 +5,9 @@
  * Why WebAssembly: issue 3 asks for one 16-token pass through the 4-block model in < 50 µs on a
  * 2-core machine; the pass is ≈ 360k multiply-adds, and register-blocked scalar JS tops out near
  * 3 GFLOP/s (≈ 230 µs). f32x4 kernels (wasm-kernels.ts) over weights and activations that stay
- * in wasm memory for the whole pass close that gap. The JS operators in ops.ts stay as the
- * fallback (configs whose widths are not multiples of 4, or a runtime without wasm SIMD) and as
- * the reference the wasm results are tested against.
+ * in wasm memory for the whole pass close that gap. The JS kernels (kernels.ts, attention.ts)
+ * stay as the fallback (configs whose widths are not multiples of 4, or a runtime without wasm
+ * SIMD) and as the reference the wasm results are tested against.
  *
  * Memory: each record owns one WebAssembly.Memory, sized up front and never grown (growing would
  * detach every view handed out). It holds a copy of the weights (refreshed on every pass, so a
@@ -18,7 +18,8 @@
  */
 import type { BlockRecord, ForwardRecord } from './activations.js';
 import type { ModelConfig } from './config.js';
-import { LN_EPS, MASK_VALUE } from './ops.js';
+import { MASK_VALUE } from './attention.js';
+import { LN_EPS } from './kernels.js';
 import type { Matrix } from './tensor.js';
 import { matrixView } from './tensor.js';
 import { Code, moduleBytes } from './wasm-asm.js';

@@ -5,16 +5,16 @@
  * every other address part is a static memarg offset. Inner loops are deliberately not unrolled
  * (see emitMatmul: TurboFan hoists the loads of unrolled steps and spills).
  *
- * Numerics, compared with the float64-accumulating JS operators of ops.ts: sums accumulate in
+ * Numerics, compared with the float64-accumulating JS kernels of kernels.ts: sums accumulate in
  * float32 (as the float32 numpy reference does), and exp is the Cephes single-precision
- * polynomial (≈ 1 ulp), flushed to exactly 0 below ln(FLT_MIN). Results agree with ops.ts and
+ * polynomial (≈ 1 ulp), flushed to exactly 0 below ln(FLT_MIN). Results agree with kernels.ts and
  * the golden fixtures far inside the 1e-5 tolerance (test/transformer/wasm-forward.test.ts).
  *
  * An operand address is a local holding a byte base (or null = absolute) plus a static byte
  * offset. Shapes: S = seq_len, D = d_model, H = heads, dk = D/H, F = d_ff; every width handed to
  * these emitters is a multiple of 4 floats (wasm-forward.ts checks the config).
  *
- * Not here: the memory layout and the block wiring (wasm-forward.ts), the JS operators (ops.ts).
+ * Not here: the memory layout and the block wiring (wasm-forward.ts), the JS kernels (kernels.ts, attention.ts).
  */
 import type { Code } from './wasm-asm.js';
 import { I32, V128 } from './wasm-asm.js';
@@ -218,17 +218,7 @@ export function emitAddLayerNorm(c: Code, r: Regs, a: LayerNormArgs): void {
     c.get(p).get(p).v128Load(a.x1.off + v * 16).get(p).v128Load(a.x2.off + v * 16).f32x4Add().tee(xv(v));
     c.v128Store(a.residual.off + v * 16);
   }
-  sumInto(c, s, nv, xv);
-  horizontal(c, s, 'add');
-  c.get(s).f32x4Const(1 / a.cols).f32x4Mul().set(s); // μ in every lane
-  for (let v = 0; v < nv; v++) c.get(xv(v)).get(s).f32x4Sub().set(xv(v));
-  for (let v = 0; v < nv; v++) {
-    c.get(xv(v)).get(xv(v)).f32x4Mul();
-    if (v > 0) c.f32x4Add();
-  }
-  c.set(s);
-  horizontal(c, s, 'add');
-  c.f32x4Const(1).get(s).f32x4Const(1 / a.cols).f32x4Mul().f32x4Const(a.eps).f32x4Add().f32x4Sqrt().f32x4Div().set(rs);
+  emitNormStats(c, nv, xv, s, rs, a.eps);
   const gammaPtr = a.gamma;
   for (let v = 0; v < nv; v++) {
     c.get(p).get(xv(v)).get(rs).f32x4Mul();
@@ -240,6 +230,25 @@ export function emitAddLayerNorm(c: Code, r: Regs, a: LayerNormArgs): void {
   }
   stepLoop(c, p, a.cols * 4, end);
   c.end();
+}
+
+/**
+ * The statistics of one LayerNorm row held in `nv` x locals (population variance; float32, as
+ * the reference): centres the x locals in place (x − μ) and leaves 1/√(σ² + eps) in every lane
+ * of `rs`; `s` is scratch. Shared by the record forward's and the training graph's LayerNorm.
+ */
+export function emitNormStats(c: Code, nv: number, xv: (v: number) => number, s: number, rs: number, eps: number): void {
+  sumInto(c, s, nv, xv);
+  horizontal(c, s, 'add');
+  c.get(s).f32x4Const(1 / (nv * 4)).f32x4Mul().set(s); // μ in every lane
+  for (let v = 0; v < nv; v++) c.get(xv(v)).get(s).f32x4Sub().set(xv(v));
+  for (let v = 0; v < nv; v++) {
+    c.get(xv(v)).get(xv(v)).f32x4Mul();
+    if (v > 0) c.f32x4Add();
+  }
+  c.set(s);
+  horizontal(c, s, 'add');
+  c.f32x4Const(1).get(s).f32x4Const(1 / (nv * 4)).f32x4Mul().f32x4Const(eps).f32x4Add().f32x4Sqrt().f32x4Div().set(rs);
 }
 
 /** Push v128.load(a + delta). */

@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD causal attention forward for the float32 training graph, head width dk = 4
- * (spec §1.5 steps 2–4; the same formulas as attentionForward4 in train-attention.ts): for one
+ * (spec §1.5 steps 2–4; the same formulas as attentionForward4 in attention.ts): for one
  * sequence and each head h, P_h = softmax(Q_h·K_hᵀ/2 with j > i masked) and out_h = P_h·V_h.
  *
  * How: K is first transposed per head into a static scratch area (Kᵀ_h: 4 rows of S), so a
@@ -9,7 +9,7 @@
  * softmax and exp are wasm-kernels.ts's (Cephes expf, float32 sums) instead of Math.exp in
  * float64. Masked weights are stored as exact zeros, as the JS kernel does.
  *
- * Not here: the backward pass (train-attention.ts, JS), the module and memory (wasm-train.ts).
+ * Not here: the backward pass (attention.ts, JS), the module and memory (wasm-train.ts).
  */
 import type { ModelConfig } from './config.js';
 import { Code } from './wasm-asm.js';
@@ -141,7 +141,7 @@ export function emitAttentionForward4(c: ModelConfig, st: AttentionStatic, args:
 
 /**
  * Causal attention backward for one sequence and dk = 4 (as attentionBackward4 in
- * train-attention.ts): dP = g·Vᵀ, dV += Pᵀ·g, dscore = P ⊙ (dP − rowsum(dP ⊙ P))/2,
+ * attention.ts): dP = g·Vᵀ, dV += Pᵀ·g, dscore = P ⊙ (dP − rowsum(dP ⊙ P))/2,
  * dQ = dscore·K, dK += dscoreᵀ·Q. Rows run over all S/4 vectors of j: masked weights are exact
  * zeros, so their lanes add nothing. Arguments (i32 byte addresses at `args`): +0 dq, +4 dk,
  * +8 dv, +12 dconcat, +16 P, +20 q, +24 k, +28 v. Overwrites dq, dk, dv.

@@ -1,7 +1,7 @@
 /**
  * WebAssembly SIMD LayerNorm forward (with the residual add fused) and backward for the float32
  * training graph (spec §1.5, §2.2; the same formulas as layerNormForward / layerNormBackward in
- * train-ops.ts, which stay the float64 path and the fallback). A row of D floats is D/4 f32x4
+ * kernels.ts, which stay the float64 path and the fallback). A row of D floats is D/4 f32x4
  * vectors held in locals; means, variance and 1/√(σ² + 1e-5) are float32 (the JS kernels use
  * float64 for these scalars).
  *
@@ -10,8 +10,8 @@
  */
 import type { ModelConfig } from './config.js';
 import { Code } from './wasm-asm.js';
-import { Regs, horizontal, stepLoop } from './wasm-kernels.js';
-import { LN_EPS } from './train-ops.js';
+import { Regs, emitNormStats, horizontal, stepLoop } from './wasm-kernels.js';
+import { LN_EPS } from './kernels.js';
 
 /**
  * x ← x + add; y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + eps), rstd = 1/√(σ² + eps), over `rows`
@@ -36,19 +36,7 @@ export function emitLayerNormForward(c: ModelConfig, args: number): Code {
   argp(24).set(pb);
   code.loop();
   for (let v = 0; v < nv; v++) code.get(px).v128Load(v * 16).get(pa).v128Load(v * 16).f32x4Add().set(xv(v));
-  code.get(xv(0));
-  for (let v = 1; v < nv; v++) code.get(xv(v)).f32x4Add();
-  code.set(s);
-  horizontal(code, s, 'add');
-  code.get(s).f32x4Const(1 / D).f32x4Mul().set(s);
-  for (let v = 0; v < nv; v++) code.get(xv(v)).get(s).f32x4Sub().set(xv(v));
-  for (let v = 0; v < nv; v++) {
-    code.get(xv(v)).get(xv(v)).f32x4Mul();
-    if (v > 0) code.f32x4Add();
-  }
-  code.set(s);
-  horizontal(code, s, 'add');
-  code.f32x4Const(1).get(s).f32x4Const(1 / D).f32x4Mul().f32x4Const(LN_EPS).f32x4Add().f32x4Sqrt().f32x4Div().set(rs);
+  emitNormStats(code, nv, xv, s, rs, LN_EPS);
   code.get(pr).get(rs).f32x4ExtractLane(0).f32Store(0);
   for (let v = 0; v < nv; v++) {
     code.get(ph).get(xv(v)).get(rs).f32x4Mul().tee(xv(v)).v128Store(v * 16);

@@ -7,14 +7,14 @@
  * memory and no kernel copies anything; the graph copies parameters in and gradients out once
  * per lossAndGrad call).
  *
- * Numerics: sums accumulate in float32 in k order (the JS kernels of train-ops.ts accumulate in
+ * Numerics: sums accumulate in float32 in k order (the JS kernels of kernels.ts accumulate in
  * float64 and round once); per output row the result depends only on that row, and Aᵀ·B sums
  * rows in order, so results are deterministic. The row count is a run-time argument (a
  * micro-batch may be short); inner widths are compile-time constants.
  *
  * Calling convention: the module's functions take no parameters (wasm-asm.ts has () → i32 only);
  * the byte addresses out, a, b, bias and the row count are written to the first 32 bytes of the
- * memory before each call. Not here: the float64 path and fallback (train-ops.ts), the graph
+ * memory before each call. Not here: the float64 path and fallback (kernels.ts), the graph
  * wiring (backward.ts), the inference kernels (wasm-kernels.ts).
  */
 import type { ModelConfig } from './config.js';
@@ -261,7 +261,7 @@ function moduleFor(c: ModelConfig, pages: number): object | null {
 /**
  * One worker's wasm kernels and memory. `alloc` hands out Float32Array views of the memory
  * (16-byte aligned, never moved: the memory does not grow); the kernels take such views plus
- * float offsets, like the JS kernels of train-ops.ts.
+ * float offsets, like the JS kernels of kernels.ts.
  */
 export class WasmTrainKernels {
   private readonly buffer: ArrayBuffer;
@@ -350,7 +350,7 @@ export class WasmTrainKernels {
     this.fn(atbKey(k, m), k, m)();
   }
 
-  /** ReLU backward in place (as train-ops reluBackward): dh ← h > 0 ? dh : 0 over len floats. */
+  /** ReLU backward in place (as kernels.ts reluBackward): dh ← h > 0 ? dh : 0 over len floats. */
   reluBackward(dh: Float32Array, h: Float32Array, o: number, len: number): void {
     if (len % 4 !== 0 || len <= 0) throw new Error(`wasm-train: ReLU over ${len} floats`);
     const args = this.args;
@@ -360,7 +360,7 @@ export class WasmTrainKernels {
     this.reluBwd();
   }
 
-  /** db[m] += Σ_rows dy[rows×m] (as train-ops biasBackward); m = d_model or d_ff. */
+  /** db[m] += Σ_rows dy[rows×m] (as kernels.ts biasBackward); m = d_model or d_ff. */
   biasBackward(db: Float32Array, dbo: number, dy: Float32Array, dyo: number, rows: number, m: number): void {
     const f = this.biasBwd.get(m);
     if (f === undefined) throw new Error(`wasm-train: no bias kernel for width ${m}`);
@@ -373,7 +373,7 @@ export class WasmTrainKernels {
   }
 
   /**
-   * x ← x + add, then layerNormForward (train-ops.ts) of `rows` rows of d_model; every row-wise
+   * x ← x + add, then layerNormForward (kernels.ts) of `rows` rows of d_model; every row-wise
    * array starts at float 0, rstd too; γ, β at go, bo in `params`.
    */
   layerNormForward(y: Float32Array, xhat: Float32Array, rstd: Float32Array, x: Float32Array, add: Float32Array, params: Float32Array, go: number, bo: number, rows: number): void {
@@ -390,7 +390,7 @@ export class WasmTrainKernels {
     this.lnFwd();
   }
 
-  /** layerNormBackward (train-ops.ts) of `rows` rows from float 0; dγ, dβ accumulate into grads. */
+  /** layerNormBackward (kernels.ts) of `rows` rows from float 0; dγ, dβ accumulate into grads. */
   layerNormBackward(dx: Float32Array, grads: Float32Array, dgo: number, dbo: number, dy: Float32Array, xhat: Float32Array, rstd: Float32Array, params: Float32Array, go: number, rows: number): void {
     if (rows <= 0) throw new Error(`wasm-train: ${rows} rows`);
     const a = this.args;
@@ -405,12 +405,12 @@ export class WasmTrainKernels {
     this.lnBwd();
   }
 
-  /** Whether attentionForward runs here (dk = 4); otherwise use train-attention.ts. */
+  /** Whether attentionForward runs here (dk = 4); otherwise use attention.ts. */
   get hasAttention(): boolean {
     return this.attn !== null;
   }
 
-  /** Causal attention forward of one sequence (as attentionForward4 in train-attention.ts). */
+  /** Causal attention forward of one sequence (as attentionForward4 in attention.ts). */
   attentionForward(concat: Float32Array, P: Float32Array, po: number, q: Float32Array, k: Float32Array, v: Float32Array, o: number): void {
     if (this.attn === null) throw new Error('wasm-train: no attention kernel for this config');
     const args = this.args;

@@ -19,14 +19,19 @@ export interface Moment {
 /** [stage, phase, local progress, caption detail]. 'return' ignores the stage. */
 type Pick = readonly [StageName | 'return', 'appear' | 'compute' | 'settle' | 'return', number, string];
 
-const RANDOM: readonly Pick[] = [
-  ['input', 'appear', 0.5, 'embeddings appear'],
+/** Block 1 from the QKV projection to the first residual add: the same moments in both sheets. */
+const ATTENTION: readonly Pick[] = [
   ['qkv_projection', 'compute', 0.5, 'X·W'],
   ['multi_head_attn', 'compute', 0.14, 'Q·Kᵀ'],
   ['multi_head_attn', 'compute', 0.44, 'softmax'],
   ['multi_head_attn', 'compute', 0.8, 'weights·V'],
   ['concat_output_proj', 'compute', 0.5, 'concat·W_O'],
   ['residual_ln1', 'compute', 0.06, 'add'],
+];
+
+const RANDOM: readonly Pick[] = [
+  ['input', 'appear', 0.5, 'embeddings appear'],
+  ...ATTENTION,
   ['residual_ln1', 'compute', 0.76, 'LayerNorm'],
   ['ffn', 'compute', 0.22, '×W1'],
   ['ffn', 'compute', 0.5, 'ReLU'],
@@ -41,12 +46,7 @@ const RANDOM: readonly Pick[] = [
 const FULL: readonly Pick[] = [
   ['char_display', 'appear', 0.5, 'characters'],
   ['char_display', 'compute', 0.5, 'characters fly to the rows'],
-  ['qkv_projection', 'compute', 0.5, 'X·W'],
-  ['multi_head_attn', 'compute', 0.14, 'Q·Kᵀ'],
-  ['multi_head_attn', 'compute', 0.44, 'softmax'],
-  ['multi_head_attn', 'compute', 0.8, 'weights·V'],
-  ['concat_output_proj', 'compute', 0.5, 'concat·W_O'],
-  ['residual_ln1', 'compute', 0.06, 'add'],
+  ...ATTENTION,
   ['ffn', 'compute', 0.22, '×W1'],
   ['ffn', 'compute', 0.78, '×W2'],
   ['residual_ln2', 'compute', 0.76, 'LayerNorm'],

@@ -17,7 +17,7 @@
 import type { FrameDesc } from '../frame.js';
 import { pushLabel } from '../frame.js';
 import type { SceneCore, SceneLabel, SceneState } from './scene-types.js';
-import { evaluateState } from './scene-eval.js';
+import { createState, evaluateState } from './scene-eval.js';
 import { PHASE_APPEAR, PHASE_COMPUTE, PHASE_SETTLE } from './stage-state.js';
 
 export const FADE_IN = 0.45;
@@ -75,7 +75,7 @@ function boundaryTimes(scene: SceneCore, end: number): number[] {
 
 /**
  * Find every label's switch times over [0, total + return] (scene build; evaluates the state
- * machine a few thousand times). Leaves `scene.state` in an unspecified state.
+ * machine a few thousand times, into a state of its own).
  */
 export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[]): LabelFades {
   // Labels with the same owner, kind and rule share one switch list (e.g. the 32 column headers).
@@ -90,7 +90,7 @@ export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[])
     }
   }
   const charEnd = scene.charIdx >= 0 && scene.inputIdx >= 0 ? scene.stages[scene.charIdx]!.timing.end : -1;
-  const sw = scanSwitches(scene, reps, charEnd);
+  const sw = scanSwitches(scene, createState(scene.stages.length, scene.visuals.length), reps, charEnd);
   const n = labels.length;
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + sw[repIndex.get(keyOf(labels[i]!))!]!.length;
@@ -109,7 +109,7 @@ export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[])
 interface Switch { readonly t: number; readonly b: number; readonly v: number }
 
 /** The switch list of each label over [0, total + return]. */
-function scanSwitches(scene: SceneCore, labels: readonly SceneLabel[], charEnd: number): Switch[][] {
+function scanSwitches(scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], charEnd: number): Switch[][] {
   const end = scene.total + scene.returnDuration;
   const n = labels.length;
   const sw: Switch[][] = labels.map(() => []);
@@ -127,12 +127,12 @@ function scanSwitches(scene: SceneCore, labels: readonly SceneLabel[], charEnd: 
   const grid = boundaryTimes(scene, end);
   let tPrev = -1;
   for (const t of grid) {
-    evaluateState(scene, t);
+    evaluateState(scene, t, st);
     const changed: number[] = [];
     for (let i = 0; i < n; i++) {
       const l = labels[i]!;
       if (special(l) && t <= charEnd) continue;
-      const b = labelVisible(l, scene.state) ? 1 : 0;
+      const b = labelVisible(l, st) ? 1 : 0;
       if (b !== prevB[i]) changed.push(i);
     }
     for (const i of changed) {
@@ -145,15 +145,15 @@ function scanSwitches(scene: SceneCore, labels: readonly SceneLabel[], charEnd: 
       if (tPrev >= 0) {
         for (let k = 0; k < BISECT_ITERATIONS; k++) {
           const mid = 0.5 * (lo + hi);
-          evaluateState(scene, mid);
-          if ((labelVisible(l, scene.state) ? 1 : 0) === newB) hi = mid;
+          evaluateState(scene, mid, st);
+          if ((labelVisible(l, st) ? 1 : 0) === newB) hi = mid;
           else lo = mid;
         }
       }
       let v = approach(lastV[i]!, prevB[i]!, hi - lastT[i]!);
       if (newB === 0 && prevB[i] === 1) {
-        evaluateState(scene, lo);
-        v *= labelMultiplier(l, scene.state);
+        evaluateState(scene, lo, st);
+        v *= labelMultiplier(l, st);
       }
       sw[i]!.push({ t: hi, b: newB, v });
       prevB[i] = newB; lastT[i] = hi; lastV[i] = v;
@@ -163,10 +163,11 @@ function scanSwitches(scene: SceneCore, labels: readonly SceneLabel[], charEnd: 
   return sw;
 }
 
-/** Alpha of label i at t; `scene.state` must hold the state evaluated at t. */
-export function labelAlphaAt(scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, i: number, t: number): number {
+/** Alpha of label i at t; `st` must hold the state evaluated at t. */
+export function labelAlphaAt(
+  scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, i: number, t: number,
+): number {
   const l = labels[i]!;
-  const st = scene.state;
   let a: number;
   if (l.inputRow && fades.charEnd >= 0 && t <= fades.charEnd) {
     a = inputRowSpecial(st, scene.charIdx);
@@ -183,7 +184,7 @@ export function labelAlphaAt(scene: SceneCore, labels: readonly SceneLabel[], fa
     const b = fades.targets[lo]!;
     a = approach(fades.values[lo]!, b, t - fades.times[lo]!) * (b === 1 ? labelMultiplier(l, st) : 1);
   }
-  if (l.hiddenBy >= 0) a *= 1 - labelAlphaAt(scene, labels, fades, l.hiddenBy, t);
+  if (l.hiddenBy >= 0) a *= 1 - labelAlphaAt(scene, st, labels, fades, l.hiddenBy, t);
   return a;
 }
 
@@ -204,27 +205,30 @@ function inputRowSpecial(st: SceneState, charIdx: number): number {
  * its own alpha are ≥ 0.01, empty strings skipped. `ortho` is the camera's ortho size at t.
  */
 export function drawLabels(
-  out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number, ortho: number,
+  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number, ortho: number,
 ): void {
   ORTHO[0] = ortho;
-  labelLoop(out, scene, labels, fades, t);
+  labelLoop(out, scene, st, labels, fades, t);
 }
 
 /**
  * drawLabels with the frame's own camera ortho size (`out.camera` must be set): what frameAt
  * calls, so that no freshly loaded double is passed to a call V8 may not inline (it would box it).
  */
-export function drawFrameLabels(out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number): void {
+export function drawFrameLabels(
+  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number,
+): void {
   ORTHO[0] = out.camera.orthoSize;
-  labelLoop(out, scene, labels, fades, t);
+  labelLoop(out, scene, st, labels, fades, t);
 }
 
 /** The ortho size of the labels being drawn (scratch, see drawFrameLabels). */
 const ORTHO = new Float64Array(1);
 
-function labelLoop(out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel[], fades: LabelFades, t: number): void {
+function labelLoop(
+  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number,
+): void {
   const ortho = ORTHO[0]!;
-  const st = scene.state;
   for (let si = 0; si < scene.stages.length; si++) {
     if (st.stageAlpha[si]! < 0.01) continue;
     const stage = scene.stages[si]!;
@@ -232,7 +236,7 @@ function labelLoop(out: FrameDesc, scene: SceneCore, labels: readonly SceneLabel
     for (let i = stage.firstLabel; i < l1; i++) {
       const l = labels[i]!;
       if (l.text.length === 0 || l.text === ' ') continue;
-      const a = labelAlphaAt(scene, labels, fades, i, t);
+      const a = labelAlphaAt(scene, st, labels, fades, i, t);
       if (a < 0.01) continue;
       const h = Math.min((l.size === 'title' ? 0.75 : 0.55) * ortho / 10, l.maxHeight);
       pushLabel(out, l.text, l.pos[0], l.pos[1], l.pos[2], h, l.alignX, l.alignX === 0 ? 0.5 : 0, a, l.background);

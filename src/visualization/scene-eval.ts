@@ -1,7 +1,7 @@
 /**
  * Per-frame state evaluation in the order of spec Appendix A step 3: phases (with the input-stage
  * override) → §5.5 group state → §5.6 takeover → finished-stage fading → return fade →
- * placeholder hidden. Closed-form in t: the scratch state is overwritten completely, so the
+ * placeholder hidden. Closed-form in t: the caller's scratch state is overwritten completely, so the
  * result depends on t alone, never on earlier calls.
  *
  * What it is not: drawing, labels or camera (frame-at.ts).
@@ -24,9 +24,8 @@ export function createState(nStages: number, nVisuals: number): SceneState {
   };
 }
 
-/** Fill `scene.state` for timeline time t; returns the current stage index (spec §4.5). */
-export function evaluateState(scene: SceneCore, t: number): number {
-  const st = scene.state;
+/** Fill `st` (from createState for this scene) for timeline time t; returns the current stage index (spec §4.5). */
+export function evaluateState(scene: SceneCore, t: number, st: SceneState): number {
   const { stages, visuals } = scene;
   computePhases(stages, scene.charIdx, scene.inputIdx, t, st);
   for (let si = 0; si < stages.length; si++) groupState(stages[si]!, si, visuals, st);

@@ -4,7 +4,7 @@
  *
  * What it is: plain data — stages with their timeline timing, the visuals each stage owns (with
  * compute group and flags of spec §5.4/§5.8), label records (§5.10), character data (§5.11), and
- * the per-frame scratch state buffers. What it is not: drawing (visuals.ts) or timing rules
+ * the shape of the per-frame scratch state (owned by the caller, never by the scene). What it is not: drawing (visuals.ts) or timing rules
  * (stage-state.ts, visibility.ts). Spec §5.5–5.12.
  */
 import type { Stage } from '../animation/timeline.js';
@@ -92,7 +92,7 @@ export interface CharReturn {
   readonly nextSpacing: number;
 }
 
-/** Per-frame scratch state (overwritten completely before it is read; see frame-at.ts). */
+/** Per-frame scratch state, owned by the caller (overwritten completely before it is read; see frame-at.ts). */
 export interface SceneState {
   /** Per stage: phase code (PHASE_* in stage-state.ts) and local progress. */
   readonly phase: Uint8Array;
@@ -119,5 +119,4 @@ export interface SceneCore {
   /** Timeline total (without the return). */
   readonly total: number;
   readonly returnDuration: number;
-  readonly state: SceneState;
 }

@@ -15,7 +15,6 @@ import { blockNumber } from '../animation/stages.js';
 import type { SpeedTables } from '../animation/speeds.js';
 import type { Timeline } from '../animation/timeline.js';
 import { buildTimeline } from '../animation/timeline.js';
-import type { Waypoint } from '../animation/camera-path.js';
 import { noiseTable } from '../animation/noise.js';
 import type { ForwardRecord } from '../transformer/activations.js';
 import { PAD_ID, tokenLabel } from '../transformer/vocab.js';
@@ -35,7 +34,6 @@ import { captionTable } from './captions.js';
 import type { ChoiceData } from './choice-chart.js';
 import { buildChoice } from './choice-chart.js';
 import { rowPos, SceneBuilder } from './scene-builder.js';
-import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
 
@@ -89,8 +87,6 @@ export interface Scene extends SceneCore {
   readonly captions: CaptionTable;
   /** The choice chart of the token-probabilities stage (issue 13), or undefined. */
   readonly choice?: ChoiceData;
-  /** Waypoints per aspect ratio (a cache filled by frame-at.ts; not part of the scene's value). */
-  readonly waypointCache: Map<number, Waypoint[]>;
 }
 
 function checkInput(inp: SceneInput): void {
@@ -112,7 +108,7 @@ function checkInput(inp: SceneInput): void {
  *
  * @example
  * const scene = buildScene({kind: 'random', record: randomModeForward(config)});
- * frameAt(scene, 19.6, NO_VIEW, 16 / 9, frame);
+ * frameAt(scene, 19.6, INITIAL_VIEW, 16 / 9, frame, createFrameScratch(scene));
  */
 export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   checkInput(inp);
@@ -207,7 +203,6 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     stages, visuals: b.visuals, charIdx, inputIdx,
     fastFadeIdx: ret !== undefined ? probsIdx : -1,
     total: timeline.total, returnDuration: timeline.returnDuration,
-    state: createState(stages.length, b.visuals.length),
   };
   const fades = buildLabelFades(core, b.labels);
   const predicts = inp.predPos !== undefined && inp.predPos >= 0 && probsIdx >= 0;
@@ -233,6 +228,5 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     nextCharPositions,
     captions,
     choice,
-    waypointCache: new Map<number, Waypoint[]>(),
   });
 }

@@ -2,7 +2,7 @@
  * Stage phases and the compute-group state machine (spec §4.1, §5.5, §5.6 rule 1).
  *
  * What it is: closed-form, allocation-free functions of timeline time that write the phase of
- * every stage and the (alpha, appear_t, t) of every visual into a scene's scratch state.
+ * every stage and the (alpha, appear_t, t) of every visual into the caller's scratch state (SceneState).
  * What it is not: the scene-level visibility rules that run afterwards (visibility.ts) or any
  * drawing. Phases are numeric codes so the hot path allocates nothing; `phaseCodeAt` agrees with
  * the animation module's `phaseAt` (tested).

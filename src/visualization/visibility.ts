@@ -3,7 +3,7 @@
  * rules 2–5, Appendix A step 3): in-place takeover inside multi-group stages, fading of finished
  * stages, the return-phase fade and the hidden character placeholder.
  *
- * What it is: allocation-free functions over the scene's scratch state. What it is not: the
+ * What it is: allocation-free functions over the caller's scratch state (SceneState). What it is not: the
  * per-stage phase machine (stage-state.ts) or label fades (labels.ts).
  */
 import type { SceneStage, SceneState, SceneVisual } from './scene-types.js';

@@ -1,14 +1,15 @@
 /**
- * parseViewArgs and the prompt helpers in-process (src/cli/options.ts): defaults of spec §3.1,
- * mode rules, prompt clean-up warnings, weights resolution. The spawned-bin view is bin.test.ts.
+ * parseViewArgs in-process (src/cli/options.ts): defaults of spec §3.1, mode rules, prompt
+ * clean-up warnings at parse time, weights resolution. The prompt helpers: test/run/prompt.test.ts. The spawned-bin view is bin.test.ts.
  */
 import test from 'ava';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError, UsageError } from '../../src/errors.js';
+import { promptFor } from '../../src/run/prompt.js';
 import {
-  parseViewArgs, cleanPrompt, fitPrompt, promptFor, DEFAULT_WEIGHTS, PACKAGE_ROOT, packageVersion, viewHelp,
+  parseViewArgs, DEFAULT_WEIGHTS, PACKAGE_ROOT, packageVersion, viewHelp,
 } from '../../src/cli/options.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'gptviz-opts-'));
@@ -67,32 +68,6 @@ test('warnings: record-only flags without --record, --weights without --text, --
     'warning: --weights is ignored without --text (the random-weights mode uses seeded weights)',
     'warning: --mute silences --music too',
   ]);
-});
-
-test('cleanPrompt: lower-case, drop newlines silently, one warning naming dropped characters in order', (t) => {
-  const { warn, warnings } = collect();
-  t.is(cleanPrompt('To be,\nor NOT 2b; "or"', warn), "to beor not b or");
-  t.deepEqual(warnings, ['warning: dropped characters not in the vocabulary: ",", "2", ";", "\\""']);
-  t.is(cleanPrompt("what's up?", warn), "what's up?");
-  t.is(warnings.length, 1);
-});
-
-test('cleanPrompt: nothing left or empty is a usage error (exit 2), with no warning', (t) => {
-  const { warn, warnings } = collect();
-  const e = t.throws(() => cleanPrompt('12,3', warn), { instanceOf: UserError });
-  t.is(e?.message, '--text has no characters in the vocabulary (dropped "1", "2", ",", "3")');
-  t.is(e?.exitCode, 2);
-  t.throws(() => cleanPrompt('', warn), { instanceOf: UsageError });
-  t.deepEqual(warnings, []);
-});
-
-test('fitPrompt cuts to the context length S with a warning, only when needed', (t) => {
-  const { warn, warnings } = collect();
-  t.is(fitPrompt('hello', 16, warn), 'hello');
-  t.is(fitPrompt('sixteen chars!!!', 16, warn), 'sixteen chars!!!');
-  t.deepEqual(warnings, []);
-  t.is(fitPrompt('to be or not to be that is', 12, warn), 'to be or not');
-  t.deepEqual(warnings, ['warning: --text is longer than the model\'s context of 12 characters; using "to be or not"']);
 });
 
 test('weights: explicit path resolved against the cwd; default lives in the package, not the cwd', (t) => {

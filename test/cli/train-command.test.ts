@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpz } from '../../src/transformer/npz.js';
-import { sci1 } from '../../src/cli/train-command.js';
+import { sci1 } from '../../src/app/train.js';
 import { spawn } from 'node:child_process';
 import { BIN, lines, runBin } from '../helpers/bin.js';
 
@@ -65,7 +65,7 @@ test('a tiny run checks gradients, prints epoch lines and writes weights, CSV an
   const csv = readFileSync(join(TMP, 'w', 'tiny.loss.csv'), 'utf8').trim().split('\n');
   t.is(csv.length, 3);
   t.true(existsSync(join(TMP, 'w', 'tiny.loss.png')));
-  t.deepEqual(readdirSync(join(TMP, 'w')).filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+  t.deepEqual(readdirSync(join(TMP, 'w')).filter((f) => f.includes('.tmp') || f.includes('.partial')), [], 'no temporary files left');
 });
 
 test('Ctrl-C after an epoch keeps the best weights, writes the curves and exits cleanly', async (t) => {

@@ -10,10 +10,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openContext } from '../../src/core/context.js';
 import { encodePng } from '../../src/core/png.js';
-import { buildTestScene } from '../../src/core/test-scene.js';
 import { createFrame } from '../../src/frame.js';
 import type { Image } from '../helpers/images.js';
 import { decodePng, savePng } from '../helpers/images.js';
+import { buildTestScene } from '../helpers/test-scene.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
 
 const W = 640;
@@ -25,8 +25,8 @@ const REF = `${DIR}test-scene-640x360.png`;
 function render(): Image {
   const ctx = openContext({ width: 64, height: 64, title: 'gptviz reference', visible: false, vsync: false });
   try {
-    const off = ctx.renderer.createOffscreen(W, H);
-    off.render(buildTestScene(createFrame(), W / H, 1));
+    const off = ctx.createOffscreen(W, H);
+    ctx.renderer.render(buildTestScene(createFrame(), W / H, 1), off);
     return { width: W, height: H, channels: 3, data: off.readPixels('rgb') };
   } finally {
     ctx.close();

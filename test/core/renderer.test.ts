@@ -10,6 +10,7 @@ import { openContext } from '../../src/core/context.js';
 import { loadGl, parseGlVersion } from '../../src/core/gl.js';
 import { GL_ARRAY_BUFFER } from '../../src/core/gl-enums.js';
 import type { Offscreen } from '../../src/core/offscreen.js';
+import { PixelReader } from '../../src/core/readback.js';
 import { Renderer } from '../../src/core/renderer.js';
 import { ShaderError, readShader } from '../../src/core/shader.js';
 import type { FrameDesc } from '../../src/frame.js';
@@ -30,7 +31,7 @@ const p = vec3.create();
 test.before(async () => {
   display = await ensureDisplay();
   ctx = openContext({ width: 64, height: 64, title: 'gptviz test', visible: false, vsync: false });
-  off = ctx.renderer.createOffscreen(W, H);
+  off = ctx.createOffscreen(W, H);
 });
 
 test.after.always(() => {
@@ -48,7 +49,7 @@ function resetFrame(f: FrameDesc, ortho = 2): void {
 }
 
 function draw(f: FrameDesc): Image {
-  off.render(f);
+  ctx.renderer.render(f, off);
   return { width: W, height: H, channels: 4, data: off.readPixels('rgba') };
 }
 
@@ -155,7 +156,8 @@ test.serial('a label background box is drawn behind the glyphs', (t) => {
 test.serial('a 0×0 framebuffer (minimised window) draws nothing and does not throw', (t) => {
   resetFrame(frame);
   pushInstance(frame, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1);
-  t.notThrows(() => ctx.renderer.render(frame, 0, 0));
+  ctx.renderer.setSize(0, 0);
+  t.notThrows(() => ctx.renderer.render(frame));
   t.is(ctx.renderer.stats.drawCalls, 0);
   t.throws(() => off.resize(0, 0), { message: /out of range/ });
 });
@@ -163,10 +165,10 @@ test.serial('a 0×0 framebuffer (minimised window) draws nothing and does not th
 test.serial('pipelined readback returns frames in order with rows top-down', (t) => {
   resetFrame(frame);
   frame.clearColor.set([1, 0, 0, 1]);
-  off.render(frame);
+  ctx.renderer.render(frame, off);
   off.beginRead('rgb');
   frame.clearColor.set([0, 0, 1, 1]);
-  off.render(frame);
+  ctx.renderer.render(frame, off);
   off.beginRead('rgb');
   t.is(off.pendingReads, 2);
   const a = off.finishRead()!;
@@ -177,11 +179,38 @@ test.serial('pipelined readback returns frames in order with rows top-down', (t)
   t.deepEqual([...b.subarray(b.length - 3)], [0, 0, 255]);
 });
 
+test.serial('render(frame) draws into the window framebuffer at the setSize size, render(frame, target) into the target', (t) => {
+  const window = new PixelReader(ctx.gl, ctx.renderer.state);
+  const other = ctx.createOffscreen(W, H);
+  try {
+    resetFrame(frame);
+    frame.clearColor.set([1, 0, 0, 1]);
+    ctx.renderer.render(frame, off);
+    frame.clearColor.set([0, 0, 1, 1]);
+    ctx.renderer.setSize(16, 8);
+    ctx.renderer.render(frame);
+    window.begin(0, 16, 8, 'rgb');
+    const px = window.finish()!;
+    t.is(px.length, 16 * 8 * 3);
+    t.deepEqual([...px.subarray(0, 3)], [0, 0, 255]);
+    t.deepEqual([...px.subarray(px.length - 3)], [0, 0, 255]);
+    frame.clearColor.set([0, 1, 0, 1]);
+    ctx.renderer.render(frame, other);
+    // Each target keeps its own frame whatever was drawn or read in between.
+    t.deepEqual([...off.readPixels('rgb').subarray(0, 3)], [255, 0, 0]);
+    t.deepEqual([...other.readPixels('rgb').subarray(0, 3)], [0, 255, 0]);
+    t.deepEqual([...off.readPixels('rgb').subarray(0, 3)], [255, 0, 0]);
+  } finally {
+    other.dispose();
+    window.dispose();
+  }
+});
+
 test.serial('instance capacity grows past 65,536 on demand', (t) => {
   const big = createFrame(65536);
   resetFrame(big, 40);
   for (let i = 0; i < 70000; i++) pushInstance(big, (i % 300) * 0.25 - 37, Math.floor(i / 300) * 0.25 - 29, 0, 1, 1, 1, 1, 0.2, 0.2, 0.2);
-  off.render(big);
+  ctx.renderer.render(big, off);
   t.is(ctx.renderer.stats.instances, 70000);
   t.true(ctx.renderer.instanceCapacity >= 70000);
 });
@@ -214,20 +243,20 @@ test('GL version strings parse as [major, minor]', (t) => {
 });
 
 test.serial('an offscreen target resizes to any size and reads back exactly width × height', (t) => {
-  const o = ctx.renderer.createOffscreen(37, 23);
+  const o = ctx.createOffscreen(37, 23);
   resetFrame(frame);
   frame.clearColor.set([0, 1, 0, 1]);
-  o.render(frame);
+  ctx.renderer.render(frame, o);
   t.is(o.readPixels('rgba').length, 37 * 23 * 4);
   o.resize(64, 10);
-  o.render(frame);
+  ctx.renderer.render(frame, o);
   const px = o.readPixels('rgb');
   t.is(px.length, 64 * 10 * 3);
   t.deepEqual([...px.subarray(px.length - 3)], [0, 255, 0]);
   t.is(o.samples(), 4);
   o.dispose();
   t.notThrows(() => o.dispose());
-  t.throws(() => o.render(frame), { message: /after dispose/ });
+  t.throws(() => ctx.renderer.render(frame, o), { message: /after dispose/ });
 });
 
 test.serial('the caption band (issue 13) keeps the bottom: the picture is drawn above it, never under it', (t) => {

@@ -8,13 +8,13 @@ import { buildTimeline } from '../../src/animation/timeline.js';
 import { timelineRate } from '../../src/animation/playback.js';
 import type { FrameTime, PlanScene } from '../../src/record/plan.js';
 import { buildPlan, clock, describePlan, frameTimeInto } from '../../src/record/plan.js';
-import { recordingKind } from '../../src/record/scenes.js';
+import { sceneKind } from '../../src/run/scenes.js';
 
 const ft = (): FrameTime => ({ scene: 0, time: 0, outputTime: 0 });
 
 /** The scenes of "hello" with S = 16: full, 10 logits-only, final (spec §9.2 example). */
 function helloScenes(): PlanScene[] {
-  const kinds = Array.from({ length: 12 }, (_, i) => recordingKind(i, 12));
+  const kinds = Array.from({ length: 12 }, (_, i) => sceneKind(i, 12));
   return kinds.map((kind) => {
     const tl = buildTimeline(kind, { hasCharDisplay: true });
     return { kind, duration: tl.duration, rate: timelineRate(tl) };
@@ -22,9 +22,9 @@ function helloScenes(): PlanScene[] {
 }
 
 test('scene kinds: first full, middle logits-only, last final; one step is full', (t) => {
-  t.deepEqual([0, 1, 2, 3].map((i) => recordingKind(i, 4)), ['full', 'logits', 'logits', 'final']);
-  t.is(recordingKind(0, 1), 'full');
-  t.deepEqual([0, 1].map((i) => recordingKind(i, 2)), ['full', 'final']);
+  t.deepEqual([0, 1, 2, 3].map((i) => sceneKind(i, 4)), ['full', 'logits', 'logits', 'final']);
+  t.is(sceneKind(0, 1), 'full');
+  t.deepEqual([0, 1].map((i) => sceneKind(i, 2)), ['full', 'final']);
 });
 
 test('random mode, no cap: one loop at speed 1 is ⌈84.974 · fps⌉ frames', (t) => {

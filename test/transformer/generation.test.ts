@@ -1,7 +1,7 @@
 /**
  * The generation loop of spec §3.2 with the fixture weights: step counts, stop rules, labels,
  * the final step, consistency with single forward passes and with the fixture's sampled ids,
- * prompt clean-up, and the console formatting helpers.
+ * the prompt it accepts, and the console formatting helpers.
  */
 import test from 'ava';
 import { UserError } from '../../src/errors.js';
@@ -11,13 +11,12 @@ import {
   formatResultLine,
   formatStepLine,
   precomputeGeneration,
-  preparePrompt,
   pyRepr,
   runGeneration,
 } from '../../src/transformer/generation.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { forward } from '../../src/transformer/model.js';
-import { argmaxRow } from '../../src/transformer/ops.js';
+import { argmaxRow } from '../../src/transformer/kernels.js';
 import { CHARS, PAD_ID, encode } from '../../src/transformer/vocab.js';
 import { HELLO, loadFixture } from '../helpers/fixtures.js';
 import { fixtureWeights } from './fixture-weights.js';
@@ -75,7 +74,7 @@ test('T = 0 is greedy: every step picks the argmax', (t) => {
 });
 
 test('a prompt of S characters gives only the final step; S = 12 weights give at most 7 + 1', (t) => {
-  const full = precomputeGeneration(W, 'abcdefghijklmnopqrstuvwxyz', { temperature: 0.3 });
+  const full = precomputeGeneration(W, 'abcdefghijklmnop', { temperature: 0.3 });
   t.is(full.length, 1);
   t.is(full[0]!.kind, 'final');
   t.is(full[0]!.text, 'abcdefghijklmnop');
@@ -121,11 +120,14 @@ test('--length: a prompt longer than S is kept whole; a length below the prompt 
   t.throws(() => runGeneration(W, 'hello', { length: 4097 }), { instanceOf: RangeError });
 });
 
-test('prompt clean-up reports dropped characters and truncation; empty is an error', (t) => {
-  t.deepEqual(preparePrompt('Hello, World 1!', 16), { text: 'hello world !', dropped: [',', '1'], truncated: false });
-  t.deepEqual(preparePrompt('to be or not to be!', 16), { text: 'to be or not to ', dropped: [], truncated: true });
-  t.deepEqual(preparePrompt('a\nb', 16).text, 'ab'); // newlines dropped here (spec §3.2)
+test('the prompt arrives cleaned and cut (run/prompt.ts): empty is a UserError, anything else a bug', (t) => {
+  t.throws(() => runGeneration(W, ''), { instanceOf: UserError });
   t.throws(() => runGeneration(W, '123,;'), { instanceOf: UserError });
+  for (const raw of ['Hello', 'hello, world', 'to be or not to be!']) {
+    const e = t.throws(() => runGeneration(W, raw));
+    t.false(e instanceof UserError, raw);
+  }
+  t.is(runGeneration(W, 'to be or not to ', { temperature: 0 }).prompt, 'to be or not to ');
 });
 
 test('console formatting: Python .0f rounding and repr quoting', (t) => {

@@ -1,7 +1,7 @@
 /**
  * Tests of the WebAssembly SIMD training matmuls (wasm-train.ts) and of the float32 training
  * graph that runs on them: every kernel shape of the default config against the JS kernels of
- * train-ops.ts (float64), short micro-batches, the JS fallback for widths that are not multiples
+ * kernels.ts (float64), short micro-batches, the JS fallback for widths that are not multiples
  * of 4, and whole-graph gradients against the float64 graph.
  */
 import test from 'ava';
@@ -10,8 +10,8 @@ import type { ModelConfig } from '../../src/transformer/config.js';
 import { DEFAULT_CONFIG, makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
-import { biasBackward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/train-ops.js';
-import { attentionBackward, attentionForward } from '../../src/transformer/train-attention.js';
+import { biasBackward, layerNormBackward, layerNormForward, matmulABt, matmulAtBAcc, reluBackward, reluForward, transpose } from '../../src/transformer/kernels.js';
+import { attentionBackward, attentionForward } from '../../src/transformer/attention.js';
 import { WasmTrainKernels, wasmTrainSupports } from '../../src/transformer/wasm-train.js';
 import { closeTo } from '../helpers/close-to.js';
 
@@ -171,7 +171,7 @@ test('LayerNorm forward (residual add fused) and backward match the JS kernels',
   const [rstd, rstd64] = pair(w, rng, rows);
   w.layerNormForward(y, xhat, rstd, x, add, params, D, 2 * D, rows);
   for (let i = 0; i < n; i++) x64[i]! += add64[i]!;
-  layerNormForward(y64, xhat64, rstd64, 0, x64, 0, params64, D, 2 * D, rows, D);
+  layerNormForward(y64, xhat64, null, rstd64, 0, x64, 0, params64, D, params64, 2 * D, rows, D);
   t.is(closeTo(y, y64, { atol: 1e-5, rtol: 1e-5 }, 'y'), null);
   t.is(closeTo(xhat, xhat64, { atol: 1e-5, rtol: 1e-5 }, 'xhat'), null);
   t.is(closeTo(rstd, rstd64, { atol: 0, rtol: 1e-5 }, 'rstd'), null);

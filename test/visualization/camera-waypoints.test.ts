@@ -5,7 +5,7 @@
 import test from 'ava';
 import { buildScene } from '../../src/visualization/scene.js';
 import { waypointsFor } from '../../src/visualization/frame-at.js';
-import { stepInput, randomInput } from './scene-fixtures.js';
+import { randomInput, scratchFor, stepInput } from './scene-fixtures.js';
 
 const scene = buildScene(stepInput('hello', 'full'));
 
@@ -33,7 +33,7 @@ const TABLE: [number, [number, number, number], number][] = [
 ];
 
 test('waypoints of the full hello step match the spec §6.3 table at 16:9', (t) => {
-  const wps = waypointsFor(scene, 16 / 9);
+  const wps = waypointsFor(scene, 16 / 9, scratchFor(scene));
   for (const [time, target, ortho] of TABLE) {
     const w = wps.find((x) => Math.abs(x.time - time) < 6e-4);
     if (w === undefined) {
@@ -48,9 +48,9 @@ test('waypoints of the full hello step match the spec §6.3 table at 16:9', (t) 
 });
 
 test('a different aspect re-frames (a resize never keeps stale margins)', (t) => {
-  const wide = waypointsFor(scene, 16 / 9);
-  const square = waypointsFor(scene, 1);
-  t.is(waypointsFor(scene, 16 / 9), wide, 'memoised per aspect');
+  const wide = waypointsFor(scene, 16 / 9, scratchFor(scene));
+  const square = waypointsFor(scene, 1, scratchFor(scene));
+  t.is(waypointsFor(scene, 16 / 9, scratchFor(scene)), wide, 'memoised per aspect');
   // Every framing needs at least as much ortho size on a square screen, and the width-limited ones more.
   let larger = 0;
   wide.forEach((w, i) => {
@@ -62,7 +62,7 @@ test('a different aspect re-frames (a resize never keeps stale margins)', (t) =>
 
 test('random mode loops back to the input framing', (t) => {
   const s = buildScene(randomInput());
-  const wps = waypointsFor(s, 16 / 9);
+  const wps = waypointsFor(s, 16 / 9, scratchFor(s));
   const last = wps[wps.length - 1]!;
   t.true(Math.abs(last.time - 84.974) < 1e-3);
   t.true(Math.abs(last.orthoSize - 8.3681) < 1e-3);

@@ -13,12 +13,11 @@ import { makeConfig } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { randomModeForward } from '../../src/transformer/model.js';
 import { tokenLabel } from '../../src/transformer/vocab.js';
-import { stepSceneInput } from '../../src/visualization/first-step.js';
-import { frameAt } from '../../src/visualization/frame-at.js';
+import { createFrameScratch, frameAt } from '../../src/visualization/frame-at.js';
 import { buildScene } from '../../src/visualization/scene.js';
 import type { Scene } from '../../src/visualization/scene.js';
 import { SP } from '../../src/visualization/visual-types.js';
-import { randomInput, stepInput } from './scene-fixtures.js';
+import { promptStepInput, randomInput, scratchFor, stepInput } from './scene-fixtures.js';
 
 const random = buildScene(randomInput());
 const fullInput = stepInput('hello', 'full');
@@ -26,7 +25,7 @@ const full = buildScene(fullInput);
 const ASPECT = 16 / 9;
 
 function frame(s: Scene, t: number): FrameDesc {
-  return frameAt(s, t, INITIAL_VIEW, ASPECT, createFrame(1024));
+  return frameAt(s, t, INITIAL_VIEW, ASPECT, createFrame(1024), scratchFor(s));
 }
 function count(f: FrameDesc): number {
   return f.opaqueCount + f.transparentCount;
@@ -111,14 +110,14 @@ test('frameAt is pure: the same times in shuffled order give identical frames', 
   const inOrder = times.map((x) => dump(frame(full, x)));
   const shared = createFrame(64);
   const order = times.map((_, i) => i).sort((a, b) => ((a * 7919) % 23) - ((b * 7919) % 23));
-  for (const i of order) t.deepEqual(dump(frameAt(full, times[i]!, INITIAL_VIEW, ASPECT, shared)), inOrder[i], `t = ${times[i]}`);
+  for (const i of order) t.deepEqual(dump(frameAt(full, times[i]!, INITIAL_VIEW, ASPECT, shared, scratchFor(full))), inOrder[i], `t = ${times[i]}`);
 });
 
 test('24 fps and 60 fps playback reach the same frame', (t) => {
   const a = createFrame(64);
   const b = createFrame(64);
-  for (let i = 0; i <= 24 * 20; i++) frameAt(full, i / 24, INITIAL_VIEW, ASPECT, a);
-  for (let i = 0; i <= 60 * 20; i++) frameAt(full, i / 60, INITIAL_VIEW, ASPECT, b);
+  for (let i = 0; i <= 24 * 20; i++) frameAt(full, i / 24, INITIAL_VIEW, ASPECT, a, scratchFor(full));
+  for (let i = 0; i <= 60 * 20; i++) frameAt(full, i / 60, INITIAL_VIEW, ASPECT, b, scratchFor(full));
   t.deepEqual(dump(a), dump(b));
 });
 
@@ -202,11 +201,11 @@ test('generation steps of other shapes (S, B, H, D, F) and edge prompts build an
   const f = createFrame(256);
   for (const [cfg, prompt, kind] of cases) {
     const config = makeConfig(cfg);
-    const s = buildScene(stepSceneInput(initWeights(config), prompt, { temperature: 0.3, kind }));
+    const s = buildScene(promptStepInput(initWeights(config), prompt, 0.3, kind));
     t.is(s.stages.filter((x) => /^block_\d+$/.test(x.name)).length, kind === 'logits' ? config.numBlocks : config.numBlocks - 1);
     t.is(s.charIdx >= 0, prompt !== '', 'character display only with real characters');
     for (let time = -1; time < s.total + s.returnDuration + 1; time += 0.61) {
-      frameAt(s, time, INITIAL_VIEW, 1.5, f);
+      frameAt(s, time, INITIAL_VIEW, 1.5, f, scratchFor(s));
       for (const inst of instances(f)) t.true(inst.every(Number.isFinite));
       t.true(Number.isFinite(f.camera.orthoSize));
     }
@@ -225,4 +224,45 @@ test('compute start of the QKV matmuls: A at rest, W waiting at 0.9; then column
   t.is(a.filter((x) => x === 0.9).length, 3 * (256 - 16), 'W columns 1…15 still waiting');
   t.is(a.filter((x) => x > 0.79 && x < 0.8).length, 3 * 16, 'W column 0 shrinking and fading');
   t.is(a.filter((x) => Math.abs(x - 0.5) < 0.01).length, 3 * 16, 'its copies descending onto A');
+});
+
+/**
+ * Freeze every object reachable from `root` (typed arrays cannot be frozen: they are collected
+ * instead, for a before/after comparison); returns the typed arrays and the number of Maps/Sets seen.
+ */
+function deepFreeze(root: unknown): { arrays: ArrayBufferView[]; collections: number } {
+  const arrays: ArrayBufferView[] = [];
+  let collections = 0;
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      arrays.push(v);
+      return;
+    }
+    if (v instanceof Map || v instanceof Set) collections++;
+    for (const k of Reflect.ownKeys(v)) walk((v as Record<PropertyKey, unknown>)[k]);
+    Object.freeze(v);
+  };
+  walk(root);
+  return { arrays, collections };
+}
+
+test('frameAt never writes the Scene: deep-frozen, its typed arrays unchanged over every stage, two aspects', (t) => {
+  for (const s of [buildScene(stepInput('hello', 'full')), buildScene(randomInput())]) {
+    const { arrays, collections } = deepFreeze(s);
+    t.is(collections, 0, 'no Map or Set (a cache) inside the scene');
+    const copies = arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice());
+    const f = createFrame(256);
+    const sc = createFrameScratch(s);
+    const end = s.total + s.returnDuration;
+    let drawn = 0;
+    for (const aspect of [16 / 9, 1]) {
+      for (let time = 0; time <= end; time += 0.37) drawn += count(frameAt(s, time, INITIAL_VIEW, aspect, f, sc)) + f.labelCount;
+    }
+    t.true(drawn > 0);
+    t.true(arrays.length > 0);
+    arrays.forEach((a, i) => t.deepEqual(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), copies[i]!, `typed array ${i}`));
+  }
 });

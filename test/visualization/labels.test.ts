@@ -8,7 +8,7 @@ import { approach, labelAlphaAt, labelMultiplier, labelVisible } from '../../src
 import { buildScene } from '../../src/visualization/scene.js';
 import type { Scene } from '../../src/visualization/scene.js';
 import { evaluateState } from '../../src/visualization/scene-eval.js';
-import { randomInput, stepInput } from './scene-fixtures.js';
+import { randomInput, stateFor, stepInput } from './scene-fixtures.js';
 
 const full = buildScene(stepInput('hello', 'full'));
 const random = buildScene(randomInput());
@@ -17,8 +17,8 @@ function alphaOf(s: Scene, text: string, t: number, stage?: string): number {
   const idx = s.labels.map((l, i) => [l, i] as const)
     .filter(([l]) => l.text === text && (stage === undefined || s.stages[l.stage]!.name === stage))[0];
   if (idx === undefined) throw new Error(`no label ${text}`);
-  evaluateState(s, t);
-  return labelAlphaAt(s, s.labels, s.fades, idx[1], t);
+  evaluateState(s, t, stateFor(s));
+  return labelAlphaAt(s, stateFor(s), s.labels, s.fades, idx[1], t);
 }
 function timing(s: Scene, name: string): { start: number; appear: number; compute: number; segments: readonly (readonly [number, number])[] } {
   return s.stages.find((x) => x.name === name)!.timing;
@@ -39,18 +39,18 @@ test('closed form matches the reference stepper (240 Hz) except where the refere
     let worst = 0;
     for (let k = 1; k * dt <= s.total + s.returnDuration; k++) {
       const time = k * dt;
-      evaluateState(s, time);
+      evaluateState(s, time, stateFor(s));
       for (let i = 0; i < n; i++) {
         const l = s.labels[i]!;
         if (l.inputRow && time <= s.fades.charEnd) {
-          disp[i] = labelAlphaAt(s, s.labels, s.fades, i, time);
+          disp[i] = labelAlphaAt(s, stateFor(s), s.labels, s.fades, i, time);
           continue;
         }
-        const target = labelVisible(l, s.state) ? labelMultiplier(l, s.state) : 0;
+        const target = labelVisible(l, stateFor(s)) ? labelMultiplier(l, stateFor(s)) : 0;
         const lag = target > 0 && disp[i]! - target > dt / 0.35 - 1e-12;
         disp[i] = approach(disp[i]!, target, dt);
-        if (lag || l.hiddenBy >= 0 || s.state.stageAlpha[l.stage]! < 0.01) continue;
-        worst = Math.max(worst, Math.abs(labelAlphaAt(s, s.labels, s.fades, i, time) - disp[i]!));
+        if (lag || l.hiddenBy >= 0 || stateFor(s).stageAlpha[l.stage]! < 0.01) continue;
+        worst = Math.max(worst, Math.abs(labelAlphaAt(s, stateFor(s), s.labels, s.fades, i, time) - disp[i]!));
       }
     }
     t.true(worst < 0.02, `${s.kind}: worst difference ${worst}`);

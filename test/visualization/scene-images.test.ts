@@ -20,7 +20,7 @@ import type { Image } from '../helpers/images.js';
 import { decodePng, savePng } from '../helpers/images.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
-import { randomInput, stepInput } from './scene-fixtures.js';
+import { randomInput, scratchFor, stepInput } from './scene-fixtures.js';
 
 const W = 320;
 const H = 180;
@@ -41,7 +41,7 @@ let full: Scene;
 test.before(async () => {
   display = await ensureDisplay();
   ctx = openContext({ width: 64, height: 64, title: 'gptviz scene test', visible: false, vsync: false });
-  off = ctx.renderer.createOffscreen(W, H);
+  off = ctx.createOffscreen(W, H);
   random = buildScene(randomInput());
   full = buildScene(stepInput('hello', 'full'));
 });
@@ -52,9 +52,9 @@ test.after.always(() => {
 });
 
 function render(s: Scene, t: number): Image {
-  frameAt(s, t, INITIAL_VIEW, W / H, frame);
+  frameAt(s, t, INITIAL_VIEW, W / H, frame, scratchFor(s));
   frame.overlayCount = 0; // the 44 px stage name would cover a 320 × 180 frame
-  off.render(frame);
+  ctx.renderer.render(frame, off);
   return { width: W, height: H, channels: 4, data: Uint8Array.from(off.readPixels('rgba')) };
 }
 

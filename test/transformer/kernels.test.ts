@@ -1,23 +1,14 @@
 /**
- * The forward operators against naive float64 definitions on odd sizes (exercising the blocked
- * matmul's remainder paths), plus the exact conventions of spec §1.5: mask value −1e9, LayerNorm
- * eps 1e-5 with population variance, softmax with temperature.
+ * The JS kernels against naive float64 definitions on odd sizes (exercising the blocked matmul's
+ * remainder paths in all three shapes, with bias, accumulation and offsets), plus the exact
+ * conventions of spec §1.5: mask value −1e9, LayerNorm eps 1e-5 with population variance,
+ * softmax with temperature.
  */
 import test from 'ava';
+import { causalMask, headOutput, headScores } from '../../src/transformer/attention.js';
 import {
-  add,
-  addBias,
-  argmaxRow,
-  causalMask,
-  headOutput,
-  headScores,
-  layerNormForward,
-  matmul,
-  matmulAT,
-  matmulBT,
-  relu,
-  softmaxRows,
-} from '../../src/transformer/ops.js';
+  add, argmaxRow, layerNormForward, matmul, matmulABt, matmulAtBAcc, reluForward, softmaxRows, transpose as transposeInto,
+} from '../../src/transformer/kernels.js';
 import { RandomState } from '../../src/transformer/rng.js';
 import { closeTo } from '../helpers/close-to.js';
 
@@ -48,7 +39,7 @@ const SIZES: [number, number, number][] = [
   [1, 1, 1], [2, 3, 4], [3, 5, 7], [16, 16, 128], [16, 128, 16], [5, 4, 9], [7, 1, 3],
 ];
 
-test('matmul, matmulBT, matmulAT equal the naive product on odd and even sizes', (t) => {
+test('matmul, matmulABt, matmulAtBAcc equal the naive product on odd and even sizes', (t) => {
   for (const [M, K, N] of SIZES) {
     const a = rand(M * K, M * 100 + K);
     const b = rand(K * N, N * 7 + 1);
@@ -57,15 +48,15 @@ test('matmul, matmulBT, matmulAT equal the naive product on odd and even sizes',
     matmul(out, a, b, M, K, N);
     t.is(closeTo(out, want, { atol: 1e-5, rtol: 1e-6 }, `matmul ${M}×${K}×${N}`), null);
     out.fill(NaN);
-    matmulBT(out, a, transpose(b, K, N), M, K, N);
-    t.is(closeTo(out, want, { atol: 1e-5, rtol: 1e-6 }, `matmulBT ${M}×${K}×${N}`), null);
-    out.fill(NaN);
-    matmulAT(out, transpose(a, M, K), b, M, K, N);
-    t.is(closeTo(out, want, { atol: 1e-5, rtol: 1e-6 }, `matmulAT ${M}×${K}×${N}`), null);
+    matmulABt(out, 0, a, 0, transpose(b, K, N), 0, null, 0, M, K, N, false);
+    t.is(closeTo(out, want, { atol: 1e-5, rtol: 1e-6 }, `matmulABt ${M}×${K}×${N}`), null);
+    out.fill(0);
+    matmulAtBAcc(out, 0, transpose(a, M, K), 0, b, 0, K, M, N);
+    t.is(closeTo(out, want, { atol: 1e-5, rtol: 1e-6 }, `matmulAtBAcc ${M}×${K}×${N}`), null);
   }
 });
 
-test('matmul with fused bias and ReLU equals matmul → addBias → relu bit for bit', (t) => {
+test('matmul with fused bias and ReLU equals matmul → bias add → ReLU bit for bit', (t) => {
   for (const [M, K, N] of SIZES) {
     const a = rand(M * K, M + 5 * K);
     const b = rand(K * N, N + 3);
@@ -75,9 +66,9 @@ test('matmul with fused bias and ReLU equals matmul → addBias → relu bit for
     matmul(pre, a, b, M, K, N, bias, hid);
     const want = new Float32Array(M * N);
     matmul(want, a, b, M, K, N);
-    addBias(want, want, bias, M, N);
+    for (let i = 0; i < M * N; i++) want[i] = want[i]! + bias[i % N]!;
     t.deepEqual(pre, want, `pre ${M}×${K}×${N}`);
-    relu(want, want, M * N);
+    reluForward(want, 0, M * N);
     t.deepEqual(hid, want, `relu ${M}×${K}×${N}`);
     const onlyBias = new Float32Array(M * N);
     matmul(onlyBias, a, b, M, K, N, bias);
@@ -85,14 +76,13 @@ test('matmul with fused bias and ReLU equals matmul → addBias → relu bit for
   }
 });
 
-test('addBias, add, relu', (t) => {
+test('add, reluForward', (t) => {
   const x = Float32Array.from([1, -2, 3, -4, 5, -6]);
   const out = new Float32Array(6);
-  addBias(out, x, Float32Array.from([10, 20, 30]), 2, 3);
-  t.deepEqual(Array.from(out), [11, 18, 33, 6, 25, 24]);
   add(out, x, x, 6);
   t.deepEqual(Array.from(out), [2, -4, 6, -8, 10, -12]);
-  relu(out, x, 6);
+  out.set(x);
+  reluForward(out, 0, 6);
   t.deepEqual(Array.from(out), [1, 0, 3, 0, 5, 0]);
 });
 
@@ -131,21 +121,23 @@ test('causalMask subtracts 1e9 above the diagonal; softmax then gives exact zero
   t.is(w[2 * S + 3], 0);
 });
 
-test('layerNormForward: population variance, eps 1e-5, gamma/beta, mean and rstd written', (t) => {
+test('layerNormForward: population variance, eps 1e-5, gamma/beta, mean, rstd and x̂ written', (t) => {
   const x = Float32Array.from([1, 2, 3, 4, -1, 0, 1, 2]);
   const out = new Float32Array(8);
   const mean = new Float32Array(2);
   const rstd = new Float32Array(2);
   const gamma = Float32Array.from([1, 2, 1, 1]);
   const beta = Float32Array.from([0, 0, 0.5, 0]);
-  layerNormForward(out, mean, rstd, x, gamma, beta, 2, 4);
+  const xhat = new Float32Array(8);
+  layerNormForward(out, xhat, mean, rstd, 0, x, 0, gamma, 0, beta, 0, 2, 4);
   const r = 1 / Math.sqrt(1.25 + 1e-5); // var of [1,2,3,4] = 1.25
   t.is(closeTo(out.subarray(0, 4), [-1.5 * r, -0.5 * r * 2, 0.5 * r + 0.5, 1.5 * r], { atol: 1e-6 }, 'ln row0'), null);
   t.is(closeTo(mean, [2.5, 0.5], { atol: 0 }, 'mean'), null);
   t.is(closeTo(rstd, [r, r], { atol: 1e-6 }, 'rstd'), null);
   const again = new Float32Array(8);
-  layerNormForward(again, null, null, x, gamma, beta, 2, 4); // mean/rstd buffers are optional
+  layerNormForward(again, null, null, null, 0, x, 0, gamma, 0, beta, 0, 2, 4); // x̂/mean/rstd are optional
   t.deepEqual(again, out);
+  t.is(closeTo(xhat.subarray(0, 4), [-1.5 * r, -0.5 * r, 0.5 * r, 1.5 * r], { atol: 1e-6 }, 'x̂ row0'), null);
 });
 
 test('headScores / headOutput slice head columns and fill concat', (t) => {
@@ -201,3 +193,42 @@ test('argmaxRow returns the first maximum', (t) => {
   t.is(argmaxRow(x, 0, 4), 1);
   t.is(argmaxRow(x, 1, 4), 0);
 });
+
+const rng = new RandomState(3);
+const rand64 = (n: number): Float64Array => Float64Array.from({ length: n }, () => rng.standardNormal());
+
+for (const [n, k, m] of [[5, 7, 6], [4, 16, 16], [3, 1, 9], [1, 5, 3], [6, 9, 4]] as const) {
+  test(`matmulABt and matmulAtBAcc match naive loops (n ${n}, k ${k}, m ${m})`, (t) => {
+    const a = rand64(n * k + 3); // offset 3
+    const w = rand64(k * m); // k×m
+    const bias = rand64(m + 1); // offset 1
+    const wT = new Float64Array(m * k + 2);
+    transposeInto(wT, 2, w, 0, k, m);
+    const expect = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = bias[1 + j]!;
+        for (let p = 0; p < k; p++) s += a[3 + i * k + p]! * w[p * m + j]!;
+        expect[i * m + j] = s;
+      }
+    }
+    const out = new Float64Array(n * m);
+    matmulABt(out, 0, a, 3, wT, 2, bias, 1, n, k, m, false);
+    t.is(closeTo(out, expect, { atol: 1e-12 }, 'A·Bᵀ + bias'), null);
+    matmulABt(out, 0, a, 3, wT, 2, bias, 1, n, k, m, true);
+    t.is(closeTo(out, expect.map((x) => 2 * x), { atol: 1e-12 }, 'accumulate'), null);
+    // dW += aᵀ·g with g (n×m).
+    const g = rand64(n * m);
+    const dW = rand64(k * m);
+    const dWexp = Float64Array.from(dW);
+    for (let p = 0; p < k; p++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += a[3 + i * k + p]! * g[i * m + j]!;
+        dWexp[p * m + j]! += s;
+      }
+    }
+    matmulAtBAcc(dW, 0, a, 3, g, 0, n, k, m);
+    t.is(closeTo(dW, dWexp, { atol: 1e-12 }, 'Aᵀ·B accumulated'), null);
+  });
+}

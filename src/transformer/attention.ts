@@ -1,15 +1,110 @@
 /**
- * Causal multi-head attention forward/backward kernels for training (spec §1.5 steps 2–4,
- * §2.2), over flat arrays with explicit offsets like train-ops.ts. The general kernels handle
- * any head width dk; the default dk = 4 takes a fully unrolled path (the per-head loops are so
- * short that loop overhead, not arithmetic, dominates otherwise). Both paths compute the same
- * formulas; tests compare them.
+ * Causal multi-head attention kernels (spec §1.5 steps 2–4, §2.2) over flat arrays, two shapes of
+ * the same maths:
+ * - the record's per-head steps (headScores → causalMask → softmaxRows in kernels.ts →
+ *   headOutput): model.ts's JS forward keeps every intermediate the visualiser draws, the
+ *   masked scores included, rounded like float32 numpy;
+ * - one fused forward/backward pair per sequence for training (attentionForward /
+ *   attentionBackward), llm.c style with explicit offsets: masked weights are never computed
+ *   (the reference's −1e9 gives exp(−1e9 − max) = 0 exactly) and sums stay in float64 until
+ *   stored. The general kernels handle any head width dk; the default dk = 4 takes an unrolled
+ *   path (the per-head loops are so short that loop overhead, not arithmetic, dominates
+ *   otherwise). Both compute the same formulas; tests compare them.
  *
- * Layout: Q, K, V, concat are S×D (D = H·dk, head h in columns h·dk…) at offset `o`; the
- * attention weights P are H×S×S at offset `po`, zero above the diagonal (the reference's −1e9
- * mask gives exp(−1e9 − max) = 0 exactly).
+ * The WebAssembly kernels (wasm-forward.ts, wasm-train-attention.ts) are the fast path; these are
+ * their fallback and reference. Not here: the matmuls, LayerNorm and softmax (kernels.ts).
+ *
+ * Layout: Q, K, V, concat are S×D (D = H·dk, head h in columns h·dk…); the training kernels take
+ * them at offset `o` and the attention weights P as H×S×S at offset `po`, zero above the diagonal.
  */
-import type { Arr } from './train-ops.js';
+import type { Arr } from './kernels.js';
+import { expShift } from './kernels.js';
+
+/** Masked attention scores are `score − 1e9` (finite, spec §1.5); in float32 that is −1e9. */
+export const MASK_VALUE = 1e9;
+
+/**
+ * Causal mask in place: scores[i][j] −= 1e9 for j > i (spec §1.5; finite, kept in the record).
+ * scores: S×S.
+ */
+export function causalMask(scores: Float32Array, S: number): void {
+  for (let i = 0; i < S; i++) {
+    const o = i * S;
+    for (let j = i + 1; j < S; j++) scores[o + j] = scores[o + j]! - MASK_VALUE;
+  }
+}
+
+/**
+ * Attention scores of one head: scores = Q_h·K_hᵀ·scale, Q_h/K_h = columns [h·dk, (h+1)·dk) of
+ * Q/K. scores: S×S; Q, K: S×D. scale = 1/√dk. No mask (apply causalMask after).
+ */
+export function headScores(
+  scores: Float32Array,
+  Q: Float32Array,
+  K: Float32Array,
+  S: number,
+  D: number,
+  head: number,
+  dk: number,
+  scale: number,
+): void {
+  const c0 = head * dk;
+  if (dk === 4) {
+    // the default d_k: the query row lives in registers across the j loop
+    for (let i = 0; i < S; i++) {
+      const qi = i * D + c0;
+      const q0 = Q[qi]!;
+      const q1 = Q[qi + 1]!;
+      const q2 = Q[qi + 2]!;
+      const q3 = Q[qi + 3]!;
+      const o = i * S;
+      for (let j = 0; j < S; j++) {
+        const kj = j * D + c0;
+        scores[o + j] = Math.fround(q0 * K[kj]! + q1 * K[kj + 1]! + q2 * K[kj + 2]! + q3 * K[kj + 3]!) * scale;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < S; i++) {
+    const qi = i * D + c0;
+    for (let j = 0; j < S; j++) {
+      const kj = j * D + c0;
+      let s = 0;
+      for (let c = 0; c < dk; c++) s += Q[qi + c]! * K[kj + c]!;
+      scores[i * S + j] = Math.fround(s) * scale;
+    }
+  }
+}
+
+/**
+ * Output of one head: out = weights·V_h, and the same values written into columns
+ * [h·dk, (h+1)·dk) of `concat`. out: S×dk; weights: S×S; V, concat: S×D. With `causal`, row i
+ * sums only j ≤ i: after the causal mask those weights are exactly 0, so the result is identical.
+ */
+export function headOutput(
+  out: Float32Array,
+  concat: Float32Array,
+  weights: Float32Array,
+  V: Float32Array,
+  S: number,
+  D: number,
+  head: number,
+  dk: number,
+  causal = false,
+): void {
+  const c0 = head * dk;
+  for (let i = 0; i < S; i++) {
+    const wi = i * S;
+    const jEnd = causal ? i + 1 : S;
+    for (let c = 0; c < dk; c++) {
+      let s = 0;
+      for (let j = 0; j < jEnd; j++) s += weights[wi + j]! * V[j * D + c0 + c]!;
+      out[i * dk + c] = s;
+      concat[i * D + c0 + c] = s;
+    }
+  }
+}
+
 
 /**
  * Causal multi-head attention forward for one sequence (spec §1.5 steps 2–4): for each head h,
@@ -36,13 +131,7 @@ export function attentionForwardGeneral(
         P[pr + j] = s;
         if (s > max) max = s;
       }
-      let sum = 0;
-      for (let j = 0; j <= i; j++) {
-        const e = Math.exp(P[pr + j]! - max);
-        P[pr + j] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
+      const inv = 1 / expShift(P, P, pr, i + 1, max);
       for (let j = 0; j <= i; j++) P[pr + j]! *= inv;
       for (let j = i + 1; j < S; j++) P[pr + j] = 0;
       const cr = o + i * D + hc;
@@ -123,13 +212,7 @@ function attentionForward4(concat: Arr, P: Arr, po: number, q: Arr, k: Arr, v: A
         P[pr + j] = s;
         if (s > max) max = s;
       }
-      let sum = 0;
-      for (let j = 0; j <= i; j++) {
-        const e = Math.exp(P[pr + j]! - max);
-        P[pr + j] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
+      const inv = 1 / expShift(P, P, pr, i + 1, max);
       let c0 = 0;
       let c1 = 0;
       let c2 = 0;

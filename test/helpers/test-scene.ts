@@ -2,14 +2,14 @@
  * A test scene for the renderer (issue 5): grids of cubes in the world XY plane strung out along
  * +Z with blue→white→red colours, a half-transparent grid, labels (with and without background,
  * using the scene's special glyphs ᵀ · × →) and a stage-name overlay — framed with the fixed
- * camera (spec §6). Used by the benchmark and the GL tests (a fixed, known frame independent of
- * the animation code). Pure: writes only into `out` (and a module-level scratch for bounds).
+ * camera (spec §6). Used by the GL tests and the render benchmark (a fixed, known frame
+ * independent of the animation code). Pure: writes only into `out` (and a module-level scratch for bounds).
  *
- * What it is not: not the real visualisation (visualization/frame-at.ts is).
+ * What it is not: not the real visualisation (visualization/frame-at.ts is), not part of the product.
  */
-import type { FrameDesc } from '../frame.js';
-import { clearFrame, pushInstance, pushLabel, pushOverlay } from '../frame.js';
-import { frameBox } from './camera.js';
+import { frameBox } from '../../src/core/camera.js';
+import type { FrameDesc } from '../../src/frame.js';
+import { clearFrame, pushInstance, pushLabel, pushOverlay } from '../../src/frame.js';
 
 const SP = 0.5;
 const BS = 0.4;

@@ -1,7 +1,7 @@
 /** Loss CSV round trip, tick choice, and a PNG that decodes to the chart size. */
 import test from 'ava';
 import { loadImage } from '@napi-rs/canvas';
-import { lossCsv, lossPlotPng, niceTicks, parseLossCsv } from '../../src/transformer/loss-plot.js';
+import { lossCsv, lossPlotPng, niceTicks, parseLossCsv } from '../../src/app/loss-plot.js';
 import type { EpochStats } from '../../src/transformer/train.js';
 
 const HISTORY: EpochStats[] = Array.from({ length: 12 }, (_, i) => ({

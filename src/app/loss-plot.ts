@@ -3,11 +3,12 @@
  * `charlm.loss.png`, a README-ready chart drawn with @napi-rs/canvas — train and validation loss
  * on the left axis, validation accuracy on the right, with ticks, grid and a legend.
  *
+ * It sits in app/, next to what the train command runs, not in the pure model folder: it draws.
  * Not here: writing files (the caller writes the returned text/bytes atomically).
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { UserError } from '../errors.js';
-import type { EpochStats } from './train.js';
+import type { EpochStats } from '../transformer/train.js';
 
 const CSV_HEADER = 'epoch,train_loss,val_loss,val_acc,lr,grad_norm,seconds,tokens_per_s';
 

@@ -10,7 +10,7 @@ import { initWeights } from '../../src/transformer/init.js';
 import { RandomState } from '../../src/transformer/rng.js';
 import {
   attentionBackward, attentionBackwardGeneral, attentionForward, attentionForwardGeneral,
-} from '../../src/transformer/train-attention.js';
+} from '../../src/transformer/attention.js';
 import { closeTo } from '../helpers/close-to.js';
 
 const S = 7;
