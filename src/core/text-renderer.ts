@@ -5,8 +5,8 @@
  *     (0.92·alpha) pushed 0.15 along the camera's forward so the glyphs win the depth test;
  *   - 2D overlay lines in framebuffer pixels (origin bottom-left), stacked from their corner with
  *     26 px margins, on black 0.6 backgrounds, text white 0.95·alpha; sizes scale with the pixel ratio;
- *   - issue 13's caption band (a black band at the bottom, text wrapped and centred; bottom-corner
- *     overlays stack above it) and choice chart (flat bars at the right).
+ *   - issue 13's caption band and choice chart (talk-panels.ts lays them out; bottom-corner overlays
+ *     stack above the band).
  * One draw per batch (all labels; all overlay lines). Vertex layout: position xyz, uv, RGBA.
  *
  * What it is not: no layout maths (text-layout.ts), no rasterisation (font-atlas.ts), no GL state
@@ -24,7 +24,8 @@ import {
   GL_TEXTURE_WRAP_T, GL_TRIANGLES, GL_UNPACK_ALIGNMENT, GL_UNSIGNED_BYTE,
 } from './gl-enums.js';
 import type { Program } from './shader.js';
-import { QUAD_FLOATS, layoutLine, measureText, wrapText } from './text-layout.js';
+import { TalkPanels, panelsBottomPx } from './talk-panels.js';
+import { QUAD_FLOATS, layoutLine, measureText } from './text-layout.js';
 import type { VertexArray } from './vertex-array.js';
 import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 
@@ -38,15 +39,6 @@ export const OVERLAY_MARGIN_PX = 26;
 /** Framebuffer height (CSS pixels) from which overlay text has its full size, and the smallest fit factor. */
 const OVERLAY_FULL_HEIGHT_PX = 900;
 const OVERLAY_MIN_FIT = 0.5;
-/** Caption band (issue 13): text height, line spacing and padding, CSS pixels. */
-export const CAPTION_PX = 27;
-const CAPTION_LINE_SPACING = 1.3;
-const CAPTION_PAD_PX = 10;
-/** Choice chart (issue 13): text height, row height, longest bar, CSS pixels; top edge as a fraction of the height. */
-const CHART_TEXT_PX = 24;
-const CHART_ROW_PX = 34;
-const CHART_BAR_PX = 220;
-const CHART_TOP_FRACTION = 0.14;
 /** Per vertex: position xyz, uv, RGBA. */
 const VERTEX_SIZES = [3, 2, 4] as const;
 const VERTEX_FLOATS = 9;
@@ -87,10 +79,8 @@ export class TextRenderer {
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
-  /** The last wrapped caption (captions change a few times a minute; no per-frame wrapping). */
-  private wrapped = '';
-  private wrappedWidth = 0;
-  private wrappedLines: string[] = [];
+  /** Issue 13's caption band and choice chart, drawn through this renderer's quads. */
+  private readonly panels: TalkPanels;
   private quads = new Float32Array(QUAD_FLOATS * 256);
   private readonly va: VertexArray;
   private gpuBytes = 0;
@@ -104,6 +94,13 @@ export class TextRenderer {
     private readonly state: GlState,
     private readonly program: Program<'u_matrix' | 'u_atlas'>,
   ) {
+    this.panels = new TalkPanels({
+      atlas: () => this.overlayBatch!.atlas,
+      width: (text) => widthOf(this.overlayBatch!, text),
+      rect: (x, y, w, h, r, g, b, a) => this.rect(x, y, w, h, r, g, b, a),
+      text: (text, x, y, scale, r, g, b, a) => this.pushText(text, x, y, scale, r, g, b, a),
+      margin: OVERLAY_MARGIN_PX,
+    });
     this.va = createVertexArray(gl, state, VERTEX_SIZES);
     state.bindVao(0);
   }
@@ -219,8 +216,9 @@ export class TextRenderer {
     ob.first = this.vertCount;
     const bottom = this.bottomPx(frame, fbHeight);
     for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, bottom);
-    if (frame.captionLines > 0) this.buildCaption(frame, fbWidth, fbHeight);
-    if (frame.chart.count > 0 && frame.chart.alpha > 0.004) this.buildChart(frame, fbWidth, fbHeight);
+    if (frame.captionLines > 0 || (frame.chart.count > 0 && frame.chart.alpha > 0.004)) {
+      this.panels.draw(frame, fbWidth, fbHeight, this.overlayScale(fbHeight));
+    }
     ob.count = this.vertCount - ob.first;
   }
 
@@ -234,90 +232,20 @@ export class TextRenderer {
     return this.ratio * Math.min(1, Math.max(OVERLAY_MIN_FIT, fbHeight / (OVERLAY_FULL_HEIGHT_PX * this.ratio)));
   }
 
-  /** Height of one caption line, framebuffer pixels. */
-  private captionStep(r: number): number {
-    return CAPTION_PX * r * CAPTION_LINE_SPACING;
-  }
-
   /**
    * Framebuffer pixels at the bottom that the 3D picture and the bottom-corner overlays stay
-   * above (issue 13): the reserved strip plus the caption band, if any.
+   * above (issue 13): the reserved strip plus the caption band, if any (talk-panels.ts).
    */
   bottomPx(frame: FrameDesc, fbHeight: number): number {
     if (frame.captionLines <= 0 && frame.reservedBottomPx <= 0) return 0;
-    const r = this.overlayScale(fbHeight);
-    const band = frame.captionLines > 0 ? frame.captionLines * this.captionStep(r) + 2 * CAPTION_PAD_PX * r : 0;
-    return Math.min(fbHeight * 0.5, Math.round(frame.reservedBottomPx * r + band));
+    return panelsBottomPx(frame, fbHeight, this.overlayScale(fbHeight));
   }
 
-  /** The caption band: a black band over the full width, lines wrapped and centred (issue 13). */
-  private buildCaption(frame: FrameDesc, fbWidth: number, fbHeight: number): void {
-    const r = this.overlayScale(fbHeight);
-    const ob = this.overlayBatch!;
-    const oa = ob.atlas;
-    const y0 = frame.reservedBottomPx * r;
-    const top = this.bottomPx(frame, fbHeight);
-    this.ensureVerts(2);
-    this.pushQuad(0, y0, 0, 1, 1, 0, 0, fbWidth, top - y0, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.02, 0.02, 0.03, 1);
-    // A hairline along the top edge, so the band reads as its own strip on a black scene.
-    this.pushQuad(0, top - Math.max(1, r), 0, 1, 1, 0, 0, fbWidth, Math.max(1, r), oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.3, 0.3, 0.35, 1);
-    if (frame.caption === '') return;
-    const scale = (CAPTION_PX * r) / oa.pixelSize;
-    const maxWidth = (fbWidth - 2 * OVERLAY_MARGIN_PX * r) / scale;
-    if (frame.caption !== this.wrapped || maxWidth !== this.wrappedWidth) {
-      this.wrapped = frame.caption;
-      this.wrappedWidth = maxWidth;
-      this.wrappedLines = wrapText(oa, frame.caption, maxWidth);
-    }
-    const lines = this.wrappedLines;
-    const n = Math.min(lines.length, frame.captionLines);
-    const step = this.captionStep(r);
-    // Vertically centred in the band.
-    const first = top - CAPTION_PAD_PX * r - (frame.captionLines - n) * step * 0.5 - step;
-    for (let i = 0; i < n; i++) {
-      const w = widthOf(ob, lines[i]!) * scale;
-      this.pushText(lines[i]!, (fbWidth - w) / 2, first - i * step + (step - oa.lineHeight * scale) / 2, scale, 1, 1, 1, 0.95);
-    }
-  }
-
-  /**
-   * The choice chart at the right (issue 13): a title, then per candidate its character, a flat
-   * bar ∝ probability and the percentage; the chosen row in the highlight colour.
-   */
-  private buildChart(frame: FrameDesc, fbWidth: number, fbHeight: number): void {
-    const c = frame.chart;
-    const r = this.overlayScale(fbHeight);
-    const ob = this.overlayBatch!;
-    const oa = ob.atlas;
-    const scale = (CHART_TEXT_PX * r) / oa.pixelSize;
-    const rowH = CHART_ROW_PX * r;
-    const barMax = CHART_BAR_PX * r;
-    const labelW = 64 * r;
-    const textW = 76 * r;
-    const pad = 14 * r;
-    const width = labelW + barMax + textW + 2 * pad;
-    const x0 = fbWidth - OVERLAY_MARGIN_PX * r - width;
-    const height = (c.count + 1) * rowH + 2 * pad;
-    const yTop = fbHeight * (1 - CHART_TOP_FRACTION);
-    const a = c.alpha;
-    this.ensureVerts(3 * c.count + 1);
-    this.pushQuad(x0, yTop - height, 0, 1, 1, 0, 0, width, height, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0, 0, 0, 0.6 * a);
-    const cellH = oa.lineHeight * scale;
-    const textDy = (rowH - cellH) / 2;
-    this.pushText(c.title, x0 + pad, yTop - pad - rowH + textDy, scale, 1, 1, 1, 0.95 * a);
-    for (let i = 0; i < c.count; i++) {
-      const y = yTop - pad - (i + 2) * rowH;
-      const hi = i === c.highlight;
-      const cr = hi ? 1 : 0.55, cg = hi ? 0.84 : 0.62, cb = hi ? 0.25 : 0.78;
-      const lw = widthOf(ob, c.labels[i]!) * scale;
-      this.pushText(c.labels[i]!, x0 + pad + (labelW - lw) / 2, y + textDy, scale, hi ? 1 : 0.9, hi ? 0.9 : 0.9, hi ? 0.5 : 0.9, 0.95 * a);
-      const bw = Math.max(2 * r, Math.min(1, c.values[i]!) * barMax);
-      const bx = x0 + pad + labelW;
-      // The track: the full bar length is 100 %.
-      this.pushQuad(bx, y + rowH * 0.2, 0, 1, 1, 0, 0, barMax, rowH * 0.6, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 1, 1, 1, 0.08 * a);
-      this.pushQuad(bx, y + rowH * 0.2, 0, 1, 1, 0, 0, bw, rowH * 0.6, oa.solidU, oa.solidV, oa.solidU, oa.solidV, cr, cg, cb, (hi ? 1 : 0.85) * a);
-      this.pushText(c.texts[i]!, bx + bw + 10 * r, y + textDy, scale, 1, 1, 1, (hi ? 0.95 : 0.75) * a);
-    }
+  /** A solid rectangle in framebuffer pixels (origin bottom-left), for talk-panels.ts. */
+  private rect(x: number, y: number, w: number, h: number, r: number, g: number, b: number, a: number): void {
+    const oa = this.overlayBatch!.atlas;
+    this.ensureVerts(1);
+    this.pushQuad(x, y, 0, 1, 1, 0, 0, w, h, oa.solidU, oa.solidV, oa.solidU, oa.solidV, r, g, b, a);
   }
 
   /** One line of overlay text at (x, y) framebuffer pixels (the cell's bottom-left). */
