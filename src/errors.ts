@@ -1,6 +1,6 @@
 /**
  * The two kinds of error (STYLE.md §28). A UserError is a problem with the user's input or
- * environment: one line, an optional hint (e.g. "install with: sudo apt-get install libglfw3"),
+ * environment: one line and a hint line saying what to do (e.g. "install with: sudo apt-get install libglfw3"),
  * thrown at the leaf that detects it and caught only in cli/main.ts, which prints it and exits
  * with `exitCode`. Everything else is a bug and keeps its stack.
  *
@@ -8,12 +8,12 @@
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
-  /** A second line telling the user what to do, or undefined. */
-  readonly hint: string | undefined;
+  /** The second line, telling the user what to do (every error kind has one: issue 12). */
+  readonly hint: string;
   /** Process exit code: 2 for usage errors (bad flags), 1 otherwise. */
   readonly exitCode: number;
 
-  constructor(message: string, options: { hint?: string; exitCode?: number } = {}) {
+  constructor(message: string, options: { hint: string; exitCode?: number }) {
     super(message);
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? 1;

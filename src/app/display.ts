@@ -14,12 +14,13 @@ export function noDisplay(env: NodeJS.ProcessEnv = process.env, platform: string
   return (x === undefined || x === '') && (w === undefined || w === '');
 }
 
-/** Throw the one-line "no display" UserError when there is none. */
+/** Throw the "no display" UserError (one line + the xvfb-run hint) when there is none. */
 export function requireDisplay(): void {
   if (noDisplay()) {
-    throw new UserError(
-      'no display: run gptviz in a desktop session, or under a virtual display: xvfb-run -a npx gptviz … ' +
-        '(--record and --snapshot need one too, for the hidden window that owns the GL context)',
-    );
+    throw new UserError('no display: neither DISPLAY nor WAYLAND_DISPLAY is set', {
+      hint:
+        'run gptviz in a desktop session, or under a virtual display: xvfb-run -a npx gptviz … ' +
+        '(--record and --snapshot need one too: their hidden window owns the GL context)',
+    });
   }
 }

@@ -21,6 +21,7 @@
  * (input.ts), no playback rules (session.ts).
  */
 import { existsSync } from 'node:fs';
+import { signalExitCode } from './signal-exit.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
@@ -146,7 +147,7 @@ function typingWeights(opts: ViewOptions): string | undefined {
   return existsSync(DEFAULT_WEIGHTS) ? DEFAULT_WEIGHTS : undefined;
 }
 
-/** Run the window until Esc, close or Ctrl-C; returns the exit code (0; 130 after Ctrl-C). */
+/** Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143 after SIGTERM). */
 export async function interactive(opts: ViewOptions): Promise<number> {
   requireDisplay();
   const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
@@ -169,9 +170,9 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
   let hook: Hook | undefined;
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
     s.quit = true;
   };
   process.on('SIGINT', onSignal);
@@ -191,7 +192,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
       ctx.close();
     }
   }
-  return interrupted ? 130 : 0;
+  return interrupted !== undefined ? signalExitCode(interrupted) : 0;
 }
 
 /**

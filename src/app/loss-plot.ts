@@ -21,11 +21,26 @@ export function lossCsv(history: readonly EpochStats[]): string {
   return `${[CSV_HEADER, ...rows].join('\n')}\n`;
 }
 
-/** Parse a CSV written by lossCsv back into the fields the plot needs. */
+/**
+ * Parse a CSV written by lossCsv back into the fields the plot needs. A malformed file (another
+ * header, no epochs, a row without eight numeric fields) is a one-line UserError naming the line;
+ * NaN and ±Infinity are kept (a diverged run writes them).
+ */
 export function parseLossCsv(text: string): EpochStats[] {
-  const lines = text.trim().split('\n');
-  if (lines[0] !== CSV_HEADER) throw new UserError(`not a training-curve CSV (its header is '${lines[0] ?? ''}')`);
-  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+  const lines = text.trim().split(/\r?\n/);
+  const hint = 'it is written by gptviz train next to --out; train again to recreate it';
+  if (lines[0] !== CSV_HEADER) {
+    throw new UserError(`not a training-curve CSV (its header is '${(lines[0] ?? '').slice(0, 60)}')`, { hint });
+  }
+  if (lines.length < 2) throw new UserError('the training-curve CSV has no epochs', { hint });
+  const rows = lines.slice(1).map((l, i) => {
+    const f = l.split(',');
+    const v = f.map((x) => (/^\s*[+-]?(NaN|Infinity)\s*$/.test(x) ? Number(x) : x.trim() === '' ? NaN : Number(x)));
+    if (f.length !== 8 || !Number.isFinite(v[0]) || v.some((x, j) => Number.isNaN(x) && !/NaN/.test(f[j]!))) {
+      throw new UserError(`line ${i + 2} of the training-curve CSV is not eight numbers: '${l.slice(0, 60)}'`, { hint });
+    }
+    return v;
+  });
   const epochs = rows.length;
   return rows.map(([epoch, trainLoss, valLoss, valAcc, lr, gradNorm, seconds, tokensPerSec]) => ({
     epoch: epoch!, epochs, trainLoss: trainLoss!, valLoss: valLoss!, valAcc: valAcc!, lr: lr!,
@@ -33,16 +48,21 @@ export function parseLossCsv(text: string): EpochStats[] {
   }));
 }
 
-/** About `count` round tick values (1, 2, 5 × 10ⁿ steps) from below `lo` to above `hi`. */
+/**
+ * About `count` round tick values (1, 2, 5 × 10ⁿ steps) from below `lo` to above `hi` (finite).
+ * A span narrower than the values' own float resolution (e.g. lo = hi = 1e30) is widened to a
+ * millionth of their magnitude, so the step always advances and there are at most count + 2 ticks.
+ */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
-  const span = hi - lo || 1;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`niceTicks: non-finite range ${lo} … ${hi}`);
+  const span = Math.max(hi - lo, 1e-6 * Math.max(Math.abs(lo), Math.abs(hi))) || 1;
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
-  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toPrecision(12)));
+  for (let k = 0; k <= last - first && k <= count + 2; k++) ticks.push(Number(((first + k) * step).toPrecision(12)));
   return ticks;
 }
 
@@ -67,7 +87,8 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   let lMax = -Infinity;
   for (const s of history) {
     for (const v of [s.trainLoss, s.valLoss]) {
-      if (Number.isFinite(v)) {
+      // |v| ≤ 1e300 keeps the padded range finite; larger values are drawn off the chart.
+      if (Math.abs(v) <= 1e300) {
         lMin = Math.min(lMin, v);
         lMax = Math.max(lMax, v);
       }
@@ -78,9 +99,10 @@ export async function lossPlotPng(history: readonly EpochStats[]): Promise<Uint8
   const lTicks = niceTicks(lMin - pad, lMax + pad, 6);
   const l0 = lTicks[0]!;
   const l1 = lTicks[lTicks.length - 1]!;
-  let aMin = Math.min(...history.map((s) => s.valAcc));
-  let aMax = Math.max(...history.map((s) => s.valAcc));
-  if (!Number.isFinite(aMin)) [aMin, aMax] = [0, 100];
+  const accs = history.map((s) => s.valAcc).filter((v) => v >= 0 && v <= 100);
+  let aMin = Math.min(...accs);
+  let aMax = Math.max(...accs);
+  if (accs.length === 0) [aMin, aMax] = [0, 100];
   const aTicks = niceTicks(Math.max(0, aMin - 2), Math.min(100, aMax + 2), 6);
   const a0 = aTicks[0]!;
   const a1 = aTicks[aTicks.length - 1]!;

@@ -16,13 +16,15 @@
  *
  * What it is not: no scene logic (visualization/), no encoding details (record/ffmpeg.ts).
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
 import { openContext } from '../core/context.js';
 import { requireDisplay } from './display.js';
+import { signalExitCode } from './signal-exit.js';
 import { UserError } from '../errors.js';
+import { fileError } from '../io-errors.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
 import type { LoopTimings } from '../record/frame-loop.js';
@@ -40,21 +42,49 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Create the output folder if needed and make sure we can write into it. */
-export function prepareOutputDir(dir: string): void {
+/**
+ * Create the output folder if needed and make sure we can write into it. Returns the first folder
+ * it created (to remove again when nothing is recorded), or undefined.
+ */
+export function prepareOutputDir(dir: string): string | undefined {
+  let created: string | undefined;
   try {
-    mkdirSync(dir, { recursive: true });
+    created = mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new UserError(`cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      hint: 'pick another --output-dir',
-    });
+    throw fileError(e, dir, 'create the output folder');
   }
-  if (!statSync(dir).isDirectory()) throw new UserError(`--output-dir ${dir} is not a folder`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`--output-dir ${dir} is not a folder`, { hint: 'pick another --output-dir' });
   try {
     accessSync(dir, constants.W_OK);
   } catch {
     throw new UserError(`the output folder ${dir} is not writable`, { hint: 'pick another --output-dir' });
   }
+  return created;
+}
+
+/** The video's final name must not be a folder: found before rendering, not after (issue 12). */
+function checkOutputName(output: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(output).isDirectory();
+  } catch {
+    // not there yet: fine
+  }
+  if (isDir) throw new UserError(`cannot write ${output}: it is a directory`, { hint: 'move that folder away, or pass another --output-dir' });
+}
+
+/** Remove the folders prepareOutputDir created, innermost first, as long as they are empty. */
+function removeIfEmpty(dir: string, created: string | undefined): boolean {
+  if (created === undefined) return false;
+  for (let d = dir; d.startsWith(created); d = path.dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return false;
+    }
+    if (d === created) break;
+  }
+  return true;
 }
 
 /** The soundtrack on the plan's schedule: 44.1 kHz stereo, exactly plan.seconds long. */
@@ -65,22 +95,23 @@ export function soundtrack(scenes: readonly RunScene[], plan: RecordPlan, music:
   );
 }
 
-/** SIGINT/SIGTERM → a stop request; a second one aborts. */
-function stopSignals(onAbort: () => void): { readonly requested: () => boolean; dispose(): void } {
-  let requested = false;
+/** SIGINT/SIGTERM → a stop request; a second one aborts. `signal()`: the first one received. */
+function stopSignals(onAbort: () => void): { readonly requested: () => boolean; readonly signal: () => NodeJS.Signals | undefined; dispose(): void } {
+  let requested: NodeJS.Signals | undefined;
   const handler = (sig: NodeJS.Signals): void => {
-    if (requested) {
+    if (requested !== undefined) {
       log(`\n${sig} again: aborting without writing the video`);
       onAbort();
-      process.exit(130);
+      process.exit(signalExitCode(requested));
     }
-    requested = true;
+    requested = sig;
     log(`\n${sig}: stopping after this frame and keeping what was rendered (press Ctrl-C again to abort)`);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return {
-    requested: () => requested,
+    requested: () => requested !== undefined,
+    signal: () => requested,
     dispose(): void {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
@@ -93,6 +124,8 @@ export interface RecordingReport {
   readonly plan: RecordPlan;
   readonly result: RecordResult;
   readonly interrupted: boolean;
+  /** The signal that interrupted the run (Ctrl-C, SIGTERM), or undefined (done, or the window closed). */
+  readonly signal: NodeJS.Signals | undefined;
   /** Wall seconds from the first frame to the final file. */
   readonly wallSeconds: number;
   /** Wall seconds of the final mux (video copy + AAC). */
@@ -118,13 +151,37 @@ export interface RecordExtras {
 export async function runRecording(opts: ViewOptions, extras: RecordExtras = {}): Promise<RecordingReport> {
   requireDisplay();
   const ffmpeg = findFfmpeg();
-  const { width, height, fps } = opts;
+  const { width, height } = opts;
   if (width % 2 !== 0 || height % 2 !== 0) {
     throw new UserError(`video size must be even for H.264 yuv420p (got ${width}×${height})`, { hint: 'use e.g. --width 1920 --height 1080' });
   }
-  prepareOutputDir(opts.outputDir);
+  // Signals are caught from here on: one before the first frame still ends in one clean line.
+  let recorder: Recorder | undefined;
+  const stop = stopSignals(() => recorder?.abort());
+  try {
+    return await recordInto(opts, extras, ffmpeg, stop, (r) => (recorder = r));
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** runRecording after its checks, with the signals already caught: folder, scenes, plan, frames, mux. */
+async function recordInto(
+  opts: ViewOptions, extras: RecordExtras, ffmpeg: string, stop: ReturnType<typeof stopSignals>, started: (r: Recorder) => void,
+): Promise<RecordingReport> {
+  const { width, height, fps } = opts;
+  const created = prepareOutputDir(opts.outputDir);
   const output = path.join(opts.outputDir, 'transformer.mp4');
+  checkOutputName(output);
   for (const f of removeStalePartials(output)) log(`removed ${f}, left by an earlier recording that was killed`);
+  /** Interrupted before the first frame: nothing to keep; remove the folder if we made it. */
+  const nothingRecorded = (): UserError => {
+    const removed = removeIfEmpty(opts.outputDir, created);
+    return new UserError('interrupted before the first frame: no video was written', {
+      hint: removed ? `removed the empty output folder ${opts.outputDir}` : 'run it again and let it render to keep a partial video',
+      exitCode: signalExitCode(stop.signal() ?? 'SIGINT'),
+    });
+  };
   const run = buildRun(opts);
   if (run.generation !== undefined) for (const line of generationLines(run.generation)) log(line);
   const scenes = run.scenes();
@@ -134,12 +191,16 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   const files = opts.formatGiven ? new FrameFiles(path.join(opts.outputDir, 'frames'), opts.format, width, height) : undefined;
   if (files !== undefined) log(`  frames: ${path.join(files.dir, `frame_%05d.${opts.format}`)}`);
 
+  // A signal that came during the synchronous set-up is read in the event loop's poll phase: two
+  // immediates in a row put one poll phase between them.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+  if (stop.requested()) throw nothingRecorded();
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
   let recorder: Recorder | undefined;
-  const stop = stopSignals(() => recorder?.abort());
   try {
     const target = ctx.createOffscreen(width, height);
     recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf, poolSize: extras.poolSize });
+    started(recorder);
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
       : new Progress({
@@ -158,19 +219,22 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
     progress?.end();
     const encoderCpuSeconds = recorder.encoderCpuSeconds();
     const interrupted = frames < plan.frames;
+    if (frames === 0 && stop.requested()) {
+      recorder.abort();
+      throw nothingRecorded();
+    }
     if (interrupted) log(`interrupted after ${frames} of ${plan.frames} frames: keeping the ${(frames / fps).toFixed(2)} s rendered so far`);
     const t1 = now();
     const result = await recorder.finish();
     const t2 = now();
     return {
-      plan, result, interrupted, wallSeconds: (t2 - t0) / 1000, muxSeconds: (t2 - t1) / 1000, encoderCpuSeconds,
+      plan, result, interrupted, signal: stop.signal(), wallSeconds: (t2 - t0) / 1000, muxSeconds: (t2 - t1) / 1000, encoderCpuSeconds,
       timings,
     };
   } catch (e) {
     recorder?.abort();
     throw e;
   } finally {
-    stop.dispose();
     ctx.close();
   }
 }
@@ -188,5 +252,5 @@ export async function record(opts: ViewOptions): Promise<number> {
     `H.264${opts.mute ? ', no audio (--mute)' : ' + AAC'}) in ${wall.toFixed(1)} s (${(res.frames / wall).toFixed(1)} frames/s)\n`,
   );
   if (opts.formatGiven) process.stdout.write(`frames in ${path.join(opts.outputDir, 'frames')}\n`);
-  return r.interrupted ? 130 : 0;
+  return r.signal !== undefined ? signalExitCode(r.signal) : r.interrupted ? 130 : 0;
 }

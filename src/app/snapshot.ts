@@ -8,13 +8,12 @@
  * generation step with --text; run/run.ts, which also prints the prompt warnings), drawn by
  * frameAt in `snapshotFrame`.
  */
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { openContext } from '../core/context.js';
 import { encodePng } from '../core/png.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { requireOutputFolder } from '../io-errors.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame } from '../frame.js';
 import type { Run } from '../run/run.js';
@@ -41,12 +40,9 @@ export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDes
 export async function snapshot(opts: ViewOptions): Promise<number> {
   const out = opts.out;
   const t = opts.snapshot;
-  if (out === undefined || t === undefined) throw new UserError('--snapshot needs SECONDS and --out FILE.png');
+  if (out === undefined || t === undefined) throw new UsageError('--snapshot needs SECONDS and --out FILE.png');
   requireDisplay();
-  const dir = path.dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`, { hint: 'create it first, or pick another --out path' });
-  }
+  requireOutputFolder(out);
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
   const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame(), opts.captions);

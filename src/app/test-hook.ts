@@ -63,7 +63,7 @@ export class Hook {
   /** After drawing, before the swap: write the requested PNGs of the back buffer. */
   dump(width: number, height: number): void {
     for (const path of this.pendingDumps) {
-      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`);
+      if (width <= 0 || height <= 0) throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot dump ${path}: the window is minimised`, { hint: 'restore the window before a dump event' });
       this.reader.begin(0, width, height, 'rgb');
       const px = this.reader.finish()!;
       writeFileAtomic(path, encodePng(px, width, height, 3));

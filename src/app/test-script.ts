@@ -23,6 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { fileError } from '../io-errors.js';
 import { KEY_NAMES } from './input.js';
 
 export type ScriptAction =
@@ -129,12 +130,14 @@ export function loadScript(path: string): TestScript {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`GPTVIZ_TEST_SCRIPT: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fileError(e, path, 'read GPTVIZ_TEST_SCRIPT');
   }
   try {
     return parseScript(JSON.parse(text));
   } catch (e) {
-    throw new UserError(`GPTVIZ_TEST_SCRIPT ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UserError(`GPTVIZ_TEST_SCRIPT ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      hint: 'fix the test script, or unset GPTVIZ_TEST_SCRIPT',
+    });
   }
 }
 

@@ -9,11 +9,12 @@
  * and friends) or the .npz format (transformer/npz.ts). `seed` seeds the per-epoch shuffle;
  * initialisation always uses the reference's seeds (spec §1.4).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
+import { fileError, prepareOutputFile } from '../io-errors.js';
 import type { ModelConfig } from '../transformer/config.js';
 import { makeConfig } from '../transformer/config.js';
 import { prepareCorpus } from '../transformer/data.js';
@@ -24,7 +25,7 @@ import { encodeNpz, readNpz } from '../transformer/npz.js';
 import { RandomState } from '../transformer/rng.js';
 import type { BatchProgress, EpochStats, TrainOptions } from '../transformer/train.js';
 import { Trainer } from '../transformer/train.js';
-import { VOCAB_SIZE, decode } from '../transformer/vocab.js';
+import { VOCAB_SIZE, cleanText, decode } from '../transformer/vocab.js';
 import { weightsFromArrays, weightsToArrays } from '../transformer/weights-file.js';
 import type { Weights } from '../transformer/weights.js';
 import { lossCsv, lossPlotPng, parseLossCsv } from './loss-plot.js';
@@ -37,6 +38,8 @@ const DOWNLOAD_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master
  */
 export interface TrainRunOptions extends Pick<TrainOptions, 'epochs' | 'batchSize' | 'lr' | 'lrMin' | 'maxNorm'> {
   readonly checkGrad: boolean;
+  /** Let a fresh run replace an existing --out. */
+  readonly force: boolean;
   /** Training corpus path. */
   readonly data: string;
   /** Where the best-validation weights go; the curves go next to it. */
@@ -86,6 +89,77 @@ function saveAtomic(file: string, weights: Weights): void {
   writeFileAtomic(file, encodeNpz(weightsToArrays(weights)));
 }
 
+/** Read a text file; errno problems (EISDIR, EACCES, …) become one-line UserErrors. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw fileError(e, file, 'read');
+  }
+}
+
+/** The training curves of a CSV file, or a one-line UserError naming the file. */
+function readCurves(csvPath: string): EpochStats[] {
+  const text = readText(csvPath);
+  try {
+    return parseLossCsv(text);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${csvPath}: ${e.message}`, { hint: e.hint });
+    throw e;
+  }
+}
+
+/**
+ * Checks on --out before any work (issue 12): its folder exists or can be created and is
+ * writable, the name is not a directory, and an existing file is replaced only with --force or
+ * when the run continues from it (--init FILE = --out).
+ */
+function checkOut(out: string, force: boolean, init: string | undefined): void {
+  prepareOutputFile(out);
+  if (!existsSync(out) || force || (init !== undefined && path.resolve(init) === path.resolve(out))) return;
+  throw new UserError(`${out} already exists; a fresh training run would replace it`, {
+    hint: `pass --force to replace it, --init ${out} to continue from it, or --out OTHER.npz`,
+  });
+}
+
+/** The model config the flags describe; a bad combination is a usage error (exit 2). */
+function flagsConfig(o: TrainRunOptions): ModelConfig {
+  try {
+    return makeConfig({ seqLen: o.seqLen, dModel: o.dModel, numHeads: o.heads, dFF: o.dFf, numBlocks: o.blocks, vocabSize: VOCAB_SIZE });
+  } catch (e) {
+    if (e instanceof UserError) throw new UsageError(e.message, "run 'gptviz train --help' for usage");
+    throw e;
+  }
+}
+
+/**
+ * The first chunk of Tiny Shakespeare (its opening lines, cleaned as the corpus is), for
+ * `--check-grad --epochs 0`, which needs no corpus: the same chunk the check uses with the real
+ * corpus, for any S up to the length of these lines.
+ */
+const OPENING = 'First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\n';
+
+function builtinChunk(seqLen: number): Int32Array {
+  const corpus = prepareCorpus(OPENING.repeat(Math.ceil((4 * (seqLen + 1)) / OPENING.length) + 1), seqLen);
+  return corpus.train.ids.subarray(0, seqLen + 1);
+}
+
+/** Spec §2.5: print the gradient check; false when a group failed. */
+function gradientCheck(weights: Weights, chunk: Int32Array, log: (s: string) => void): boolean {
+  const rows = checkGradients(weights, chunk);
+  log(`  Checking ${rows.length} parameter groups (float64 central differences)...`);
+  for (const r of rows) {
+    const kink = r.kinks > 0 ? `  (${r.kinks} skipped: ReLU kink)` : '';
+    log(`    ${r.name.padEnd(15)} max_rel_err=${r.maxRelErr.toExponential(2)}  ${r.ok ? '[OK]' : '[FAIL]'}${kink}`);
+  }
+  if (!rows.every((r) => r.ok)) {
+    log('  Some checks FAILED!');
+    return false;
+  }
+  log('  All checks passed!');
+  return true;
+}
+
 /** Paths of the curves next to the weights: FILE.npz → FILE.loss.csv, FILE.loss.png. */
 function curvePaths(out: string): { csvPath: string; pngPath: string } {
   const stem = out.endsWith('.npz') ? out.slice(0, -4) : out;
@@ -96,13 +170,14 @@ function curvePaths(out: string): { csvPath: string; pngPath: string } {
 export async function replot(out: string): Promise<number> {
   const { csvPath, pngPath } = curvePaths(out);
   if (!existsSync(csvPath)) throw new UserError(`no training curves at ${csvPath}`, { hint: 'train first, or pass --out FILE.npz' });
-  writeFileAtomic(pngPath, await lossPlotPng(parseLossCsv(readFileSync(csvPath, 'utf8'))));
+  writeFileAtomic(pngPath, await lossPlotPng(readCurves(csvPath)));
   process.stdout.write(`wrote ${pngPath}\n`);
   return 0;
 }
 
 /** The --init weights, which must have the shape the flags describe. */
 function loadInit(file: string, config: ModelConfig): Weights {
+  if (!existsSync(file)) throw new UserError(`--init weights file not found: ${file}`, { hint: 'check the path' });
   const w = weightsFromArrays(readNpz(file), file, { numHeads: config.numHeads });
   const c = w.config;
   const names = { seqLen: 'seq_len', dModel: 'd_model', dFF: 'd_ff', numBlocks: 'blocks' } as const;
@@ -128,46 +203,46 @@ function samplePredictions(weights: Weights, val: Int32Array, count: number, log
 
 /** Train as `o` says; returns the exit code (0, 1 after a failed gradient check, 130 after Ctrl-C). */
 export async function train(o: TrainRunOptions): Promise<number> {
-  const config = makeConfig({
-    seqLen: o.seqLen, dModel: o.dModel, numHeads: o.heads, dFF: o.dFf, numBlocks: o.blocks, vocabSize: VOCAB_SIZE,
-  });
+  const config = flagsConfig(o);
+  const log = (s: string): void => {
+    process.stdout.write(`${s}\n`);
+  };
+  if (o.epochs === 0) {
+    // `--check-grad --epochs 0`: only the gradient check (as the reference), no corpus, no output.
+    if (!o.checkGrad) throw new UsageError('--epochs 0 trains nothing (it only goes with --check-grad)', "run 'gptviz train --help' for usage");
+    const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
+    return gradientCheck(weights, builtinChunk(config.seqLen), log) ? 0 : 1;
+  }
+  const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
+  const out = o.out;
+  checkOut(out, o.force, o.init);
   if (!existsSync(o.data)) {
     throw new UserError(`training data ${o.data} not found`, {
       hint: `download Tiny Shakespeare from ${DOWNLOAD_URL} and pass it with --data FILE`,
     });
   }
   const threads = o.threads ?? Math.max(1, os.availableParallelism());
-  const log = (s: string): void => {
-    process.stdout.write(`${s}\n`);
-  };
 
   log(`Loading Tiny Shakespeare from ${o.data}...`);
-  const corpus = prepareCorpus(readFileSync(o.data, 'utf8'), config.seqLen);
+  const text = readText(o.data);
+  const corpus = prepareCorpus(text, config.seqLen);
   log(`  ${int(corpus.chars)} characters`);
   log(`  train chunks: ${int(corpus.train.count)}, val chunks: ${int(corpus.val.count)}`);
+  if (corpus.train.count === 0 && cleanText(text).kept === '') {
+    throw new UserError(`${o.data} has no characters of the vocabulary (a–z, space and ! ' . ?)`, {
+      hint: 'train on English plain text, e.g. Tiny Shakespeare: ' + DOWNLOAD_URL,
+    });
+  }
   if (corpus.train.count === 0 || corpus.val.count === 0) {
-    throw new UserError(`${o.data} is too short: need at least ${config.seqLen + 1} vocabulary characters in each split`);
+    throw new UserError(`${o.data} is too short: need at least ${config.seqLen + 1} vocabulary characters in each split`, {
+      hint: `give a longer text (${int(10 * (config.seqLen + 1))} characters or more: validation is its last 10 %), or a smaller --seq-len`,
+    });
   }
   log(`  d_model=${config.dModel}, seq_len=${config.seqLen}, heads=${config.numHeads}, d_ff=${config.dFF}, blocks=${config.numBlocks}`);
   log(`  vocab size: ${config.vocabSize}, threads: ${threads}`);
-  const weights = o.init === undefined ? initWeights(config) : loadInit(o.init, config);
 
-  if (o.checkGrad) {
-    const rows = checkGradients(weights, corpus.train.ids.subarray(0, config.seqLen + 1));
-    log(`  Checking ${rows.length} parameter groups (float64 central differences)...`);
-    for (const r of rows) {
-      const kink = r.kinks > 0 ? `  (${r.kinks} skipped: ReLU kink)` : '';
-      log(`    ${r.name.padEnd(15)} max_rel_err=${r.maxRelErr.toExponential(2)}  ${r.ok ? '[OK]' : '[FAIL]'}${kink}`);
-    }
-    if (!rows.every((r) => r.ok)) {
-      log('  Some checks FAILED!');
-      return 1;
-    }
-    log('  All checks passed!');
-  }
+  if (o.checkGrad && !gradientCheck(weights, corpus.train.ids.subarray(0, config.seqLen + 1), log)) return 1;
 
-  const out = o.out;
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   const { csvPath, pngPath } = curvePaths(out);
   const shuffleRng = new RandomState(o.seed);
   const trainer = new Trainer(weights, corpus, {
@@ -183,8 +258,9 @@ export async function train(o: TrainRunOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
+  let diverged: number | undefined;
   // A later stage (--init) continues the curves already next to --out, numbering on.
-  const history: EpochStats[] = o.init !== undefined && existsSync(csvPath) ? parseLossCsv(readFileSync(csvPath, 'utf8')) : [];
+  const history: EpochStats[] = o.init !== undefined && existsSync(csvPath) ? readCurves(csvPath) : [];
   const epochOffset = history.length;
   try {
     let initialBest = Infinity;
@@ -205,13 +281,20 @@ export async function train(o: TrainRunOptions): Promise<number> {
       onEpoch: async (s) => {
         if (tty) process.stderr.write('\r\x1b[K');
         log(epochLine(s));
+        if (!Number.isFinite(s.trainLoss) || !Number.isFinite(s.valLoss)) diverged ??= s.epoch;
         history.push({ ...s, epoch: epochOffset + s.epoch });
         writeFileAtomic(csvPath, lossCsv(history));
         writeFileAtomic(pngPath, await lossPlotPng(history));
       },
-      shouldStop: () => stop,
+      shouldStop: () => stop || diverged !== undefined,
     }, initialBest);
     if (tty) process.stderr.write('\r\x1b[K');
+    if (diverged !== undefined) {
+      const kept = result.best === null ? 'nothing was saved' : `the best weights so far are in ${out}`;
+      throw new UserError(`training diverged at epoch ${diverged} (the loss is not finite); ${kept}`, {
+        hint: 'lower --lr (or --max-norm) and train again',
+      });
+    }
     if (result.best === null) {
       log(result.interrupted ? '  Stopped before any epoch improved: nothing saved.' : '  No epoch improved on the starting weights: nothing saved.');
       return result.interrupted ? 130 : 0;

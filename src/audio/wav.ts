@@ -7,9 +7,9 @@
  * Not here: synthesis. `decodeWav` reads only what `encodeWav` writes (PCM 16-bit, any channel
  * count) — enough for tests and tools, not a general WAV reader.
  */
-import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { fileError, prepareOutputFile } from '../io-errors.js';
 import { SAMPLE_RATE } from './grains.js';
 
 /** Encode channels (equal lengths) as a 16-bit PCM WAV file image. */
@@ -80,49 +80,8 @@ export function decodeWav(buf: Buffer): DecodedWav {
   throw new Error('decodeWav: no data chunk');
 }
 
-function errCode(e: unknown): string {
-  return e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : 'write failed';
-}
-
-/**
- * Create the directory of `file` one level at a time (Node's recursive mkdir can spin forever
- * under /proc) and check it is writable and that `file` is not a directory. Call it before
- * long renders so a bad path fails at once. Throws a one-line UserError naming the path.
- */
-export function prepareOutputFile(file: string): void {
-  const fail = (why: string): UserError => new UserError(`cannot write ${file} (${why})`, { hint: 'choose a writable output path' });
-  const dir = path.dirname(path.resolve(file));
-  const missing: string[] = [];
-  let d = dir;
-  for (;;) {
-    try {
-      if (!statSync(d).isDirectory()) throw fail(`${d} is not a directory`);
-      break;
-    } catch (e) {
-      if (e instanceof UserError) throw e;
-      if (errCode(e) !== 'ENOENT' || path.dirname(d) === d) throw fail(errCode(e));
-      missing.unshift(d);
-      d = path.dirname(d);
-    }
-  }
-  for (const m of missing) {
-    try {
-      mkdirSync(m);
-    } catch (e) {
-      if (errCode(e) !== 'EEXIST') throw fail(`cannot create ${m}: ${errCode(e)}`);
-    }
-  }
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    throw fail(errCode(e));
-  }
-  try {
-    if (statSync(file).isDirectory()) throw fail('it is a directory');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-  }
-}
+/** Pre-flight for an output path (io-errors.ts): call it before long renders so a bad path fails at once. */
+export { prepareOutputFile };
 
 /**
  * Write a WAV file (creating its directory), atomically via a temp file + rename.
@@ -141,6 +100,6 @@ export function writeWavFile(file: string, channels: readonly Float32Array[], sa
     } catch {
       // nothing to clean up
     }
-    throw new UserError(`cannot write ${file} (${errCode(e)})`, { hint: 'choose a writable output path' });
+    throw fileError(e, file, 'write');
   }
 }

@@ -5,11 +5,10 @@
  *
  * What it is not: the rendering and the layout of the sheet (app/contact-sheet.ts).
  */
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { requireOutputFolder } from '../io-errors.js';
 import { cleanPrompt } from '../run/prompt.js';
-import { formatHelp, parseFlags } from './flags.js';
+import { formatHelp, parseFlags, usageError } from './flags.js';
 import { requireWeights } from './options.js';
 
 const SPECS = {
@@ -31,9 +30,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(formatHelp('contact-sheet', SUMMARY, SPECS));
     return 0;
   }
+  if (!/\.png$/i.test(o.out)) throw usageError('contact-sheet', `--out must name a .png file (got '${o.out}')`);
   const out = path.resolve(o.out);
-  const dir = path.dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`cannot write ${out}: the folder ${dir} does not exist`);
+  requireOutputFolder(out);
   const weights = o.text !== undefined ? requireWeights(o.weights) : undefined;
   const text = o.text !== undefined ? cleanPrompt(o.text) : undefined;
   const { contactSheet } = await import('../app/contact-sheet.js');

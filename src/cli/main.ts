@@ -40,7 +40,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (isUserError(err)) {
       process.stderr.write(`gptviz: error: ${err.message}\n`);
-      if (err.hint !== undefined) process.stderr.write(`${err.hint}\n`);
+      process.stderr.write(`${err.hint}\n`);
       process.exitCode = err.exitCode;
     } else {
       process.stderr.write(`gptviz: internal error (a bug — please report it):\n`);

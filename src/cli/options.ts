@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ViewOptions } from '../app/view-options.js';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { DEFAULT_WEIGHTS, PACKAGE_ROOT } from '../package-root.js';
 import { cleanPrompt, stderrWarn } from '../run/prompt.js';
 import type { Warn } from '../run/prompt.js';
@@ -67,13 +67,19 @@ export function requireWeights(explicit: string | undefined): string {
     const what = explicit !== undefined ? 'weights file not found' : 'no trained weights found';
     throw new UserError(`${what}: ${path} (--text needs a trained model)`, { hint });
   }
-  if (!statSync(path).isFile()) throw new UserError(`--weights must be a file, but ${path} is a directory`, { hint });
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UserError(`--weights must be a file, but ${path} is a directory`, { hint });
+  if (!st.isFile()) throw new UserError(`--weights must be a file, but ${path} is not a regular file`, { hint });
   return path;
 }
 
 /** "did you mean" for a mistyped subcommand. */
 function unknownCommand(word: string): UserError {
   const names = SUBCOMMANDS.map((c) => c.name);
+  if (names.includes(word)) {
+    // `gptviz --text x generate`: a subcommand after flags (main.ts dispatches on the first word).
+    return new UsageError(`the command '${word}' must come first`, `run it as: gptviz ${word} [flags] (see 'gptviz ${word} --help')`);
+  }
   const guess = closest(word, names);
   const more = guess !== undefined ? `did you mean ${guess}?` : `commands: ${names.join(', ')}; flags start with --`;
   return usageError('', `unknown command '${word}' (${more})`);
@@ -129,7 +135,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   } else {
     const ignored = RECORD_ONLY.filter((k) => given.has(k));
     if (ignored.length > 0) {
-      warn(`warning: ${ignored.map((k) => `--${kebab(k)}`).join(', ')} only apply to --record; ignored`);
+      warn(`warning: ${ignored.map((k) => `--${kebab(k)}`).join(', ')} only ${ignored.length === 1 ? 'applies' : 'apply'} to --record; ignored`);
     }
   }
 

@@ -9,7 +9,10 @@
 import { formatHelp, parseFlags } from './flags.js';
 
 const SPECS = {
-  epochs: { type: 'integer', default: 150, min: 1, help: 'training epochs (the cosine schedule scales with it)' },
+  epochs: {
+    type: 'integer', default: 150, min: 0,
+    help: 'training epochs (the cosine schedule scales with it); 0 with --check-grad: only the check',
+  },
   batchSize: { type: 'integer', default: 64, min: 1, help: 'examples per optimiser step' },
   lr: { type: 'number', default: 3e-3, min: 0, help: 'peak learning rate' },
   lrMin: { type: 'number', default: 1e-4, min: 0, help: 'floor of the cosine schedule' },
@@ -17,6 +20,7 @@ const SPECS = {
   checkGrad: { type: 'boolean', help: 'run the float64 numerical gradient check first; stop on failure' },
   data: { type: 'string', default: 'data/tinyshakespeare.txt', placeholder: 'FILE', help: 'training corpus' },
   out: { type: 'string', default: 'weights/charlm.npz', placeholder: 'FILE.npz', help: 'best-validation weights' },
+  force: { type: 'boolean', help: 'let a fresh run replace an existing --out (refused otherwise)' },
   replot: { type: 'boolean', help: 'only redraw the .loss.png next to --out from its .loss.csv, then exit' },
   init: {
     type: 'string', placeholder: 'FILE.npz',

@@ -135,9 +135,11 @@ function loadLibrary(): GlfwLib {
   if (lib !== null) return lib;
   const names = candidates();
   let handle: ReturnType<typeof koffi.load> | null = null;
+  let loaded = '';
   for (const name of names) {
     try {
       handle = koffi.load(name);
+      loaded = name;
       break;
     } catch {
       // try the next name
@@ -147,20 +149,28 @@ function loadLibrary(): GlfwLib {
     throw new UserError(`the GLFW 3 library was not found (tried ${names.join(', ')})`, { hint: installHint() });
   }
   const f: Record<string, Fn> = {};
-  for (const sig of SIGNATURES) {
+  const lib3 = handle;
+  // A library without one of these is not GLFW ≥ 3.3 (glfwGetWindowContentScale is new in 3.3),
+  // or not GLFW at all: say which version is needed instead of koffi's "Cannot find function".
+  const bind = (sig: string): void => {
     const name = /\b(glfw\w+)\(/.exec(sig)![1]!;
-    f[name] = handle.func(sig) as Fn;
-  }
-  f.glfwSetErrorCallback = handle.func('void *glfwSetErrorCallback(GLFWerrorfun *cb)') as Fn;
-  f.glfwSetKeyCallback = handle.func('void *glfwSetKeyCallback(void *w, GLFWkeyfun *cb)') as Fn;
-  f.glfwSetMouseButtonCallback = handle.func('void *glfwSetMouseButtonCallback(void *w, GLFWmousebuttonfun *cb)') as Fn;
-  f.glfwSetCursorPosCallback = handle.func('void *glfwSetCursorPosCallback(void *w, GLFWcursorposfun *cb)') as Fn;
-  f.glfwSetScrollCallback = handle.func('void *glfwSetScrollCallback(void *w, GLFWscrollfun *cb)') as Fn;
-  f.glfwSetFramebufferSizeCallback = handle.func(
-    'void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)',
-  ) as Fn;
-  f.glfwSetWindowCloseCallback = handle.func('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)') as Fn;
-  f.glfwSetCharCallback = handle.func('void *glfwSetCharCallback(void *w, GLFWcharfun *cb)') as Fn;
+    try {
+      f[name] = lib3.func(sig) as Fn;
+    } catch {
+      throw new UserError(`${loaded} is not GLFW 3.3 or newer (it has no ${name})`, {
+        hint: `gptviz needs GLFW ≥ 3.3: ${installHint()}`,
+      });
+    }
+  };
+  for (const sig of SIGNATURES) bind(sig);
+  bind('void *glfwSetErrorCallback(GLFWerrorfun *cb)');
+  bind('void *glfwSetKeyCallback(void *w, GLFWkeyfun *cb)');
+  bind('void *glfwSetMouseButtonCallback(void *w, GLFWmousebuttonfun *cb)');
+  bind('void *glfwSetCursorPosCallback(void *w, GLFWcursorposfun *cb)');
+  bind('void *glfwSetScrollCallback(void *w, GLFWscrollfun *cb)');
+  bind('void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)');
+  bind('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)');
+  bind('void *glfwSetCharCallback(void *w, GLFWcharfun *cb)');
   lib = { path: names.join(', '), f, callbacks: [], errorCallback: null };
   return lib;
 }
@@ -266,7 +276,7 @@ export class Window {
   /** Create a window and make its context current. Throws UserError when GLFW or a display is missing. */
   static create(opts: WindowOptions): Window {
     if (!(opts.width >= 1 && opts.height >= 1)) {
-      throw new UserError(`window size must be at least 1×1 (got ${opts.width}×${opts.height})`);
+      throw new UserError(`window size must be at least 1×1 (got ${opts.width}×${opts.height})`, { hint: 'pass a larger --width / --height' });
     }
     const l = init();
     const f = l.f;

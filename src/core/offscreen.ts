@@ -78,7 +78,9 @@ export class Offscreen implements RenderTarget {
   resize(width: number, height: number): void {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 ||
       width > MAX_OFFSCREEN_SIDE || height > MAX_OFFSCREEN_SIDE) {
-      throw new UserError(`frame size ${width}×${height} is out of range (1…${MAX_OFFSCREEN_SIDE} pixels per side)`);
+      throw new UserError(`frame size ${width}×${height} is out of range (1…${MAX_OFFSCREEN_SIDE} pixels per side)`, {
+        hint: `pass --width and --height of at most ${MAX_OFFSCREEN_SIDE}`,
+      });
     }
     if (width === this.w && height === this.h) return;
     this.deleteTargets();

@@ -136,7 +136,9 @@ export function buildProgram<U extends string>(
     const loc = gl.glGetUniformLocation(program, u);
     if (loc < 0) {
       gl.glDeleteProgram(program);
-      throw new ShaderError(`${vert.name} + ${frag.name}: uniform ${u} is missing or unused`);
+      throw new ShaderError(`${vert.name} + ${frag.name}: uniform ${u} is missing or unused`, {
+        hint: 'the files in shaders/ do not match this gptviz: reinstall the package',
+      });
     }
     uniforms[u] = loc;
   }

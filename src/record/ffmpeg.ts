@@ -143,6 +143,14 @@ export function lastLine(text: string): string {
 }
 
 /** A readable cause from ffmpeg's stderr (disk full and permissions named plainly). */
+/** The hint under an ffmpeg failure, from its cause (ffmpegCause). */
+export function ffmpegHint(cause: string): string {
+  if (/disk is full/.test(cause)) return 'free some disk space, or pass another --output-dir';
+  if (/permission denied/i.test(cause)) return 'check the permissions of --output-dir, or pass another';
+  if (/cannot start/.test(cause)) return 'check that ffmpeg runs: ffmpeg -version';
+  return "ffmpeg's own message is above; check that ffmpeg runs (ffmpeg -version) and that --output-dir is usable";
+}
+
 export function ffmpegCause(stderr: string, fallback: string): string {
   if (/No space left on device/i.test(stderr)) return 'the disk is full (No space left on device)';
   if (/Permission denied/i.test(stderr)) return `permission denied: ${lastLine(stderr)}`;
@@ -294,5 +302,5 @@ export async function mux(
   await pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined, frames);
   await p.whenExited();
   const why = p.failure();
-  if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`);
+  if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`, { hint: ffmpegHint(why) });
 }

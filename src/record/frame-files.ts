@@ -8,10 +8,10 @@
  * What it is not: not the video (recorder.ts); not written unless the user asks for it.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createCanvas, ImageData } from '@napi-rs/canvas';
-import { UserError } from '../errors.js';
+import { fileError } from '../io-errors.js';
 
 export const JPEG_QUALITY = 95;
 const IN_FLIGHT = 2;
@@ -31,7 +31,7 @@ export class FrameFiles {
       mkdirSync(dir, { recursive: true });
       for (const f of readdirSync(dir)) if (FRAME_NAME.test(f)) rmSync(path.join(dir, f), { force: true });
     } catch (e) {
-      throw new UserError(`cannot prepare the frames folder ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      throw fileError(e, dir, 'prepare the frames folder');
     }
   }
 
@@ -50,8 +50,10 @@ export class FrameFiles {
     const file = path.join(this.dir, frameFileName(index, this.format));
     const job = (this.format === 'jpg' ? canvas.encode('jpeg', JPEG_QUALITY) : canvas.encode('png'))
       .then((bytes) => writeFile(file, bytes))
-      .catch((e: unknown) => {
-        this.failure ??= new UserError(`cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      .catch(async (e: unknown) => {
+        // A full disk leaves a truncated or empty frame: remove it, keep only whole frames.
+        await rm(file, { force: true }).catch(() => undefined);
+        this.failure ??= fileError(e, file, 'write');
       })
       .finally(() => this.pending.delete(job));
     this.pending.add(job);

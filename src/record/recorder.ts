@@ -16,9 +16,10 @@
 import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { fileError } from '../io-errors.js';
 import { samplesOf } from '../audio/render.js';
 import type { StereoPcm } from './ffmpeg.js';
-import { audioArgs, encoderArgs, FfmpegProcess, mux, pipeAudio } from './ffmpeg.js';
+import { audioArgs, encoderArgs, FfmpegProcess, ffmpegHint, mux, pipeAudio } from './ffmpeg.js';
 
 export interface RecorderOptions {
   /** The ffmpeg command (from findFfmpeg). */
@@ -133,7 +134,8 @@ export class Recorder {
   }
 
   private earlyExit(): UserError {
-    return new UserError(`ffmpeg stopped while recording: ${this.proc.failure() ?? 'it exited before the last frame'}`);
+    const why = this.proc.failure() ?? 'it exited before the last frame';
+    return new UserError(`ffmpeg stopped while recording: ${why}`, { hint: ffmpegHint(why) });
   }
 
   /**
@@ -144,17 +146,17 @@ export class Recorder {
   async finish(): Promise<RecordResult> {
     if (this.closed) throw new Error('Recorder.finish called twice');
     try {
-      if (this.frames === 0) throw new UserError('no frames were recorded, so no video was written');
+      if (this.frames === 0) throw new UserError('no frames were recorded, so no video was written', { hint: 'let the recording run past its first frame' });
       this.proc.video.end();
       await this.proc.whenExited();
       const why = this.proc.failure();
-      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding: ${why}`);
+      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding: ${why}`, { hint: ffmpegHint(why) });
       const seconds = this.frames / this.opts.fps;
       await this.muxAudio(seconds);
       try {
         renameSync(this.tmp.mp4, this.opts.output);
       } catch (e) {
-        throw new UserError(`cannot write ${this.opts.output}: ${e instanceof Error ? e.message : String(e)}`);
+        throw fileError(e, this.opts.output, 'write');
       }
       return { path: this.opts.output, bytes: statSync(this.opts.output).size, frames: this.frames, seconds };
     } finally {
@@ -178,7 +180,7 @@ export class Recorder {
     if (samples === a.left.length) {
       await ap.whenExited();
       const why = ap.failure();
-      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`);
+      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`, { hint: ffmpegHint(why) });
       await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a }, undefined, 0, this.track);
       return;
     }

@@ -1,8 +1,8 @@
 /**
  * Prompt clean-up and its warnings (spec §3.2 step 1, issue 3) — the one code path every
  * front-end takes, so the window, --record, --snapshot, the contact sheet and `gptviz generate`
- * warn the same way for the same prompt: `cleanPrompt` when the flags are read (lower-case, no
- * newlines, vocabulary characters only), `fitPrompt` once the weights are loaded (the context
+ * warn the same way for the same prompt: `cleanPrompt` when the flags are read (lower-case,
+ * newlines as spaces, vocabulary characters only), `fitPrompt` once the weights are loaded (the context
  * length S belongs to the weights file).
  *
  * What it is not: the vocabulary itself (transformer/vocab.ts `cleanText`) or the generation
@@ -21,7 +21,7 @@ export const stderrWarn: Warn = (m) => void process.stderr.write(`${m}\n`);
 const quoteChar = (ch: string): string => JSON.stringify(ch);
 
 /**
- * Prompt clean-up (spec §3.2 step 1, issue 3): lower-case, drop newlines, drop characters outside
+ * Prompt clean-up (spec §3.2 step 1, issues 3, 12): lower-case, newlines as spaces, drop characters outside
  * the vocabulary with ONE warning naming them in order of appearance
  * (`warning: dropped characters not in the vocabulary: ",", "1"`); nothing left → one UserError
  * naming them instead (no warning then).
@@ -30,7 +30,7 @@ const quoteChar = (ch: string): string => JSON.stringify(ch);
  */
 export function cleanPrompt(raw: string, warn: Warn = stderrWarn): string {
   if (raw === '') throw new UsageError('--text is empty (leave it out for the random-weights mode)');
-  const { kept, dropped } = cleanText(raw.replace(/[\r\n]/g, ''));
+  const { kept, dropped } = cleanText(raw);
   const named = dropped.map(quoteChar).join(', ');
   if (kept === '') {
     throw new UserError(`--text has no characters in the vocabulary (dropped ${named})`, {

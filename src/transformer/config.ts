@@ -8,6 +8,9 @@
  */
 import { UserError } from '../errors.js';
 
+/** The hint under a config error (commands rephrase it for their own flags). */
+const CONFIG_HINT = 'choose sizes that fit: d_model divisible by the number of heads, every size a positive integer';
+
 export interface ModelConfig {
   /** D: embedding width. */
   readonly dModel: number;
@@ -54,14 +57,14 @@ export function makeConfig(partial: Partial<ModelConfig> = {}): ModelConfig {
   ];
   for (const [key, name] of positive) {
     const v = c[key];
-    if (!Number.isInteger(v) || v <= 0) throw new UserError(`${name} (${v}) must be a positive integer`);
+    if (!Number.isInteger(v) || v <= 0) throw new UserError(`${name} (${v}) must be a positive integer`, { hint: CONFIG_HINT });
   }
   if (c.dModel % c.numHeads !== 0) {
-    throw new UserError(`d_model (${c.dModel}) must be divisible by num_heads (${c.numHeads})`);
+    throw new UserError(`d_model (${c.dModel}) must be divisible by num_heads (${c.numHeads})`, { hint: CONFIG_HINT });
   }
   const dK = c.dModel / c.numHeads;
   if (partial.dK !== undefined && partial.dK !== dK) {
-    throw new UserError(`d_k (${partial.dK}) must equal d_model // num_heads (${dK})`);
+    throw new UserError(`d_k (${partial.dK}) must equal d_model // num_heads (${dK})`, { hint: CONFIG_HINT });
   }
   return Object.freeze({ ...c, dK });
 }

@@ -137,7 +137,10 @@ export interface GenerationOptions extends ForwardOptions {
 export function runGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): Generation {
   const S = weights.config.seqLen;
   if (prompt === '' || cleanText(prompt).kept === '') {
-    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`);
+    throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`, {
+      hint: 'give --text some letters',
+      exitCode: 2,
+    });
   }
   if ((opts.length === undefined && prompt.length > S) || cleanText(prompt).kept !== prompt) {
     throw new Error(`runGeneration: the prompt ${JSON.stringify(prompt)} is not cleaned and cut to S = ${S} (run/prompt.ts)`);

@@ -23,6 +23,7 @@
  * kernels (kernels.ts, attention.ts, wasm-kernels.ts), sampling (sample.ts), initialisation
  * (init.ts), the training graph (backward.ts).
  */
+import { UserError } from '../errors.js';
 import type { BlockRecord, ForwardRecord } from './activations.js';
 import type { ModelConfig } from './config.js';
 import { initBlockWeights } from './init.js';
@@ -244,10 +245,25 @@ export function forwardInto(
   return pick(record, T, opts.seed);
 }
 
-/** Predicted ids: argmax of the logits (T = 0) or seeded sampling from probs (T > 0). */
+/** The hint under "produces non-finite values" (issue 12). */
+export const NON_FINITE_HINT = 'its weights are too large for float32 arithmetic: retrain them, or pass other --weights';
+
+/**
+ * Predicted ids: argmax of the logits (T = 0) or seeded sampling from probs (T > 0). Finite but
+ * extreme weights (e.g. 3e38 everywhere) overflow inside the pass: that is a UserError here, not
+ * a sampler crash or an argmax over NaN (issue 12).
+ */
 function pick(record: ForwardRecord, T: number, seed: number | undefined): ForwardRecord {
   const S = record.config.seqLen;
   const V = record.config.vocabSize;
+  const logits = record.logits!.data;
+  const probs = record.probs!.data;
+  for (let i = 0; i < S * V; i++) {
+    if (!Number.isFinite(logits[i]! + probs[i]!)) {
+      const what = Number.isFinite(logits[i]!) ? `a probability is ${probs[i]}` : `a logit is ${logits[i]}`;
+      throw new UserError(`the model produces non-finite values (${what})`, { hint: NON_FINITE_HINT });
+    }
+  }
   if (T > 0) sampleRows(record.predictedIds!, record.probs!.data, S, V, samplingSeed(record.tokenIds!, seed));
   else argmaxRows(record.predictedIds!, record.logits!.data, S, V);
   return record;

@@ -15,6 +15,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { UserError } from '../errors.js';
+import { fileError } from '../io-errors.js';
 
 export type NpyDtype = 'float32' | 'float64';
 
@@ -26,6 +27,19 @@ export interface NpyArray {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/** The hint under every format error: what a readable weights file is. */
+export const NPZ_HINT = 'pass a weights .npz written by gptviz train or by the Python reference (np.savez)';
+
+/**
+ * The most uncompressed array data one archive may declare: 256 MiB, 64 M float32 parameters —
+ * thousands of times gptviz's model. Checked against the zip's declared sizes before anything is
+ * inflated, so a small file declaring a huge entry is refused at once instead of allocating it.
+ */
+export const MAX_NPZ_BYTES = 256 * 1024 * 1024;
+
+/** Deflate cannot expand data by more than about 1032:1; a larger declared size is a lie. */
+const MAX_DEFLATE_RATIO = 1032;
 
 /** descr → [bytes per item, dtype we return]. Integers are widened to float64. */
 const DESCRS: Record<string, [number, NpyDtype, 'f4' | 'f8' | 'i4' | 'i8']> = {
@@ -40,7 +54,7 @@ const DESCRS: Record<string, [number, NpyDtype, 'f4' | 'f8' | 'i4' | 'i8']> = {
  * @example decodeNpy(bytes, 'x.npy').shape // [2, 3]
  */
 export function decodeNpy(bytes: Uint8Array, where: string): NpyArray {
-  const bad = (why: string): UserError => new UserError(`${where}: ${why}`);
+  const bad = (why: string): UserError => new UserError(`${where}: ${why}`, { hint: NPZ_HINT });
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) throw bad('not a .npy array (bad magic)');
   const major = bytes[6];
   let headerLen: number;
@@ -130,12 +144,29 @@ export function encodeNpy(shape: readonly number[], data: Float32Array | Float64
 /** Decode a whole archive's bytes. `name` (the file) is used in error messages. */
 export function decodeNpz(bytes: Uint8Array, name: string): Map<string, NpyArray> {
   const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
-  if (!isZip) throw new UserError(`${name}: not a .npz file (not a zip archive)`);
+  if (!isZip) throw new UserError(`${name}: not a .npz file (not a zip archive)`, { hint: NPZ_HINT });
   let entries: Record<string, Uint8Array>;
+  let declared = 0;
+  // fflate calls the filter for each entry before inflating it: check the declared sizes there.
+  const filter = (f: { name: string; size: number; originalSize: number; compression: number }): boolean => {
+    const lie = f.compression === 0 ? f.originalSize !== f.size : f.originalSize > MAX_DEFLATE_RATIO * f.size + 1024;
+    if (lie) {
+      throw new UserError(`${name}, entry ${f.name}: declares ${f.originalSize} bytes, but holds ${f.size} (a corrupt archive)`, { hint: NPZ_HINT });
+    }
+    declared += f.originalSize;
+    if (declared > MAX_NPZ_BYTES) {
+      const mib = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
+      throw new UserError(`${name}: declares more than ${mib(MAX_NPZ_BYTES)} of arrays (entry ${f.name}: ${mib(f.originalSize)})`, {
+        hint: `${NPZ_HINT}; gptviz models are far smaller`,
+      });
+    }
+    return true;
+  };
   try {
-    entries = unzipSync(bytes);
+    entries = unzipSync(bytes, { filter });
   } catch (e) {
-    throw new UserError(`${name}: not a readable .npz (zip) archive: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${name}: not a readable .npz (zip) archive: ${e instanceof Error ? e.message : String(e)}`, { hint: NPZ_HINT });
   }
   const out = new Map<string, NpyArray>();
   for (const [entry, data] of Object.entries(entries)) {
@@ -160,9 +191,17 @@ export function encodeNpz(arrays: Iterable<readonly [string, { shape: readonly n
  */
 export function readNpz(source: Uint8Array | string): Map<string, NpyArray> {
   if (typeof source !== 'string') return decodeNpz(source, '.npz data');
-  if (!existsSync(source)) throw new UserError(`weights file not found: ${source}`);
-  if (!statSync(source).isFile()) throw new UserError(`${source}: not a file`);
-  return decodeNpz(readFileSync(source), source);
+  if (!existsSync(source)) throw new UserError(`weights file not found: ${source}`, { hint: 'check the path' });
+  const st = statSync(source);
+  if (st.isDirectory()) throw new UserError(`${source}: is a directory, not a weights file`, { hint: NPZ_HINT });
+  if (!st.isFile()) throw new UserError(`${source}: not a regular file`, { hint: NPZ_HINT });
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(source);
+  } catch (e) {
+    throw fileError(e, source, 'read');
+  }
+  return decodeNpz(bytes, source);
 }
 
 /**
@@ -181,8 +220,6 @@ export function writeNpz(path: string, arrays: Iterable<readonly [string, { shap
     } catch {
       // the folder itself is unusable; nothing was written
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UserError(`cannot write ${path}: ${(e as Error).message.split(',')[0]}`);
-    throw e;
+    throw fileError(e, path, 'write');
   }
 }

@@ -16,9 +16,13 @@ export function charId(ch: string): number {
   return ID_OF.get(ch) ?? -1;
 }
 
-/** Lower-case, newlines to spaces, keep only vocabulary characters (spec §1.3 / §2.1). */
+/**
+ * Lower-case, line breaks (\n, \r\n, \r) to one space each, keep only vocabulary characters
+ * (spec §1.3 / §2.1). Prompts are cleaned the same way: `to be\nor` reads `to be or` (issue 12;
+ * the reference deleted prompt newlines, spec §3.2, gluing the words together).
+ */
 export function cleanText(text: string): { kept: string; dropped: string[] } {
-  const lower = text.toLowerCase().replace(/\r?\n/g, ' ');
+  const lower = text.toLowerCase().replace(/\r\n|[\r\n]/g, ' ');
   let kept = '';
   const dropped = new Set<string>();
   for (const ch of lower) {

@@ -16,8 +16,9 @@ import { UserError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 import { makeConfig } from './config.js';
 import type { NpyArray } from './npz.js';
-import { readNpz, writeNpz } from './npz.js';
-import { VOCAB_SIZE } from './vocab.js';
+import { NPZ_HINT, readNpz, writeNpz } from './npz.js';
+import { NON_FINITE_HINT, forward } from './model.js';
+import { CHARS, VOCAB_SIZE } from './vocab.js';
 import type { Weights } from './weights.js';
 import { allocateWeights } from './weights.js';
 
@@ -44,26 +45,26 @@ const shapeText = (s: readonly number[]): string => `(${s.join(', ')}${s.length 
 export function configFromArrays(arrays: ReadonlyMap<string, NpyArray>, name: string, opts: LoadOptions = {}): ModelConfig {
   const need = (key: string, rank: number): NpyArray => {
     const a = arrays.get(key);
-    if (a === undefined) throw new UserError(`${name}: missing key '${key}' (not a gptviz/GPT-Visualizer weights file?)`);
-    if (a.shape.length !== rank) throw new UserError(`${name}, key ${key}: expected a ${rank}-D array, got shape ${shapeText(a.shape)}`);
+    if (a === undefined) throw new UserError(`${name}: missing key '${key}' (not a gptviz/GPT-Visualizer weights file?)`, { hint: NPZ_HINT });
+    if (a.shape.length !== rank) throw new UserError(`${name}, key ${key}: expected a ${rank}-D array, got shape ${shapeText(a.shape)}`, { hint: NPZ_HINT });
     return a;
   };
   const emb = need('embedding', 2);
   const [V, D] = emb.shape as [number, number];
-  if (V !== VOCAB_SIZE) throw new UserError(`${name}, key embedding: ${V} rows, but the vocabulary has ${VOCAB_SIZE} tokens`);
+  if (V !== VOCAB_SIZE) throw new UserError(`${name}, key embedding: ${V} rows, but the vocabulary has ${VOCAB_SIZE} tokens`, { hint: NPZ_HINT });
   const pos = need('pos_encoding', 2);
   const [S, Dp] = pos.shape as [number, number];
-  if (Dp !== D) throw new UserError(`${name}, key pos_encoding: shape ${shapeText(pos.shape)}, expected (S, ${D}) to match embedding`);
+  if (Dp !== D) throw new UserError(`${name}, key pos_encoding: shape ${shapeText(pos.shape)}, expected (S, ${D}) to match embedding`, { hint: NPZ_HINT });
   let B = 0;
   while (arrays.has(`block${B}_W_Q`)) B++;
-  if (B === 0) throw new UserError(`${name}: missing key 'block0_W_Q' (no transformer blocks)`);
+  if (B === 0) throw new UserError(`${name}: missing key 'block0_W_Q' (no transformer blocks)`, { hint: NPZ_HINT });
   const w1 = need('block0_W1', 2);
   const F = w1.shape[1]!;
   const H = opts.numHeads ?? defaultHeads(D);
   try {
     return makeConfig({ dModel: D, seqLen: S, numHeads: H, dFF: F, numBlocks: B, vocabSize: V });
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(`${name}: ${e.message}`);
+    if (e instanceof UserError) throw new UserError(`${name}: ${e.message}`, { hint: NPZ_HINT });
     throw e;
   }
 }
@@ -77,17 +78,17 @@ export function weightsFromArrays(arrays: ReadonlyMap<string, NpyArray>, name: s
   const weights = allocateWeights(config);
   for (const g of weights.groups) {
     const a = arrays.get(g.key);
-    if (a === undefined) throw new UserError(`${name}: missing key '${g.key}'`);
+    if (a === undefined) throw new UserError(`${name}: missing key '${g.key}'`, { hint: NPZ_HINT });
     const same = a.shape.length === g.npzShape.length && a.shape.every((n, i) => n === g.npzShape[i]);
-    if (!same) throw new UserError(`${name}, key ${g.key}: shape ${shapeText(a.shape)}, expected ${shapeText(g.npzShape)}`);
+    if (!same) throw new UserError(`${name}, key ${g.key}: shape ${shapeText(a.shape)}, expected ${shapeText(g.npzShape)}`, { hint: NPZ_HINT });
     const d = a.data;
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i]!)) throw new UserError(`${name}, key ${g.key}: contains ${d[i]} at index ${i} (NaN/Inf weights)`);
+      if (!Number.isFinite(d[i]!)) throw new UserError(`${name}, key ${g.key}: contains ${d[i]} at index ${i} (NaN/Inf weights)`, { hint: NPZ_HINT });
     }
     g.matrix.data.set(d);
     // float64 → float32 overflow to ±Inf is caught too
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(g.matrix.data[i]!)) throw new UserError(`${name}, key ${g.key}: value ${d[i]} at index ${i} overflows float32`);
+      if (!Number.isFinite(g.matrix.data[i]!)) throw new UserError(`${name}, key ${g.key}: value ${d[i]} at index ${i} overflows float32`, { hint: NPZ_HINT });
     }
   }
   return weights;
@@ -99,7 +100,27 @@ export function weightsFromArrays(arrays: ReadonlyMap<string, NpyArray>, name: s
  * @example loadWeights('weights/charlm.npz').config.seqLen // 16 (12 for the reference's file)
  */
 export function loadWeights(path: string, opts: LoadOptions = {}): Weights {
-  return weightsFromArrays(readNpz(path), path, opts);
+  const weights = weightsFromArrays(readNpz(path), path, opts);
+  checkComputable(weights, path);
+  return weights;
+}
+
+/**
+ * One greedy forward pass over the vocabulary: finite but extreme weights (e.g. 3e38) overflow to
+ * Inf/NaN inside the pass, which the loader's finiteness check cannot see. Throws the one-line
+ * UserError "NAME produces non-finite values" (issue 12). About 20 µs.
+ */
+export function checkComputable(weights: Weights, name: string): void {
+  const S = weights.config.seqLen;
+  const ids = Int32Array.from({ length: S }, (_, i) => i % CHARS.length);
+  try {
+    forward(weights, ids);
+  } catch (e) {
+    if (e instanceof UserError && e.hint === NON_FINITE_HINT) {
+      throw new UserError(e.message.replace(/^the model/, name), { hint: NON_FINITE_HINT });
+    }
+    throw e;
+  }
 }
 
 /** Save weights as an uncompressed `.npz` with the reference's key names, atomically. */

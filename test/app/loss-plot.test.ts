@@ -3,6 +3,7 @@ import test from 'ava';
 import { loadImage } from '@napi-rs/canvas';
 import { lossCsv, lossPlotPng, niceTicks, parseLossCsv } from '../../src/app/loss-plot.js';
 import type { EpochStats } from '../../src/transformer/train.js';
+import { UserError } from '../../src/errors.js';
 
 const HISTORY: EpochStats[] = Array.from({ length: 12 }, (_, i) => ({
   epoch: i + 1, epochs: 12, trainLoss: 3 - i * 0.1, valLoss: 3.05 - i * 0.09, valAcc: 20 + i * 2,
@@ -41,4 +42,34 @@ test('a two-stage history (learning rate rises again) draws, with the saved epoc
   const png = await lossPlotPng(two);
   const img = await loadImage(Buffer.from(png));
   t.is(img.width, 1000);
+});
+
+test('niceTicks: a range below the float resolution still advances (1e30 … 1e30: a few ticks, not an endless loop)', (t) => {
+  const ticks = niceTicks(1e30, 1e30, 6);
+  t.true(ticks.length >= 1 && ticks.length <= 8, String(ticks.length));
+  t.true(ticks.every((v) => Number.isFinite(v)));
+  t.true(ticks[0]! <= 1e30 && ticks[ticks.length - 1]! >= 1e30);
+  t.throws(() => niceTicks(0, Infinity, 6), { instanceOf: RangeError });
+});
+
+test('lossPlotPng draws a CSV whose only finite loss is 1e30, or whose values are NaN/±Infinity/huge', async (t) => {
+  const header = 'epoch,train_loss,val_loss,val_acc,lr,grad_norm,seconds,tokens_per_s';
+  for (const rows of [['1,1e30,1e30,5,1e-3,1,1,1'], ['1,-1e308,1e308,500,1e-3,1,1,1', '2,NaN,Infinity,NaN,1,1,1,1']]) {
+    const png = await lossPlotPng(parseLossCsv([header, ...rows].join('\n')));
+    t.is((await loadImage(Buffer.from(png))).width, 1000);
+  }
+});
+
+test('parseLossCsv: a malformed CSV is a one-line UserError with a hint naming the line', (t) => {
+  const header = 'epoch,train_loss,val_loss,val_acc,lr,grad_norm,seconds,tokens_per_s';
+  for (const [text, message] of [
+    [`${header}\n`, 'the training-curve CSV has no epochs'],
+    [`${header}\n1,abc`, "line 2 of the training-curve CSV is not eight numbers: '1,abc'"],
+    [`${header}\n1,2,3,4,5,6,7,x`, "line 2 of the training-curve CSV is not eight numbers: '1,2,3,4,5,6,7,x'"],
+    ['a,b\n1,2', "not a training-curve CSV (its header is 'a,b')"],
+  ] as const) {
+    const e = t.throws(() => parseLossCsv(text), { instanceOf: UserError });
+    t.is(e?.message, message);
+    t.regex(e?.hint ?? '', /gptviz train/);
+  }
 });

@@ -42,7 +42,7 @@ test('loadScript turns file problems into one-line user errors', (t) => {
   try {
     const missing = t.throws(() => loadScript(path.join(dir, 'nope.json')));
     t.true(isUserError(missing));
-    t.regex(missing!.message, /cannot read .*nope\.json: ENOENT/);
+    t.regex(missing!.message, /^cannot read GPTVIZ_TEST_SCRIPT .*nope\.json: no such file or directory$/);
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, '{"events": [');
     const e = t.throws(() => loadScript(bad));

@@ -17,7 +17,8 @@ const TINY = ['--seq-len', '8', '--d-model', '8', '--heads', '2', '--d-ff', '16'
 
 test('bad flags are one-line usage errors (exit 2)', async (t) => {
   for (const [args, msg] of [
-    [['--epochs', '0'], '--epochs must be an integer of at least 1 (got 0)'],
+    [['--epochs', '0'], '--epochs 0 trains nothing (it only goes with --check-grad)'],
+    [['--epochs', '-1'], '--epochs must be an integer of at least 0 (got -1)'],
     [['--lr', 'fast'], "--lr must be a number of at least 0 (got 'fast')"],
     [['--bogus'], 'unknown flag --bogus'],
   ] as const) {
@@ -28,10 +29,15 @@ test('bad flags are one-line usage errors (exit 2)', async (t) => {
   }
 });
 
-test('a config error names the numbers (exit 1)', async (t) => {
-  const r = await runBin(['train', '--d-model', '10', '--heads', '4']);
-  t.is(r.code, 1);
-  t.is(lines(r.stderr)[0], 'gptviz: error: d_model (10) must be divisible by num_heads (4)');
+test('a config error names the numbers and is a usage error (exit 2)', async (t) => {
+  for (const args of [['--d-model', '10', '--heads', '4'], ['--heads', '3']]) {
+    const r = await runBin(['train', ...args]);
+    t.is(r.code, 2);
+    const err = lines(r.stderr);
+    t.is(err.length, 2, r.stderr);
+    t.regex(err[0]!, /^gptviz: error: d_model \(1[06]\) must be divisible by num_heads \([34]\)$/);
+    t.is(err[1], "run 'gptviz train --help' for usage");
+  }
 });
 
 test('a missing corpus says where to download Tiny Shakespeare and how to pass --data', async (t) => {

@@ -12,9 +12,10 @@ function collect(): { warn: (m: string) => void; warnings: string[] } {
   return { warn: (m) => warnings.push(m), warnings };
 }
 
-test('cleanPrompt: lower-case, drop newlines silently, one warning naming dropped characters in order', (t) => {
+test('cleanPrompt: lower-case, newlines read as spaces, one warning naming dropped characters in order', (t) => {
   const { warn, warnings } = collect();
-  t.is(cleanPrompt('To be,\nor NOT 2b; "or"', warn), "to beor not b or");
+  t.is(cleanPrompt('To be,\nor NOT 2b; "or"', warn), "to be or not b or");
+  t.is(cleanPrompt('to be\r\nor\rnot', warn), 'to be or not');
   t.deepEqual(warnings, ['warning: dropped characters not in the vocabulary: ",", "2", ";", "\\""']);
   t.is(cleanPrompt("what's up?", warn), "what's up?");
   t.is(warnings.length, 1);
