@@ -11,6 +11,8 @@
  * - Labels: a preallocated pool of 3D text records (world XY-plane quads, spec §7.5) and 2D
  *   overlay lines; `labelCount` / `overlayCount` say how many are live this frame.
  * - Camera pose and clear colour.
+ * - Issue 13's 2D extras: the caption band (text + reserved lines; the 3D picture is drawn above
+ *   it) and the choice chart (top candidates for the next character).
  *
  * Helpers here are allocation-free in the steady state; capacity grows (rarely) on demand.
  */
@@ -63,6 +65,30 @@ export interface OverlayText {
   size: 'large' | 'small';
   alpha: number;
   background: boolean;
+  /** Text colour (linear RGB); pushOverlay sets white. */
+  r: number;
+  g: number;
+  b: number;
+  /** 'field': drawn as a text field (lighter box with an outline, issue 13's prompt line); pushOverlay sets false. */
+  field: boolean;
+}
+
+/**
+ * The top candidates for the next character (issue 13), drawn as a flat 2D bar chart at the
+ * right of the picture: one row per candidate (character, bar ∝ probability, percentage), the
+ * chosen one highlighted. `count` 0 = no chart. The arrays are the scene's own (built once);
+ * frameAt only points at them and sets `alpha`.
+ */
+export interface ChoiceChart {
+  count: number;
+  title: string;
+  /** Per row: the character as shown (`'w'`), its probability 0…1 and its text (`72%`). */
+  labels: readonly string[];
+  values: readonly number[];
+  texts: readonly string[];
+  /** Row of the chosen (sampled / argmax) character. */
+  highlight: number;
+  alpha: number;
 }
 
 export interface CameraPose {
@@ -89,6 +115,16 @@ export interface FrameDesc {
   readonly clearColor: Float32Array; // [4]
   /** Timeline time this frame shows (informational, for overlays and tests). */
   time: number;
+  /**
+   * Caption band (issue 13): the sentence(s) shown, wrapped and centred in a band of
+   * `captionLines` text lines at the bottom, which the 3D picture is drawn above (never under).
+   * captionLines 0 = no band; '' = an empty band (reserved so the picture does not jump).
+   */
+  caption: string;
+  captionLines: number;
+  /** Height in CSS pixels kept free under the caption band (e.g. for a scrubber); 0 = none. */
+  reservedBottomPx: number;
+  readonly chart: ChoiceChart;
 }
 
 export function createFrame(capacity = 65536): FrameDesc {
@@ -104,6 +140,10 @@ export function createFrame(capacity = 65536): FrameDesc {
     camera: { position: new Float64Array(3), target: new Float64Array(3), orthoSize: 10 },
     clearColor: Float32Array.of(0, 0, 0, 1),
     time: 0,
+    caption: '',
+    captionLines: 0,
+    reservedBottomPx: 0,
+    chart: { count: 0, title: '', labels: [], values: [], texts: [], highlight: -1, alpha: 0 },
   };
 }
 
@@ -113,6 +153,11 @@ export function clearFrame(out: FrameDesc): void {
   out.transparentCount = 0;
   out.labelCount = 0;
   out.overlayCount = 0;
+  out.caption = '';
+  out.captionLines = 0;
+  out.reservedBottomPx = 0;
+  out.chart.count = 0;
+  out.chart.alpha = 0;
 }
 
 function grow(out: FrameDesc): void {
@@ -180,10 +225,11 @@ export function pushOverlay(
 ): OverlayText {
   let o = out.overlays[out.overlayCount];
   if (o === undefined) {
-    o = { text, corner, line, size, alpha, background };
+    o = { text, corner, line, size, alpha, background, r: 1, g: 1, b: 1, field: false };
     out.overlays.push(o);
   } else {
     o.text = text; o.corner = corner; o.line = line; o.size = size; o.alpha = alpha; o.background = background;
+    o.r = 1; o.g = 1; o.b = 1; o.field = false;
   }
   out.overlayCount++;
   return o;

@@ -135,7 +135,18 @@ export const KEY_NAMES: Readonly<Record<string, number>> = Object.freeze({
   r: KEY_R,
   h: KEY_H,
   escape: KEY_ESCAPE,
+  // Issue 13's talk keys (app/prompt-line.ts).
+  enter: 257,
+  backspace: 259,
+  delete: 261,
+  home: 268,
+  end: 269,
+  '[': 91,
+  ']': 93,
+  k: 75,
 });
 
 /** The on-screen help line (H toggles it); only glyphs of the atlas (ASCII + font-atlas EXTRA_GLYPHS). */
 export const HELP_LINE = 'Space play/pause · Left/Right stage · +/− speed · R reset · drag orbit · scroll zoom · H help · Esc quit';
+/** The second help line: issue 13's talk keys. */
+export const HELP_TALK_LINE = 'Enter type a prompt (Enter runs it, Esc cancels) · [ ] temperature −/+ 0.1 · K captions on/off';

@@ -11,30 +11,37 @@
  * session record mutated in place, overlay strings rebuilt only when what they say changes.
  * A 0×0 framebuffer (minimised) draws nothing and sleeps instead of spinning.
  *
- * The scenes come from the run layer (run/run.ts). The live audio follows the session (see
- * LiveAudio below); this module never lets audio drive the picture. GPTVIZ_TEST_SCRIPT
+ * The scenes come from the run layer (run/run.ts). Issue 13: keys reach the talk layer (talk.ts:
+ * the prompt line, temperature, captions) first; a typed prompt becomes a new run, printed as
+ * `gptviz generate` prints it and played from its first step. The live audio follows the session
+ * (see LiveAudio below); this module never lets audio drive the picture. GPTVIZ_TEST_SCRIPT
  * (test-script.ts, test-hook.ts) injects input and reports status for tests.
  *
  * What it is not: no scene logic (visualization/), no GL calls (core/), no key mapping rules
  * (input.ts), no playback rules (session.ts).
  */
+import { existsSync } from 'node:fs';
 import { signalExitCode } from './signal-exit.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
-import { stageTitle } from '../animation/stages.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_WEIGHTS } from '../package-root.js';
 import { buildRun, generationLines } from '../run/run.js';
 import type { RunScene } from '../run/scenes.js';
+import type { FrameScratch } from '../visualization/frame-at.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { requireDisplay } from './display.js';
 import type { Action } from './input.js';
-import { HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { HELP_LINE, HELP_TALK_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import { formatTemperature } from './prompt-line.js';
 import type { SessionState } from './session.js';
 import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from './session.js';
+import { Talk } from './talk.js';
 import { Hook } from './test-hook.js';
 import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
@@ -72,24 +79,26 @@ class Overlays {
   private keyStage = -2;
   private keySpeed = -1;
   private keyMode = -1;
+  private keyTemp = -1;
   status = '';
   speed = '';
   private speedOf = -1;
 
   constructor(private readonly steps: readonly RunScene[], private readonly generation: boolean) {}
 
-  update(s: SessionState, stage: number): void {
+  update(s: SessionState, stage: number, temperature: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
-    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode) {
+    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode || temperature !== this.keyTemp) {
       this.keyStep = s.step;
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
-      const tl = this.steps[s.step]!.scene.timeline;
-      const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
+      this.keyTemp = temperature;
+      const titles = this.steps[s.step]!.scene.titles;
+      const name = stage >= 0 && stage < titles.length ? titles[stage]! : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
-      this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
+      this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · ${formatTemperature(temperature)} · Enter prompt · H help`;
     }
     if (s.speed !== this.speedOf) {
       this.speedOf = s.speed;
@@ -99,7 +108,10 @@ class Overlays {
 
   draw(out: FrameDesc, s: SessionState): void {
     pushOverlay(out, this.status, 'top-left', 0, 'small', 1);
-    if (s.help) pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+    if (s.help) {
+      pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+      pushOverlay(out, HELP_TALK_LINE, 'top-left', 2, 'small', 1);
+    }
     const a = speedFlashAlpha(s);
     if (a > 0) pushOverlay(out, this.speed, 'top-right', 0, 'large', a);
   }
@@ -113,6 +125,28 @@ async function openAudio(opts: ViewOptions, steps: readonly RunScene[]): Promise
   return createLiveAudio(steps.map((st) => st.sound), { mute: false, music: opts.music, warn });
 }
 
+/** What the window plays now: replaced as a whole when a typed prompt starts a new generation. */
+interface Playing {
+  steps: readonly RunScene[];
+  plan: PlaybackPlan;
+  scratches: readonly FrameScratch[];
+  overlays: Overlays;
+  audio: LiveAudio | null;
+}
+
+function playing(steps: readonly RunScene[], audio: LiveAudio | null): Playing {
+  return {
+    steps, plan: playbackPlan(steps.map((st) => st.scene.timeline)), scratches: steps.map((st) => createFrameScratch(st.scene)),
+    overlays: new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined), audio,
+  };
+}
+
+/** The weights typing in the window uses: --weights, else the shipped ones if present. */
+function typingWeights(opts: ViewOptions): string | undefined {
+  if (opts.weights !== undefined) return opts.weights;
+  return existsSync(DEFAULT_WEIGHTS) ? DEFAULT_WEIGHTS : undefined;
+}
+
 /** Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143 after SIGTERM). */
 export async function interactive(opts: ViewOptions): Promise<number> {
   requireDisplay();
@@ -123,15 +157,18 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   if (opts.speed < 0.25 || opts.speed > 5) {
     process.stderr.write(`warning: --speed ${opts.speed} is outside the window's 0.25–5×; using ${Math.min(5, Math.max(0.25, opts.speed))}×\n`);
   }
-  const steps = buildSteps(opts, say);
-  const plan = playbackPlan(steps.map((st) => st.scene.timeline));
+  const p = playing(buildSteps(opts, say), null);
   const s = createSession({ speed: opts.speed });
-  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
+  const weights = typingWeights(opts);
+  const talk = new Talk({
+    temperature: opts.temperature,
+    noWeights: weights === undefined ? `typing a prompt needs trained weights (none at ${DEFAULT_WEIGHTS}; train with 'gptviz train' or pass --weights)` : undefined,
+  });
+  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · Enter type a prompt · [/] temperature · K captions · drag/scroll camera · H help · Esc quit');
 
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
-  let audio: LiveAudio | null = null;
   let hook: Hook | undefined;
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -142,19 +179,50 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     hook = script !== undefined ? new Hook(script, ctx) : undefined;
-    audio = await openAudio(opts, steps);
-    await loop(ctx, steps, plan, s, audio, hook, script?.dt, say);
+    p.audio = await openAudio(opts, p.steps);
+    const generate = (text: string): Promise<void> => startGeneration(p, s, talk, { ...opts, text, weights }, say);
+    await loop(ctx, p, s, talk, generate, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     hook?.dispose();
     try {
-      await audio?.close();
+      await p.audio?.close();
     } finally {
       ctx.close();
     }
   }
   return interrupted !== undefined ? signalExitCode(interrupted) : 0;
+}
+
+/**
+ * A typed prompt (issue 13): generate it with the window's temperature and the run's seed and
+ * --length (when the prompt fits in it; else the context length), print it as `gptviz generate`
+ * does, and play it from its first step — the speed, view, help and captions stay. A prompt the
+ * model cannot take leaves the current generation playing, with a message.
+ */
+async function startGeneration(p: Playing, s: SessionState, talk: Talk, opts: ViewOptions, say: Say): Promise<void> {
+  const text = opts.text!;
+  const length = opts.length !== undefined && opts.length >= text.length ? opts.length : undefined;
+  let steps: readonly RunScene[];
+  try {
+    say(`Prompt: ${JSON.stringify(text)} (temperature ${talk.temperature})`);
+    steps = buildSteps({ ...opts, temperature: talk.temperature, length }, say);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    talk.say(e.message);
+    return;
+  }
+  const old = p.audio;
+  p.audio = null;
+  await old?.close();
+  Object.assign(p, playing(steps, null));
+  s.step = 0;
+  s.time = 0;
+  s.playing = true;
+  s.completed = false;
+  s.seeks++;
+  p.audio = await openAudio(opts, steps);
 }
 
 /**
@@ -178,14 +246,12 @@ function warmUp(steps: readonly RunScene[], frame: FrameDesc): void {
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, steps: readonly RunScene[], plan: PlaybackPlan, s: SessionState,
-  audio: LiveAudio | null, hook: Hook | undefined, fixedDt: number | undefined, say: Say,
+  ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
+  hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
-  warmUp(steps, frame);
-  const scratches = steps.map((st) => createFrameScratch(st.scene));
-  const overlays = new Overlays(steps, steps.length > 1 || steps[0]!.text !== undefined);
+  warmUp(p.steps, frame);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
   const scale = new Float32Array(2);
@@ -201,11 +267,15 @@ function loop(
   };
   measure();
   const input = (a: Action | null): void => {
-    if (a !== null) applyAction(s, plan, a);
+    if (a !== null) applyAction(s, p.plan, a);
   };
-  const onKey = (key: number, action: number): void => input(keyAction(key, action));
+  // Keys reach the talk layer first (the prompt line takes every key while it is open).
+  const onKey = (key: number, action: number, mods = 0): void => {
+    if (talk.key(key, action, mods) === 'pass') input(keyAction(key, action));
+  };
   window.handlers = {
-    onKey: (key, _scancode, action) => onKey(key, action),
+    onKey: (key, _scancode, action, mods) => onKey(key, action, mods),
+    onChar: (codepoint) => talk.char(codepoint),
     onMouseButton: (button, action) => mouseButton(cursor, button, action),
     onCursorPos: (x, y) => input(cursorMove(cursor, x, y)),
     onScroll: (_dx, dy) => input(scrollAction(dy)),
@@ -225,24 +295,39 @@ function loop(
         const dt = fixedDt ?? (now - last) / 1000;
         last = now;
         window.pollEvents();
-        hook?.apply(n, input, onKey);
+        hook?.apply(n, input, onKey, (text) => talk.type(text));
         if (window.shouldClose()) s.quit = true;
         if (s.quit) {
-          hook?.report(n, s, steps, plan, fb, frame);
+          hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
           resolve();
           return;
         }
-        tickSession(s, plan, dt);
+        if (talk.pending !== null) {
+          // A typed prompt: generate it (a fraction of a second), then go on with the new run.
+          const text = talk.pending;
+          talk.pending = null;
+          generate(text).then(() => {
+            warmUp(p.steps, frame);
+            shownStep = -1;
+            last = performance.now();
+            setImmediate(step);
+          }, reject);
+          return;
+        }
+        tickSession(s, p.plan, dt);
+        talk.tick(dt);
         if (s.step !== shownStep) {
           shownStep = s.step;
-          if (steps.length > 1) say(`  Generation step ${s.step + 1}/${steps.length}`);
+          if (p.steps.length > 1) say(`  Generation step ${s.step + 1}/${p.steps.length}`);
         }
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
-          const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene, s.time, s.view, fb[0]! / fb[1]!, frame, scratches[s.step]!);
-          overlays.update(s, stage);
-          overlays.draw(frame, s);
+          const stage = stageIndex(s, p.plan);
+          const scene = p.steps[s.step]!.scene;
+          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame, p.scratches[s.step]!);
+          p.overlays.update(s, stage, talk.temperature);
+          p.overlays.draw(frame, s);
+          talk.draw(frame, scene.captions, scene.timeline, s.time);
           const t1 = hook !== undefined ? performance.now() : 0;
           renderer.setSize(fb[0]!, fb[1]!, ratio);
           renderer.render(frame);
@@ -254,8 +339,8 @@ function loop(
             hook.glMs += t2 - t1;
           }
         }
-        audio?.follow(s.step, s.time, s.playing, timeScale(s, plan), s.seeks);
-        hook?.report(n, s, steps, plan, fb, frame);
+        p.audio?.follow(s.step, s.time, s.playing, timeScale(s, p.plan), s.seeks);
+        hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
         n++;
         if (drawn) setImmediate(step);
         else setTimeout(step, MINIMISED_SLEEP_MS);

@@ -210,6 +210,7 @@ async function recordInto(
     const t0 = now();
     const frames = await renderFrames({
       plan, scenes, renderer: ctx.renderer, target, recorder, files, aspect: width / height, progress, timings, now,
+      captions: opts.captions,
       stop: () => {
         ctx.window.pollEvents();
         return stop.requested() || ctx.window.shouldClose();

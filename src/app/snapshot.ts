@@ -18,6 +18,7 @@ import type { FrameDesc } from '../frame.js';
 import { createFrame } from '../frame.js';
 import type { Run } from '../run/run.js';
 import { buildRun } from '../run/run.js';
+import { applyCaption } from '../visualization/captions.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { requireDisplay } from './display.js';
 import type { ViewOptions } from './view-options.js';
@@ -27,10 +28,11 @@ export const SNAPSHOT_DEFAULT_HEIGHT = 900;
 
 /**
  * Fill and return `out`: the frame of the run's step `step` (1-based) at `t` seconds for aspect
- * `aspect`. A step past the run's last, or a time past the step's timeline, is a usage error naming
- * the valid range (issue 12) — never a black frame.
+ * `aspect`, with the caption band when `captions` (--captions, issue 13). A step past the run's
+ * last, or a time past the step's timeline, is a usage error naming the valid range (issue 12) —
+ * never a black frame.
  */
-export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc, step = 1): FrameDesc {
+export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDesc, step = 1, captions = false): FrameDesc {
   if (step > run.length) {
     const what = run.generation === undefined ? 'the random-weights mode has 1 step' : `this generation has ${run.length} steps (1 … ${run.length})`;
     throw new UsageError(`--step ${step} is past the last step: ${what}`);
@@ -40,7 +42,9 @@ export function snapshotFrame(run: Run, t: number, aspect: number, out: FrameDes
   if (t > end) {
     throw new UsageError(`--snapshot ${t} is past the end of step ${step}: its timeline runs from 0 to ${end.toFixed(2)} s`, `pass a time from 0 to ${end.toFixed(2)}`);
   }
-  return frameAt(scene, t, INITIAL_VIEW, aspect, out, createFrameScratch(scene));
+  frameAt(scene, t, INITIAL_VIEW, aspect, out, createFrameScratch(scene));
+  if (captions) applyCaption(out, scene.captions, scene.timeline, t);
+  return out;
 }
 
 export async function snapshot(opts: ViewOptions): Promise<number> {
@@ -51,7 +55,7 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   requireOutputFolder(out);
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
-  const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame(), opts.step);
+  const frame = snapshotFrame(buildRun(opts), t, width / height, createFrame(), opts.step, opts.captions);
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
   try {

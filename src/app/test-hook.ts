@@ -2,7 +2,7 @@
  * The window's side of the test hook (GPTVIZ_TEST_SCRIPT, issue 7): applies the script's due
  * events through the same handlers as GLFW's callbacks, writes the requested PNGs of the back
  * buffer, and prints one JSON status line per event (session state, stage, labels, CPU and the
- * JS/GL split the benchmark reads).
+ * JS/GL split the benchmark reads; issue 13: the prompt line, temperature, captions, chart).
  *
  * What it is not: the script format and its checks (test-script.ts), the loop (interactive.ts).
  */
@@ -18,6 +18,7 @@ import { ACTION_PRESS, ACTION_REPEAT, scrollAction } from './input.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { stageIndex, timeScale } from '../animation/playback.js';
 import type { SessionState } from './session.js';
+import type { Talk } from './talk.js';
 import type { ScriptEvent, TestScript } from './test-script.js';
 import { ScriptCursor } from './test-script.js';
 
@@ -39,7 +40,9 @@ export class Hook {
   }
 
   /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void): void {
+  apply(
+    frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, type: (text: string) => void,
+  ): void {
     let e: ScriptEvent | null;
     while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
       const a = e.action;
@@ -49,6 +52,7 @@ export class Hook {
         case 'scroll': input(scrollAction(a.amount)); break;
         case 'resize': this.ctx.window.setSize(a.width, a.height); break;
         case 'close': this.ctx.window.setShouldClose(true); break;
+        case 'text': type(a.text); break;
         case 'dump': this.pendingDumps.push(a.path); break;
         case 'status': break;
       }
@@ -68,7 +72,7 @@ export class Hook {
   }
 
   /** One JSON status line per event applied this frame. */
-  report(frame: number, s: SessionState, steps: readonly RunScene[], plan: PlaybackPlan, fb: Int32Array, out: FrameDesc): void {
+  report(frame: number, s: SessionState, steps: readonly RunScene[], plan: PlaybackPlan, fb: Int32Array, out: FrameDesc, talk: Talk): void {
     if (this.reports.length === 0) return;
     const tl = plan.timelines[s.step]!;
     const si = stageIndex(s, plan);
@@ -84,6 +88,8 @@ export class Hook {
         time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
         help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
         text: st.text ?? null, prediction: st.prediction ?? null, labels,
+        prompt: talk.line?.text ?? null, promptNote: talk.line?.note ?? null, message: talk.message,
+        temperature: talk.temperature, captions: talk.captions, caption: out.caption, chart: out.chart.count > 0 ? out.chart.labels : null,
       })}\n`);
     }
     this.reports.length = 0;

@@ -12,6 +12,7 @@
  *       { "frame": 7, "drag": [30, -10] },         // left-button drag by (dx, dy) window pixels
  *       { "frame": 8, "scroll": 1 },
  *       { "frame": 9, "resize": [640, 360] },      // window size in screen coordinates
+ *       { "frame": 10, "text": "to be" },          // typed characters (as GLFW's char callback)
  *       { "at": 20, "close": true } ] }            // at: real seconds since the first frame
  *
  * After every event the app prints one JSON status line on stdout (session.ts state, stage,
@@ -32,7 +33,8 @@ export type ScriptAction =
   | { readonly kind: 'drag'; readonly dx: number; readonly dy: number }
   | { readonly kind: 'scroll'; readonly amount: number }
   | { readonly kind: 'resize'; readonly width: number; readonly height: number }
-  | { readonly kind: 'close' };
+  | { readonly kind: 'close' }
+  | { readonly kind: 'text'; readonly text: string };
 
 export interface ScriptEvent {
   /** Frame number (0 = the first frame) or real seconds since the first frame; exactly one is set. */
@@ -77,7 +79,8 @@ function parseAction(e: Record<string, unknown>): ScriptAction {
     return { kind: 'resize', width: Math.round(width), height: Math.round(height) };
   }
   if (e.close === true) return { kind: 'close' };
-  throw new Error('an event needs one of key, dump, status, drag, scroll, resize, close');
+  if (typeof e.text === 'string') return { kind: 'text', text: e.text };
+  throw new Error('an event needs one of key, text, dump, status, drag, scroll, resize, close');
 }
 
 function labelOf(a: ScriptAction): string {
@@ -89,6 +92,7 @@ function labelOf(a: ScriptAction): string {
     case 'scroll': return 'scroll';
     case 'resize': return `resize:${a.width}x${a.height}`;
     case 'close': return 'close';
+    case 'text': return `text:${a.text}`;
   }
 }
 

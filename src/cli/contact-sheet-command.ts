@@ -1,5 +1,5 @@
 /**
- * `gptviz contact-sheet [--out contact-sheet.png] [--text …] [--weights FILE] [--temperature T]`
+ * `gptviz contact-sheet [--out contact-sheet.png] [--text …] [--weights FILE] [--temperature T] [--captions]`
  * (issue 6, `npm run contact-sheet`): parse the flags, clean the prompt, check the weights file,
  * and hand over to app/contact-sheet.ts (loaded lazily, so --help loads no GL).
  *
@@ -19,6 +19,7 @@ const SPECS = {
   seed: { type: 'integer', min: 0, max: 0xffffffff, help: 'XOR-ed into the sampling seed' },
   columns: { type: 'integer', default: 4, min: 1, max: 8, help: 'cells per row' },
   cellWidth: { type: 'integer', default: 480, min: 160, max: 1920, even: true, help: 'cell width in pixels (16:9 cells)' },
+  captions: { type: 'boolean', help: 'write each moment\'s caption (what is computed and why) under its cell' },
 } as const;
 
 const SUMMARY = 'Render a grid of moments across one step into a PNG (random scene, or the first step of --text).';

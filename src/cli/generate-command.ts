@@ -1,9 +1,9 @@
 /**
- * `gptviz generate --text hello [--weights FILE] [--temperature 0.3] [--seed N] [--top K]`
- * (issue 3; spec §3.2): load the weights, run the autoregressive generation exactly as the
+ * `gptviz generate --text hello [--weights FILE] [--temperature 0.3] [--seed N] [--length N] [--top K]`
+ * (issues 3, 13; spec §3.2): load the weights, run the autoregressive generation exactly as the
  * visualiser pre-computes it, and print the reference's console lines
  *   `  Step 1: hello -> ' ' (41%)` … `  Result: '…'`
- * — every iteration, including the one that stops, as the reference prints. `--top K` adds the K
+ * — one Step line per character added (a PAD prediction prints as `Stopped:`). `--top K` adds the K
  * most likely next characters (temperature-scaled probabilities) under each step line.
  *
  * Prompt clean-up warnings (dropped characters, cut to the model's S) go to stderr through the
@@ -16,7 +16,7 @@
 import { cleanPrompt } from '../run/prompt.js';
 import { generate } from '../run/run.js';
 import type { GenerationLogEntry } from '../transformer/generation.js';
-import { formatPct, formatResultLine, formatStepLine, pyRepr } from '../transformer/generation.js';
+import { MAX_LENGTH, formatPct, formatResultLine, formatStepLine, pyRepr } from '../transformer/generation.js';
 import { loadWeights } from '../transformer/weights-file.js';
 import { TOKENS } from '../transformer/vocab.js';
 import { formatHelp, parseFlags, usageError } from './flags.js';
@@ -27,6 +27,7 @@ const SPECS = {
   weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights (default weights/charlm.npz in the package)' },
   temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
   seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  length: { type: 'integer', min: 1, max: MAX_LENGTH, placeholder: 'N', help: 'generate until the text is N characters long (default: the context length); past it the model sees the last S characters' },
   top: { type: 'integer', min: 1, max: 32, placeholder: 'K', help: 'also list the K most likely next characters per step' },
 } as const;
 
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (v.text === undefined) throw usageError('generate', '--text is required (the prompt to continue)');
   const cleaned = cleanPrompt(v.text);
-  const g = generate(loadWeights(requireWeights(v.weights)), cleaned, v);
+  const g = generate(loadWeights(requireWeights(v.weights)), cleaned, v, undefined, 'generate');
   const out: string[] = [];
   for (const e of g.log) {
     out.push(formatStepLine(e));

@@ -14,16 +14,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ViewOptions } from '../app/view-options.js';
 import { UsageError, UserError } from '../errors.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { DEFAULT_WEIGHTS, PACKAGE_ROOT } from '../package-root.js';
 import { cleanPrompt, stderrWarn } from '../run/prompt.js';
 import type { Warn } from '../run/prompt.js';
+import { MAX_LENGTH } from '../transformer/generation.js';
 import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
 
-export { PACKAGE_ROOT };
+export { DEFAULT_WEIGHTS, PACKAGE_ROOT };
 
-/** Default weights: `weights/charlm.npz` in the package (shipped by the training issue). */
-export const DEFAULT_WEIGHTS = resolve(PACKAGE_ROOT, 'weights', 'charlm.npz');
 
 /** The package's version from its package.json. */
 export function packageVersion(): string {
@@ -36,6 +35,8 @@ export const VIEW_FLAGS = {
   weights: { type: 'string', placeholder: 'FILE.npz', help: 'trained weights for --text (default weights/charlm.npz)' },
   temperature: { type: 'number', default: 0.3, min: 0, help: 'sampling temperature, 0 = greedy' },
   seed: { type: 'integer', min: 0, max: 4294967295, placeholder: 'N', help: 'XOR-ed into the per-prompt sampling seed' },
+  length: { type: 'integer', min: 1, max: MAX_LENGTH, placeholder: 'N', help: 'generate until the text is N characters long (default: the context length)' },
+  captions: { type: 'boolean', help: 'show the plain-words caption band (--snapshot, --record; K toggles it in the window)' },
   record: { type: 'boolean', help: 'render offscreen and write <output-dir>/transformer.mp4' },
   fps: { type: 'integer', default: 30, min: 1, max: 240, help: 'recording frame rate' },
   speed: { type: 'number', default: 1.0, min: 0.05, max: 20, help: 'animation speed multiplier' },
@@ -100,6 +101,8 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     text: undefined,
     weights: undefined,
     temperature: v.temperature,
+    length: v.length,
+    captions: v.captions,
     seed: v.seed,
     record: v.record,
     fps: v.fps,
@@ -144,8 +147,12 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   if (v.text !== undefined) {
     text = cleanPrompt(v.text, warn);
     weights = requireWeights(v.weights);
-  } else if (v.weights !== undefined) {
-    warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
+    if (v.length !== undefined && v.length < text.length) {
+      throw usageError('', `--length ${v.length} is shorter than the prompt (${text.length} characters after clean-up)`);
+    }
+  } else {
+    if (v.weights !== undefined) warn('warning: --weights is ignored without --text (the random-weights mode uses seeded weights)');
+    if (v.length !== undefined) warn('warning: --length only applies with --text or to a prompt typed in the window');
   }
   if (v.music && v.mute) warn('warning: --mute silences --music too');
 

@@ -36,6 +36,8 @@ export const REPEAT = 2;
 /** Typed input handlers; each is optional. Called synchronously from `pollEvents()`. */
 export interface WindowHandlers {
   onKey?(key: number, scancode: number, action: number, mods: number): void;
+  /** A typed character (Unicode code point, after keyboard layout and modifiers): text input. */
+  onChar?(codepoint: number): void;
   onMouseButton?(button: number, action: number, mods: number): void;
   /** Cursor position in window coordinates (screen pixels, y down). */
   onCursorPos?(x: number, y: number): void;
@@ -127,6 +129,7 @@ const CursorPosFun = koffi.proto('void GLFWcursorposfun(void *window, double x, 
 const ScrollFun = koffi.proto('void GLFWscrollfun(void *window, double dx, double dy)');
 const FramebufferSizeFun = koffi.proto('void GLFWframebuffersizefun(void *window, int width, int height)');
 const CloseFun = koffi.proto('void GLFWwindowclosefun(void *window)');
+const CharFun = koffi.proto('void GLFWcharfun(void *window, unsigned int codepoint)');
 
 function loadLibrary(): GlfwLib {
   if (lib !== null) return lib;
@@ -167,6 +170,7 @@ function loadLibrary(): GlfwLib {
   bind('void *glfwSetScrollCallback(void *w, GLFWscrollfun *cb)');
   bind('void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)');
   bind('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)');
+  bind('void *glfwSetCharCallback(void *w, GLFWcharfun *cb)');
   lib = { path: names.join(', '), f, callbacks: [], errorCallback: null };
   return lib;
 }
@@ -202,6 +206,9 @@ function registerCallbacks(l: GlfwLib): void {
     koffi.register((h: unknown) => {
       guarded(h, (w) => w.handlers.onClose?.());
     }, koffi.pointer(CloseFun)),
+    koffi.register((h: unknown, codepoint: number) => {
+      guarded(h, (w) => w.handlers.onChar?.(codepoint));
+    }, koffi.pointer(CharFun)),
   );
 }
 
@@ -303,6 +310,7 @@ export class Window {
     f.glfwSetScrollCallback!(handle, l.callbacks[3]);
     f.glfwSetFramebufferSizeCallback!(handle, l.callbacks[4]);
     f.glfwSetWindowCloseCallback!(handle, l.callbacks[5]);
+    f.glfwSetCharCallback!(handle, l.callbacks[6]);
     return w;
   }
 

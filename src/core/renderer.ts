@@ -215,7 +215,11 @@ export class Renderer {
     gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
 
     viewMatrix(this.view, frame.camera);
-    projectionForSize(this.proj, frame.camera, width, height);
+    // The caption band and reserved strip (issue 13) keep the bottom: the picture is drawn in the
+    // rectangle above them (its own aspect), by squeezing clip-space y into that rectangle.
+    const band = this.text.bottomPx(frame, height);
+    projectionForSize(this.proj, frame.camera, width, height - band);
+    if (band > 0) squeezeY(this.proj, 1 - band / height, band / height);
     mat4.multiply(this.viewProj, this.proj, this.view);
     cameraForward(this.forward, frame.camera);
 
@@ -259,6 +263,11 @@ export class Renderer {
     s.textQuads = this.text.quadCount;
   }
 
+  /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
+  bottomPx(frame: FrameDesc, height: number): number {
+    return this.text.bottomPx(frame, height);
+  }
+
   /** The combined projection·view matrix of the last render (for tests and picking). */
   get lastViewProjection(): mat4 {
     return this.viewProj;
@@ -277,4 +286,13 @@ export class Renderer {
     gl.glDeleteProgram(this.textProgram.program);
     this.state.invalidate();
   }
+}
+
+/**
+ * Map clip-space y of an orthographic projection into [−1 + 2c, 1]: y' = k·y + c (k = 1 − c here),
+ * so the picture fills the part of the viewport above a band of the bottom c/2 of its height.
+ */
+function squeezeY(m: mat4, k: number, c: number): void {
+  m[1]! *= k; m[5]! *= k; m[9]! *= k;
+  m[13] = m[13]! * k + c * m[15]!;
 }

@@ -99,3 +99,27 @@ export function layoutLine(
   }
   return n;
 }
+
+/**
+ * Greedy word wrap (issue 13's caption band): split `text` at spaces into lines no wider than
+ * `maxWidth` atlas pixels (a single word wider than that gets a line of its own). Allocates the
+ * lines — callers cache them per string.
+ *
+ * @example wrapText(font, 'one two three', measureText(font, 'one two')) // → ['one two', 'three']
+ */
+export function wrapText(font: FontMetrics, text: string, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && measureText(font, next) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = next;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

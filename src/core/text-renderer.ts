@@ -4,7 +4,9 @@
  *     aligned by Label.alignX/alignY fractions, white at 0.9·alpha, with an optional black box
  *     (0.92·alpha) pushed 0.15 along the camera's forward so the glyphs win the depth test;
  *   - 2D overlay lines in framebuffer pixels (origin bottom-left), stacked from their corner with
- *     26 px margins, on black 0.6 backgrounds, text white 0.95·alpha; sizes scale with the pixel ratio.
+ *     26 px margins, on black 0.6 backgrounds, text white 0.95·alpha; sizes scale with the pixel ratio;
+ *   - issue 13's caption band and choice chart (talk-panels.ts lays them out; bottom-corner overlays
+ *     stack above the band).
  * One draw per batch (all labels; all overlay lines). Vertex layout: position xyz, uv, RGBA.
  *
  * What it is not: no layout maths (text-layout.ts), no rasterisation (font-atlas.ts), no GL state
@@ -22,6 +24,7 @@ import {
   GL_TEXTURE_WRAP_T, GL_TRIANGLES, GL_UNPACK_ALIGNMENT, GL_UNSIGNED_BYTE,
 } from './gl-enums.js';
 import type { Program } from './shader.js';
+import { TalkPanels, panelsBottomPx } from './talk-panels.js';
 import { QUAD_FLOATS, layoutLine, measureText } from './text-layout.js';
 import type { VertexArray } from './vertex-array.js';
 import { createVertexArray, deleteVertexArray } from './vertex-array.js';
@@ -76,6 +79,8 @@ export class TextRenderer {
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
+  /** Issue 13's caption band and choice chart, drawn through this renderer's quads. */
+  private readonly panels: TalkPanels;
   private quads = new Float32Array(QUAD_FLOATS * 256);
   private readonly va: VertexArray;
   private gpuBytes = 0;
@@ -89,6 +94,13 @@ export class TextRenderer {
     private readonly state: GlState,
     private readonly program: Program<'u_matrix' | 'u_atlas'>,
   ) {
+    this.panels = new TalkPanels({
+      atlas: () => this.overlayBatch!.atlas,
+      width: (text) => widthOf(this.overlayBatch!, text),
+      rect: (x, y, w, h, r, g, b, a) => this.rect(x, y, w, h, r, g, b, a),
+      text: (text, x, y, scale, r, g, b, a) => this.pushText(text, x, y, scale, r, g, b, a),
+      margin: OVERLAY_MARGIN_PX,
+    });
     this.va = createVertexArray(gl, state, VERTEX_SIZES);
     state.bindVao(0);
   }
@@ -202,17 +214,57 @@ export class TextRenderer {
     }
     lb.count = this.vertCount - lb.first;
     ob.first = this.vertCount;
-    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight);
+    const bottom = this.bottomPx(frame, fbHeight);
+    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, bottom);
+    if (frame.captionLines > 0 || (frame.chart.count > 0 && frame.chart.alpha > 0.004)) {
+      this.panels.draw(frame, fbWidth, fbHeight, this.overlayScale(fbHeight));
+    }
     ob.count = this.vertCount - ob.first;
   }
 
-  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number): void {
+  /**
+   * Overlay scale: the pixel ratio, shrunk for small framebuffers (a 640×360 recording would
+   * otherwise give the stage name a third of the width): full size from 900 logical pixels of
+   * height up, never below half size.
+   */
+  private overlayScale(fbHeight: number): number {
+    if (this.ratio === 0) this.setPixelRatio(1);
+    return this.ratio * Math.min(1, Math.max(OVERLAY_MIN_FIT, fbHeight / (OVERLAY_FULL_HEIGHT_PX * this.ratio)));
+  }
+
+  /**
+   * Framebuffer pixels at the bottom that the 3D picture and the bottom-corner overlays stay
+   * above (issue 13): the reserved strip plus the caption band, if any (talk-panels.ts).
+   */
+  bottomPx(frame: FrameDesc, fbHeight: number): number {
+    if (frame.captionLines <= 0 && frame.reservedBottomPx <= 0) return 0;
+    return panelsBottomPx(frame, fbHeight, this.overlayScale(fbHeight));
+  }
+
+  /** A solid rectangle in framebuffer pixels (origin bottom-left), for talk-panels.ts. */
+  private rect(x: number, y: number, w: number, h: number, r: number, g: number, b: number, a: number): void {
+    const oa = this.overlayBatch!.atlas;
+    this.ensureVerts(1);
+    this.pushQuad(x, y, 0, 1, 1, 0, 0, w, h, oa.solidU, oa.solidV, oa.solidU, oa.solidV, r, g, b, a);
+  }
+
+  /** One line of overlay text at (x, y) framebuffer pixels (the cell's bottom-left). */
+  private pushText(text: string, x: number, y: number, scale: number, r: number, g: number, b: number, a: number): void {
+    const oa = this.overlayBatch!.atlas;
+    this.ensureQuads(text.length);
+    this.ensureVerts(text.length);
+    const n = layoutLine(this.quads, 0, oa, text, 0, 0, scale);
+    const q = this.quads;
+    for (let k = 0; k < n; k++) {
+      const o = k * QUAD_FLOATS;
+      this.pushQuad(x, y, 0, 1, 1, q[o]!, q[o + 1]!, q[o + 2]!, q[o + 3]!, q[o + 4]!, q[o + 5]!, q[o + 6]!, q[o + 7]!, r, g, b, a);
+    }
+  }
+
+  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number, bottomPx: number): void {
     if (!(t.alpha > 0.004) || t.text.length === 0) return;
     const oa = this.overlayBatch!.atlas;
-    // Pixel ratio, shrunk for small framebuffers (a 640×360 recording would otherwise give the
-    // stage name a third of the width): full size from 900 logical pixels of height up, never
-    // below half size.
-    const r = this.ratio * Math.min(1, Math.max(OVERLAY_MIN_FIT, fbHeight / (OVERLAY_FULL_HEIGHT_PX * this.ratio)));
+    const r = this.overlayScale(fbHeight);
     const px = (t.size === 'large' ? OVERLAY_LARGE_PX : OVERLAY_SMALL_PX) * r;
     const scale = px / oa.pixelSize;
     const cellH = oa.lineHeight * scale;
@@ -222,10 +274,15 @@ export class TextRenderer {
     const right = t.corner === 'bottom-right' || t.corner === 'top-right';
     const bottom = t.corner === 'bottom-right' || t.corner === 'bottom-left';
     const x = right ? fbWidth - w - margin : margin;
-    const y = bottom ? margin + t.line * step : fbHeight - margin - cellH - t.line * step;
+    const y = bottom ? bottomPx + margin + t.line * step : fbHeight - margin - cellH - t.line * step;
     this.ensureQuads(t.text.length);
-    this.ensureVerts(t.text.length + 1);
-    if (t.background) {
+    this.ensureVerts(t.text.length + 2);
+    if (t.field) {
+      // A text field: a light outline around a dark grey box.
+      const b = Math.max(1, Math.round(1.5 * r));
+      this.pushQuad(x, y, 0, 1, 1, -12 * r - b, -8 * r - b, w + 12 * r + b, cellH + 8 * r + b, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.55, 0.6, 0.7, t.alpha);
+      this.pushQuad(x, y, 0, 1, 1, -12 * r, -8 * r, w + 12 * r, cellH + 8 * r, oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0.09, 0.1, 0.13, t.alpha);
+    } else if (t.background) {
       this.pushQuad(
         x, y, 0, 1, 1, -10 * r, -6 * r, w + 10 * r, cellH + 6 * r,
         oa.solidU, oa.solidV, oa.solidU, oa.solidV, 0, 0, 0, 0.6 * t.alpha,
@@ -237,7 +294,7 @@ export class TextRenderer {
       const o = k * QUAD_FLOATS;
       this.pushQuad(
         x, y, 0, 1, 1, q[o]!, q[o + 1]!, q[o + 2]!, q[o + 3]!, q[o + 4]!, q[o + 5]!, q[o + 6]!, q[o + 7]!,
-        1, 1, 1, 0.95 * t.alpha,
+        t.r, t.g, t.b, 0.95 * t.alpha,
       );
     }
   }
@@ -249,7 +306,7 @@ export class TextRenderer {
   draw(frame: FrameDesc, fbWidth: number, fbHeight: number, viewProj: mat4, pixelProj: mat4, forward: Float32Array): void {
     this.quadCount = 0;
     this.drawCalls = 0;
-    if (frame.labelCount === 0 && frame.overlayCount === 0) return;
+    if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
     if (this.vertCount === 0) return;

@@ -14,6 +14,7 @@ import type { Offscreen } from '../core/offscreen.js';
 import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
 import type { RunScene } from '../run/scenes.js';
+import { applyCaption } from '../visualization/captions.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import type { FrameFiles } from './frame-files.js';
 import type { FrameTime, RecordPlan } from './plan.js';
@@ -57,6 +58,8 @@ export interface LoopParts {
   readonly timings?: LoopTimings;
   /** Milliseconds clock for the timings. */
   readonly now?: () => number;
+  /** Draw the caption band (--captions, issue 13). */
+  readonly captions?: boolean;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -112,7 +115,9 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     if (p.stop()) break;
     frameTimeInto(plan, i, ft);
     let t0 = now();
-    frameAt(scenes[ft.scene]!.scene, ft.time, INITIAL_VIEW, p.aspect, frame, scratches[ft.scene]!);
+    const scene = scenes[ft.scene]!.scene;
+    frameAt(scene, ft.time, INITIAL_VIEW, p.aspect, frame, scratches[ft.scene]!);
+    if (p.captions === true) applyCaption(frame, scene.captions, scene.timeline, ft.time);
     let t1 = now();
     tm.scene += t1 - t0;
     renderer.render(frame, target);

@@ -54,3 +54,20 @@ export function fitPrompt(text: string, seqLen: number, warn: Warn = stderrWarn)
   warn(`warning: --text is longer than the model's context of ${seqLen} characters; using ${JSON.stringify(cut)}`);
   return cut;
 }
+
+/**
+ * The prompt a generation of `length` characters starts from (issue 13): without a length, cut
+ * to the model's context S with a warning (`fitPrompt`, the behaviour before --length); with
+ * one, kept whole (the sliding window takes prompts longer than S), and a length below the
+ * prompt's is a usage error (exit 2) whose hint names `command`'s help.
+ *
+ * @example promptFor('hello', 16, 30, warn) === 'hello'
+ */
+export function promptFor(text: string, seqLen: number, length: number | undefined, warn: Warn = stderrWarn, command = ''): string {
+  if (length === undefined) return fitPrompt(text, seqLen, warn);
+  if (length < text.length) {
+    const gptviz = command === '' ? 'gptviz' : `gptviz ${command}`;
+    throw new UsageError(`--length ${length} is shorter than the prompt (${text.length} characters after clean-up)`, `run '${gptviz} --help' for usage`);
+  }
+  return text;
+}

@@ -3,7 +3,8 @@
  * front-end shows — the window, `--record`, `--snapshot` and the contact sheet all take their
  * scenes from here, and `gptviz generate` its generation. Random mode (no --text) is one looping
  * scene over seeded random weights; with --text the prompt is cut to the model's context with a
- * warning (run/prompt.ts), every generation step is precomputed (spec §3.2) and each step is one
+ * warning (run/prompt.ts) unless a --length asks for more (issue 13: a sliding window past the
+ * context), every generation step is precomputed (spec §3.2) and each step is one
  * scene (run/scenes.ts), built on first use by index so a snapshot of step 1 builds one scene.
  *
  * What it is not: no flag parsing (cli/), no drawing or playback (app/), no maths (transformer/).
@@ -15,7 +16,7 @@ import { formatResultLine, formatStepLine, runGeneration } from '../transformer/
 import { randomModeForward } from '../transformer/model.js';
 import type { Weights } from '../transformer/weights.js';
 import { loadWeights } from '../transformer/weights-file.js';
-import { fitPrompt, stderrWarn } from './prompt.js';
+import { promptFor, stderrWarn } from './prompt.js';
 import type { Warn } from './prompt.js';
 import type { RunScene } from './scenes.js';
 import { randomScene, stepScene } from './scenes.js';
@@ -30,6 +31,11 @@ export interface RunOptions {
   readonly temperature: number;
   /** Integer 0 … 2³²−1 XOR-ed into the sampling seed (spec §1.7), or undefined. */
   readonly seed: number | undefined;
+  /**
+   * Generate until the text is this long (issue 13; ≥ the prompt's length, ≤ 4096), or
+   * undefined = the model's context S. Past S the model sees the last S characters.
+   */
+  readonly length?: number;
 }
 
 export interface Run {
@@ -63,20 +69,27 @@ export function randomRun(config: ModelConfig = DEFAULT_CONFIG): Run {
   return lazyRun(1, () => randomScene(randomModeForward(config)));
 }
 
+/** The options a generation takes. */
+export type GenerateOptions = Pick<RunOptions, 'temperature' | 'seed' | 'length'>;
+
 /**
- * The generation for a cleaned prompt: cut to the model's S with a warning through `warn`, then
- * every step precomputed. `gptviz generate` prints exactly this.
+ * The generation for a cleaned prompt: without a length, cut to the model's S with a warning
+ * through `warn`; with one (issue 13), kept whole and generated to that length (a length below
+ * the prompt's is a UsageError naming `command`'s help). Every step precomputed. `gptviz
+ * generate` prints exactly this.
  */
-export function generate(weights: Weights, text: string, opts: Pick<RunOptions, 'temperature' | 'seed'>, warn: Warn = stderrWarn): Generation {
-  const prompt = fitPrompt(text, weights.config.seqLen, warn);
-  return runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed });
+export function generate(weights: Weights, text: string, opts: GenerateOptions, warn: Warn = stderrWarn, command = ''): Generation {
+  const prompt = promptFor(text, weights.config.seqLen, opts.length, warn, command);
+  return runGeneration(weights, prompt, { temperature: opts.temperature, seed: opts.seed, length: opts.length });
 }
 
 /** The generation run of a cleaned prompt over loaded weights: one scene per step. */
-export function generationRun(weights: Weights, text: string, opts: Pick<RunOptions, 'temperature' | 'seed'>, warn: Warn = stderrWarn): Run {
+export function generationRun(weights: Weights, text: string, opts: GenerateOptions, warn: Warn = stderrWarn): Run {
   const generation = generate(weights, text, opts, warn);
   const steps = generation.steps;
-  return lazyRun(steps.length, (i, prev) => stepScene(steps[i]!, i, steps.length, prev?.scene.nextCharSpacing), generation);
+  return lazyRun(
+    steps.length, (i, prev) => stepScene(steps[i]!, i, steps.length, prev?.scene.nextCharSpacing, generation.result), generation,
+  );
 }
 
 /**

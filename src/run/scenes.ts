@@ -54,15 +54,17 @@ export function sceneKind(i: number, n: number): SceneKind {
 }
 
 /**
- * The scene input of step `i` of `n`. A prompt that fills the context (or whose first prediction
- * is PAD) has only the final step: shown as a full scene with empty output labels and no
+ * The scene input of step `i` of `n` (`result`: the whole generated text, for the final display).
+ * A prompt that fills the context (or whose first prediction is PAD) has only the final step: shown as a full scene with empty output labels and no
  * returning character (spec §3.2 edge case).
  */
-export function stepSceneInput(st: StepLike, i: number, n: number, charSpacing?: number): SceneInput {
+export function stepSceneInput(st: StepLike, i: number, n: number, charSpacing?: number, result?: string): SceneInput {
   const predicts = n > 1;
+  const kind = sceneKind(i, n);
   return {
-    kind: sceneKind(i, n), record: st.record, inputLabels: st.inputLabels, outputLabels: st.outputLabels,
+    kind, record: st.record, inputLabels: st.inputLabels, outputLabels: st.outputLabels,
     predPos: predicts ? st.predPos : undefined, predId: predicts ? st.predId : undefined, charSpacing,
+    fullText: kind === 'final' ? result : undefined,
   };
 }
 
@@ -79,9 +81,10 @@ export function randomScene(record: ForwardRecord): RunScene {
 
 /**
  * Scene `i` of `n` generation steps with its sound, its text and its prediction label;
- * `charSpacing` is the previous scene's `nextCharSpacing` (spec §5.11.3), undefined for i = 0.
+ * `charSpacing` is the previous scene's `nextCharSpacing` (spec §5.11.3), undefined for i = 0;
+ * `result` (the whole generated text) goes to the final display (issue 13).
  */
-export function stepScene(st: StepLike, i: number, n: number, charSpacing?: number): RunScene {
-  const scene = buildScene(stepSceneInput(st, i, n, charSpacing));
+export function stepScene(st: StepLike, i: number, n: number, charSpacing?: number, result?: string): RunScene {
+  const scene = buildScene(stepSceneInput(st, i, n, charSpacing, result));
   return { ...withSound(scene, st.record, st.predPos, i), text: st.text, prediction: st.outputLabels[st.predPos] ?? '' };
 }

@@ -1,13 +1,18 @@
 /**
- * Pre-computing the autoregressive generation steps (spec §3.2), before anything is drawn: from
- * a prompt already cleaned and cut to S (run/prompt.ts, which owns the warnings), up to S
- * forward passes, each predicting the character after the last prompt row
- * (pred_pos = len(cur) − 1), stopping on a PAD prediction or a full context, then one final
- * pass over the completed text. The visualiser animates exactly these steps and `gptviz
- * generate` prints them; both get the same numbers from here.
+ * Pre-computing the autoregressive generation steps (spec §3.2, issue 13), before anything is
+ * drawn: from a prompt already cleaned (and cut to S unless a length is asked for; run/prompt.ts
+ * owns the warnings), one forward pass per new character until the text is `length` characters
+ * long (default S), each predicting the character after the last row of the model's window
+ * (pred_pos = len(window) − 1), stopping early on a PAD prediction, then one final pass over the
+ * last window. Past the context the model sees the last S characters (a sliding window, as GPT
+ * sampling does). The visualiser animates exactly these steps and `gptviz generate` prints them;
+ * both get the same numbers from here.
  *
  * Differences from the reference, on purpose: an empty prompt (everything filtered away) is an
- * error instead of silently predicting from the last row (spec §11.3 #8).
+ * error instead of silently predicting from the last row (spec §11.3 #8). No phantom step: the
+ * reference also ran (and printed) a prediction at a full context and then dropped it; here every
+ * printed Step line adds its character to the result. Up to S characters the sampling stream is
+ * the reference's (the seed is a CRC of the window's ids, which are the same).
  *
  * Not here: prompt clean-up (run/prompt.ts), printing (cli/generate-command.ts), scenes (run/).
  */
@@ -37,17 +42,20 @@ export interface GenerationStep {
   readonly outputLabels: readonly string[];
 }
 
-/** One console line of the loop: every iteration prints, including the one that stops. */
+/** One console line of the loop: every iteration prints, including a PAD prediction that stops it. */
 export interface GenerationLogEntry {
   /** 1-based iteration number. */
   readonly step: number;
+  /** The window the model saw (the last S characters of the text so far). */
   readonly text: string;
+  /** True when the text so far was longer than the window (printed with a leading '…'). */
+  readonly slid?: boolean;
   readonly predId: number;
   readonly pct: number;
   /** The forward pass of this iteration (for --top K). */
   readonly record: ForwardRecord;
   readonly predPos: number;
-  /** False for the iteration that stopped the loop (its prediction is never shown). */
+  /** False for a PAD prediction, which stops the loop (printed as `Stopped:`, never shown). */
   readonly kept: boolean;
 }
 
@@ -60,6 +68,9 @@ export interface Generation {
   /** The completed text. */
   readonly result: string;
 }
+
+/** The longest text --length may ask for. */
+export const MAX_LENGTH = 4096;
 
 /**
  * Python's `f"{x:.0f}"` for a finite non-negative x: round half to even on the exact binary
@@ -78,9 +89,15 @@ export function pyRepr(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** `  Step {k}: {text} -> {c!r} ({pct:.0f}%)` as the reference prints it (PAD shows as '<PAD>'). */
+/**
+ * `  Step {k}: {text} -> {c!r} ({pct:.0f}%)` as the reference prints it; past the context the
+ * text is the model's window after a '…'. A PAD prediction (which adds nothing and stops) prints
+ * as `  Stopped: {text} -> '<PAD>' ({pct}%)`, so Step lines = characters added.
+ * @example formatStepLine({step: 1, text: 'hello', predId: 0, pct: 41.2, …}) === "  Step 1: hello -> ' ' (41%)"
+ */
 export function formatStepLine(e: GenerationLogEntry): string {
-  return `  Step ${e.step}: ${e.text} -> ${pyRepr(TOKENS[e.predId] ?? '?')} (${formatPct(e.pct)}%)`;
+  const head = e.kept ? `Step ${e.step}` : 'Stopped';
+  return `  ${head}: ${e.slid === true ? '…' : ''}${e.text} -> ${pyRepr(TOKENS[e.predId] ?? '?')} (${formatPct(e.pct)}%)`;
 }
 
 /** `  Result: '…'`. */
@@ -105,12 +122,19 @@ export function generationStep(kind: GenerationStep['kind'], text: string, weigh
   return { kind, text, record, predPos, predId, pct, inputLabels: labels(ids), outputLabels };
 }
 
+/** Generation options: the forward pass's temperature/seed and the text length to reach. */
+export interface GenerationOptions extends ForwardOptions {
+  /** Generate until the text is this long (default S; at least the prompt's length, ≤ MAX_LENGTH). */
+  readonly length?: number;
+}
+
 /**
- * The whole generation for a prompt (spec §3.2): kept steps + final step, the console log, the
- * result text. `prompt` is already cleaned and cut to S (run/prompt.ts); an empty one is a
- * UserError, anything else outside the vocabulary or longer than S is a bug.
+ * The whole generation for a prompt (spec §3.2, issue 13): kept steps + final step, the console
+ * log, the result text. `prompt` is already cleaned, and cut to S unless a `length` is given
+ * (run/prompt.ts); an empty one is a UserError; anything else outside the vocabulary, longer
+ * than S without a length, or a length below the prompt's or above MAX_LENGTH is a bug.
  */
-export function runGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): Generation {
+export function runGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): Generation {
   const S = weights.config.seqLen;
   if (prompt === '' || cleanText(prompt).kept === '') {
     throw new UserError(`the prompt has no characters in the vocabulary (a–z, space and ! ' . ?)`, {
@@ -118,29 +142,34 @@ export function runGeneration(weights: Weights, prompt: string, opts: ForwardOpt
       exitCode: 2,
     });
   }
-  if (prompt.length > S || cleanText(prompt).kept !== prompt) {
+  if ((opts.length === undefined && prompt.length > S) || cleanText(prompt).kept !== prompt) {
     throw new Error(`runGeneration: the prompt ${JSON.stringify(prompt)} is not cleaned and cut to S = ${S} (run/prompt.ts)`);
+  }
+  const length = opts.length ?? S;
+  if (!Number.isInteger(length) || length < prompt.length || length > MAX_LENGTH) {
+    throw new RangeError(`runGeneration: length ${length} must be an integer from the prompt's ${prompt.length} characters to ${MAX_LENGTH}`);
   }
   let cur = prompt;
   const steps: GenerationStep[] = [];
   const log: GenerationLogEntry[] = [];
-  for (let k = 1; k <= S; k++) {
-    const s = generationStep('prediction', cur, weights, opts);
-    const stop = s.predId === PAD_ID || cur.length >= S;
-    log.push({ step: k, text: cur, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept: !stop });
-    if (stop) break;
+  for (let k = 1; cur.length < length; k++) {
+    const window = cur.slice(-S);
+    const s = generationStep('prediction', window, weights, opts);
+    const kept = s.predId !== PAD_ID;
+    log.push({ step: k, text: window, slid: cur.length > S, predId: s.predId, pct: s.pct, record: s.record, predPos: s.predPos, kept });
+    if (!kept) break;
     steps.push(s);
     cur += CHARS[s.predId]!;
   }
-  steps.push(generationStep('final', cur, weights, opts));
+  steps.push(generationStep('final', cur.slice(-S), weights, opts));
   return { prompt, steps, log, result: cur };
 }
 
 /**
  * The generation steps for a prompt (spec §3.2): S − L prediction steps (fewer if PAD is
- * predicted) and one final step.
+ * predicted, more with a longer `length`) and one final step.
  * @example precomputeGeneration(weights, 'hello', { temperature: 0.3 }).length === 12 // S = 16
  */
-export function precomputeGeneration(weights: Weights, prompt: string, opts: ForwardOptions = {}): GenerationStep[] {
+export function precomputeGeneration(weights: Weights, prompt: string, opts: GenerationOptions = {}): GenerationStep[] {
   return [...runGeneration(weights, prompt, opts).steps];
 }

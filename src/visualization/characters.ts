@@ -160,6 +160,7 @@ function drawPersistent(out: FrameDesc, data: CharacterData, f: CharFrame): void
 function drawReturn(out: FrameDesc, ret: CharReturn, f: CharFrame): void {
   drawExisting(out, ret);
   const r = Math.min((NOW[T] - f.total) / f.returnDuration, 1);
+  if (ret.leaving !== undefined) drawLeaving(out, ret.leaving, ret.nextSpacing, r);
   const ortho = NOW[ORTHO];
   const big = bigHeight(ortho, ret.nextSpacing);
   // The flight uses the camera's own smoothstep over the whole return (the camera glides from the
@@ -189,5 +190,18 @@ function drawExisting(out: FrameDesc, ret: CharReturn): void {
   for (let i = 0; i < ret.existing.length; i++) {
     const ch = ret.existing[i]!;
     if (ch.text.trim() !== '') pushLabel(out, ch.text, ch.start[0], ch.start[1], ch.start[2], big, 0.5, 0.5, 1, false);
+  }
+}
+
+/**
+ * Past the context: the oldest character, one slot before the window, leaving it (issue 13) —
+ * there while the camera arrives, then drifting one more slot out and fading over the last 45 %
+ * of the return, as the new character lands at the other end.
+ */
+function drawLeaving(out: FrameDesc, ch: DisplayChar, nextSpacing: number, r: number): void {
+  const u = Math.max(0, (r - 0.55) / 0.45);
+  const a = 1 - Math.min(1, u);
+  if (a >= 0.01) {
+    pushLabel(out, ch.text, ch.start[0] + u * nextSpacing, ch.start[1], ch.start[2], bigHeight(NOW[ORTHO], nextSpacing), 0.5, 0.5, a, false);
   }
 }

@@ -4,7 +4,7 @@
  * Appendix A / §7.2: state (phases → group state → takeover → finished-stage fade → return fade)
  * → cubes of every visible stage in pipeline order → camera (waypoints at t, then the user's
  * orbit/zoom) → characters (display, persistent input characters, return flight) → labels →
- * the 2D stage-name overlay.
+ * the 2D stage-name overlay → the choice chart of the token-probabilities stage (issue 13).
  *
  * Pure in what it produces: it clears `out` first and writes only into it and into the caller's
  * `FrameScratch` (createFrameScratch, one per scene and caller); the Scene itself is never written.
@@ -22,6 +22,7 @@ import type { FrameDesc } from '../frame.js';
 import { clearFrame, pushOverlay } from '../frame.js';
 import { sceneWaypoints } from './camera-waypoints.js';
 import { drawFrameCharacters } from './characters.js';
+import { drawChoice } from './choice-chart.js';
 import { drawFrameLabels } from './labels.js';
 import type { Scene } from './scene.js';
 import { createState, evaluateState } from './scene-eval.js';
@@ -105,5 +106,6 @@ export function frameAt(
   drawFrameCharacters(out, scene.characters, scene.charFrame, st, t);
   drawFrameLabels(out, scene, st, scene.labels, scene.fades, t);
   if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
+  if (scene.choice !== undefined) drawChoice(out, scene.choice, t);
   return out;
 }

@@ -82,6 +82,11 @@ export interface CharReturn {
   readonly end: Vec3;
   /** The existing characters at their next-layout positions. */
   readonly existing: readonly DisplayChar[];
+  /**
+   * Past the context (issue 13): the oldest character, which leaves the model's window as the
+   * new one enters — shown one slot before the first, fading out over the return.
+   */
+  readonly leaving?: DisplayChar;
   /** Percentage text, e.g. `85%`. */
   readonly pct: string;
   readonly nextSpacing: number;

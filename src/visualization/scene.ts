@@ -30,9 +30,16 @@ import { buildAttention, buildBlock, buildBlockOutput, buildConcat, buildFfn, bu
 import {
   buildBlockHop, buildCharPlaceholder, buildOutputProjection, buildStaticLogits, buildTokenProbs, predictionOf,
 } from './pipeline-head.js';
+import type { CaptionTable } from './captions.js';
+import { captionTable } from './captions.js';
+import type { ChoiceData } from './choice-chart.js';
+import { buildChoice } from './choice-chart.js';
 import { rowPos, SceneBuilder } from './scene-builder.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
+
+/** Overlay title of the final scene's character display. */
+export const FINAL_TITLE = 'Generated Text';
 
 /** Scene inputs come from the model code: a mismatch means the weights file and its config disagree. */
 const SCENE_HINT = 'the weights file does not match its own shapes: retrain it, or pass other --weights';
@@ -53,6 +60,11 @@ export interface SceneInput {
   readonly predId?: number;
   /** Character spacing handed over from the previous step (spec §5.11.3). */
   readonly charSpacing?: number;
+  /**
+   * 'final' scenes: the whole generated text (issue 13). Past the context the display shows the
+   * model's last window; the title and caption say how much of the text that is.
+   */
+  readonly fullText?: string;
 }
 
 export interface SceneOptions {
@@ -75,6 +87,10 @@ export interface Scene extends SceneCore {
   /** Character positions (for the character framing) and the next step's, if a character returns. */
   readonly charPositions: readonly Vec3[];
   readonly nextCharPositions?: readonly Vec3[];
+  /** Captions per stage and compute group (issue 13; shown by the app through `captionAt`). */
+  readonly captions: CaptionTable;
+  /** The choice chart of the token-probabilities stage (issue 13), or undefined. */
+  readonly choice?: ChoiceData;
 }
 
 function checkInput(inp: SceneInput): void {
@@ -158,20 +174,25 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   let ret: CharReturn | undefined;
   let nextCharPositions: Vec3[] | undefined;
   if (probsIdx >= 0 && inp.kind !== 'final' && predChar !== undefined && rec.probs !== undefined) {
-    const n2 = pred.row + 2;
+    // A full window slides (issue 13): the next step sees characters 1 … S−1 and the new one.
+    const slide = pred.row + 2 > cfg.seqLen ? 1 : 0;
+    const n2 = pred.row + 2 - slide;
     const cs2 = charSpacing(n2);
     const existing: DisplayChar[] = [];
     for (let i = 0; i < n2 - 1; i++) {
-      const text = labelsIn?.[i] ?? '';
+      const text = labelsIn?.[i + slide] ?? '';
       existing.push({ text: text === '_' ? '' : text, start: charPosition(i, n2, cs2, y, charZ) });
     }
+    const oldest = labelsIn?.[0] ?? '';
+    const leaving = slide === 1 && oldest !== '_' && oldest.trim() !== ''
+      ? { text: oldest, start: charPosition(-1, n2, cs2, y, charZ) } : undefined;
     const endPos = charPosition(n2 - 1, n2, cs2, y, charZ);
     const probsPlaced = b.visuals[stages[probsIdx]!.firstVisual]!.visual;
     const start = probsPlaced.kind === 'activation' ? rowPos(probsPlaced.pre, pred.row) : endPos;
     const space = pred.label.indexOf(' ', predChar === ' ' ? 1 : 0);
     ret = {
       text: predChar, start, end: endPos, existing: existing.filter((e) => e.text.length > 0),
-      pct: space >= 0 ? pred.label.slice(space + 1) : '', nextSpacing: cs2,
+      pct: space >= 0 ? pred.label.slice(space + 1) : '', nextSpacing: cs2, leaving,
     };
     nextCharPositions = [...existing.map((e) => e.start), endPos];
   }
@@ -188,6 +209,14 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     total: timeline.total, returnDuration: timeline.returnDuration,
   };
   const fades = buildLabelFades(core, b.labels);
+  const predicts = inp.predPos !== undefined && inp.predPos >= 0 && probsIdx >= 0;
+  const captions = captionTable(timeline, cfg, {
+    kind: inp.kind, predPos: predicts ? pred.row : -1, prediction: predicts ? pred.label : '', chars: displayed.length,
+    text: inp.kind === 'final' ? inp.fullText : undefined,
+  });
+  const finalTitle = inp.kind === 'final' && inp.fullText !== undefined && inp.fullText.length > displayed.length
+    ? `${FINAL_TITLE} (last ${displayed.length} of ${inp.fullText.length} characters)` : FINAL_TITLE;
+  const choice = predicts ? buildChoice(rec, pred.row, pred.id, timeline) : undefined;
   return Object.freeze({
     ...core,
     kind: inp.kind, timeline, layout: L, labels: b.labels, fades, characters,
@@ -196,9 +225,12 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
       total: timeline.total, returnDuration: timeline.returnDuration,
     },
     nextCharSpacing: ret !== undefined ? ret.nextSpacing : cs,
-    titles: stages.map((s) => s.title),
+    // The final display is the generated text, not the next step's input (issue 13).
+    titles: stages.map((s) => (inp.kind === 'final' && s.name === 'char_display' ? finalTitle : s.title)),
     noise: NOISE,
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
+    captions,
+    choice,
   });
 }

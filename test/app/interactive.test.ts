@@ -200,8 +200,8 @@ test.serial('generation: the steps and characters shown are exactly what `gptviz
   for (const s of r.statuses) if (!seen.has(s.step)) seen.set(s.step, s);
   const n = r.statuses[0]!.steps;
   t.is(seen.size, n, 'every step was shown');
-  // Kept steps are the log lines but the last (the stopping prediction is never shown).
-  t.is(n, stepLines.length, 'prediction steps + the final display');
+  // One scene per printed Step line (no phantom step, issue 13) plus the final display.
+  t.is(n, stepLines.length + 1, 'prediction steps + the final display');
   for (let k = 1; k < n; k++) {
     const s = seen.get(k)!;
     t.is(s.kind, k === 1 ? 'full' : 'logits');

@@ -22,8 +22,8 @@ const WEIGHTS = join(TMP, 'fixture.npz');
 const W = fixtureWeights(loadFixture(HELLO));
 saveWeights(WEIGHTS, W);
 
-function expected(prompt: string, opts: { temperature?: number; seed?: number }): string[] {
-  const g = runGeneration(W, prompt, { temperature: opts.temperature ?? 0.3, seed: opts.seed });
+function expected(prompt: string, opts: { temperature?: number; seed?: number; length?: number }): string[] {
+  const g = runGeneration(W, prompt, { temperature: opts.temperature ?? 0.3, seed: opts.seed, length: opts.length });
   return [...g.log.map(formatStepLine), formatResultLine(g.result)];
 }
 
@@ -42,6 +42,21 @@ test('--temperature 0 (greedy) and --seed change the sampling as runGeneration d
   t.deepEqual(lines(greedy.stdout), expected('to be', { temperature: 0 }));
   const seeded = await runBin(['generate', '--text', 'to be', '--weights', WEIGHTS, '--temperature', '0.8', '--seed', '7'], SLOW);
   t.deepEqual(lines(seeded.stdout), expected('to be', { temperature: 0.8, seed: 7 }));
+});
+
+test('steps printed = characters added; --length 30 goes past the context with the first 16 unchanged', async (t) => {
+  const r16 = await runBin(['generate', '--text', 'hello', '--weights', WEIGHTS], SLOW);
+  const out16 = lines(r16.stdout);
+  const result16 = /^ {2}Result: '(.*)'$/.exec(out16[out16.length - 1]!)![1]!;
+  t.is(out16.filter((l) => l.startsWith('  Step ')).length, result16.length - 5);
+  const r = await runBin(['generate', '--text', 'hello', '--weights', WEIGHTS, '--length', '30'], SLOW);
+  t.is(r.code, 0, r.stderr);
+  const out = lines(r.stdout);
+  t.deepEqual(out, expected('hello', { length: 30 }));
+  t.is(out.filter((l) => l.startsWith('  Step ')).length, 25);
+  const result = /^ {2}Result: '(.*)'$/.exec(out[out.length - 1]!)![1]!;
+  t.is(result.length, 30);
+  t.true(result.startsWith(result16));
 });
 
 test('--top K lists K characters with percentages under each step line', async (t) => {
@@ -77,6 +92,8 @@ const BAD: readonly (readonly [string[], number, RegExp])[] = [
   [['--text', 'hi', '--weights', WEIGHTS, '--top', '0'], 2, /--top must be an integer from 1 to 32 \(got 0\)/],
   [['--text', 'hi', '--weights', WEIGHTS, '--top', '33'], 2, /--top must be an integer from 1 to 32 \(got 33\)/],
   [['--text', '123', '--weights', WEIGHTS], 2, /--text has no characters in the vocabulary/],
+  [['--text', 'hello', '--weights', WEIGHTS, '--length', '4'], 2, /--length 4 is shorter than the prompt \(5 characters/],
+  [['--text', 'hi', '--weights', WEIGHTS, '--length', '4097'], 2, /--length must be an integer from 1 to 4096 \(got 4097\)/],
   [['--text', 'hi', '--weights', MISSING], 1, new RegExp(`weights file not found: ${MISSING.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`)],
   [['--text', 'hi', '--weights', NOT_ZIP], 1, /text\.npz: not a \.npz file/],
 ];
@@ -97,5 +114,5 @@ for (const [argv, code, re] of BAD) {
 test('--help lists every flag of generate', async (t) => {
   const r = await runBin(['generate', '--help'], SLOW);
   t.is(r.code, 0);
-  for (const f of ['--text', '--weights', '--temperature', '--seed', '--top']) t.true(r.stdout.includes(f), f);
+  for (const f of ['--text', '--weights', '--temperature', '--seed', '--length', '--top']) t.true(r.stdout.includes(f), f);
 });

@@ -6,7 +6,8 @@ import test from 'ava';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../../src/errors.js';
+import { UserError, UsageError } from '../../src/errors.js';
+import { promptFor } from '../../src/run/prompt.js';
 import {
   parseViewArgs, DEFAULT_WEIGHTS, PACKAGE_ROOT, packageVersion, viewHelp,
 } from '../../src/cli/options.js';
@@ -90,4 +91,22 @@ test('viewHelp mentions the default weights path and the mp4 name', (t) => {
   const h = viewHelp();
   t.true(h.includes('weights/charlm.npz'));
   t.true(h.includes('transformer.mp4'));
+});
+
+test('--length (issue 13): from the prompt length to 4096; shorter than the prompt or too large is a usage error; promptFor keeps a long prompt whole', (t) => {
+  const { warn, warnings } = collect();
+  const o = parseViewArgs(['--text', 'hello', '--weights', WEIGHTS, '--length', '30', '--captions'], warn);
+  t.like(o, { length: 30, captions: true });
+  t.deepEqual(warnings, []);
+  t.is(parseViewArgs([], warn).length, undefined);
+  t.false(parseViewArgs([], warn).captions);
+  const short = t.throws(() => parseViewArgs(['--text', 'hello', '--weights', WEIGHTS, '--length', '4'], warn), { instanceOf: UsageError });
+  t.regex(short!.message, /--length 4 is shorter than the prompt \(5 characters/);
+  t.throws(() => parseViewArgs(['--length', '4097'], warn), { instanceOf: UsageError, message: /--length must be an integer from 1 to 4096/ });
+  parseViewArgs(['--length', '40'], warn);
+  t.deepEqual(warnings, ['warning: --length only applies with --text or to a prompt typed in the window']);
+  const long = 'to be or not to be that is';
+  t.is(promptFor(long, 16, 40, warn), long);
+  t.is(promptFor(long, 16, undefined, () => {}), 'to be or not to ');
+  t.throws(() => promptFor(long, 16, 20, warn), { instanceOf: UsageError });
 });

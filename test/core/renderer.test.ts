@@ -258,3 +258,28 @@ test.serial('an offscreen target resizes to any size and reads back exactly widt
   t.notThrows(() => o.dispose());
   t.throws(() => ctx.renderer.render(frame, o), { message: /after dispose/ });
 });
+
+test.serial('the caption band (issue 13) keeps the bottom: the picture is drawn above it, never under it', (t) => {
+  // A red cube far larger than the view covers every pixel without a band.
+  resetFrame(frame, 3);
+  pushInstance(frame, 0, 0, 0, 1, 0, 0, 1, 100, 100, 100);
+  const full = draw(frame);
+  t.is(countBright(full, 0, H - 8, W, H, 100), W * 8, 'no band: the cube reaches the bottom row');
+  resetFrame(frame, 3);
+  pushInstance(frame, 0, 0, 0, 1, 0, 0, 1, 100, 100, 100);
+  frame.caption = '';
+  frame.captionLines = 3;
+  const band = ctx.renderer.bottomPx(frame, H);
+  t.true(band > 20 && band < H / 2, `band ${band} px`);
+  const img = draw(frame);
+  t.is(countBright(img, 0, H - band + 3, W, H, 100), 0, 'nothing of the scene inside the band');
+  t.is(countBright(img, 0, 0, W, H - band - 2, 100), W * (H - band - 2), 'the scene fills the area above it');
+  // A small cube at the origin lands in the middle of the area above the band, not of the frame.
+  resetFrame(frame, 3);
+  pushInstance(frame, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1);
+  frame.captionLines = 3;
+  const boxed = draw(frame);
+  const [x, y] = at(0, 0, 0);
+  t.true(Math.abs(y - (H - band) / 2) < 2, `cube centre at y ${y}, band ${band}`);
+  t.true(meanAround(boxed, Math.round(x), Math.round(y), 1)[0] > 100);
+});

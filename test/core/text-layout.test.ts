@@ -1,7 +1,7 @@
 /** Text layout (spec §7.5) with hand-made metrics: pure, no canvas, no GL. */
 import test from 'ava';
 import type { FontMetrics, GlyphMetrics } from '../../src/core/text-layout.js';
-import { QUAD_FLOATS, countQuads, layoutLine, measureText } from '../../src/core/text-layout.js';
+import { QUAD_FLOATS, countQuads, layoutLine, measureText, wrapText } from '../../src/core/text-layout.js';
 
 function glyph(advance: number, x0: number, x1: number, u0: number): GlyphMetrics {
   return { advance, x0, x1, y0: -3, y1: 9, u0, v0: 0, u1: u0 + 0.1, v1: 1 };
@@ -44,4 +44,12 @@ test('layoutLine writes at an offset and leaves the rest alone', (t) => {
   t.is(out[0], -7);
   t.is(out[QUAD_FLOATS + 2], 3);
   t.is(out[QUAD_FLOATS * 2], -7);
+});
+
+test('wrapText: greedy lines within the width; a long word gets its own line', (t) => {
+  const w = (s: string): number => measureText(font, s);
+  t.deepEqual(wrapText(font, 'one two three', w('one two')), ['one two', 'three']);
+  t.deepEqual(wrapText(font, 'one  two', 1e9), ['one two']);
+  t.deepEqual(wrapText(font, 'supercalifragilistic a', w('a b')), ['supercalifragilistic', 'a']);
+  t.deepEqual(wrapText(font, '', 100), []);
 });

@@ -206,8 +206,8 @@ test('--text: one scene per generation step (full, logits-only at 3×, final), t
   const genLines = lines(gen.stdout).filter((l) => /^ {2}(Step \d+|Result):/.test(l));
   t.deepEqual(lines(r.stderr).filter((l) => /^ {2}(Step \d+|Result):/.test(l)), genLines);
   const steps = lines(r.stderr).map((l) => /^ {2}step (\d+): (\w+) .*, (\d+) frames( \(3× scene rate\))?$/.exec(l)).filter((m) => m !== null);
-  const kept = genLines.length - 2; // every printed step but the stopping one, plus the final step
-  t.is(steps.length, kept + 1);
+  const kept = genLines.length - 1; // every printed Step line is a scene (no phantom step, issue 13)
+  t.is(steps.length, kept + 1); // plus the final display
   t.deepEqual(steps.map((m) => m![2]), steps.map((_, i) => (i === 0 ? 'full' : i === steps.length - 1 ? 'final' : 'logits')));
   t.true(steps.slice(1, -1).every((m) => m![4] !== undefined));
   const total = steps.reduce((n, m) => n + Number(m![3]), 0);

@@ -30,10 +30,10 @@ test('hello, T = 0.3: steps follow the stop rules and each one is a plain forwar
   t.is(steps[steps.length - 1]!.kind, 'final');
   t.is(steps.filter((s) => s.kind === 'final').length, 1);
   t.true(preds.length <= 16 - 5);
-  t.is(g.log.length, preds.length + 1); // the stopping iteration is logged, not kept
-  t.false(g.log[g.log.length - 1]!.kept);
   const last = g.log[g.log.length - 1]!;
-  t.true(last.predId === PAD_ID || last.text.length >= 16);
+  // No phantom step (issue 13): only a PAD prediction is logged without being kept.
+  t.is(g.log.length, preds.length + (last.predId === PAD_ID ? 1 : 0));
+  t.is(g.log.filter((e) => e.kept).length, g.result.length - 'hello'.length);
   if (last.predId !== PAD_ID) t.is(preds.length, 11); // 11 prediction steps + final = 12 scenes
   let text = 'hello';
   for (const [i, s] of preds.entries()) {
@@ -85,6 +85,41 @@ test('a prompt of S characters gives only the final step; S = 12 weights give at
   if (g.log[g.log.length - 1]!.predId !== PAD_ID) t.is(g.steps.length, 8);
 });
 
+test('--length past the context: a sliding window of the last S characters, the first S unchanged', (t) => {
+  const short = runGeneration(W, 'hello', { temperature: 0.3 });
+  const long = runGeneration(W, 'hello', { temperature: 0.3, length: 30 });
+  t.is(short.result.length, 16);
+  t.is(long.result.length, 30);
+  t.true(long.result.startsWith(short.result));
+  t.is(long.log.length, 25);
+  t.true(long.log.every((e) => e.kept));
+  let text = 'hello';
+  for (const [i, s] of long.steps.slice(0, -1).entries()) {
+    const window = text.slice(-16);
+    t.is(s.text, window, `step ${i + 1}`);
+    t.is(s.predPos, window.length - 1);
+    t.is(long.log[i]!.slid, text.length > 16);
+    const again = forward(W, encode(window, 16), { temperature: 0.3 });
+    t.is(s.predId, again.predictedIds![s.predPos]);
+    text += CHARS[s.predId];
+  }
+  t.is(text, long.result);
+  const fin = long.steps[long.steps.length - 1]!;
+  t.is(fin.kind, 'final');
+  t.is(fin.text, long.result.slice(-16));
+  t.true(formatStepLine(long.log[24]!).startsWith(`  Step 25: …${long.result.slice(13, 29)} -> `));
+});
+
+test('--length: a prompt longer than S is kept whole; a length below the prompt or above 4096 is refused', (t) => {
+  const g = runGeneration(W, 'to be or not to be that is', { temperature: 0.3, length: 28 });
+  t.true(g.result.startsWith('to be or not to be that is'));
+  t.is(g.log.length, 2);
+  t.is(g.steps[0]!.text, 'be or not to be that is'.slice(-16));
+  t.is(runGeneration(W, 'hello', { length: 5 }).steps.length, 1);
+  t.throws(() => runGeneration(W, 'hello', { length: 4 }), { instanceOf: RangeError });
+  t.throws(() => runGeneration(W, 'hello', { length: 4097 }), { instanceOf: RangeError });
+});
+
 test('the prompt arrives cleaned and cut (run/prompt.ts): empty is a UserError, anything else a bug', (t) => {
   t.throws(() => runGeneration(W, ''), { instanceOf: UserError });
   t.throws(() => runGeneration(W, '123,;'), { instanceOf: UserError });
@@ -104,5 +139,6 @@ test('console formatting: Python .0f rounding and repr quoting', (t) => {
   t.is(pyRepr("'"), `"'"`);
   t.is(formatResultLine('hello world'), "  Result: 'hello world'");
   t.is(formatStepLine({ step: 1, text: 'hello', predId: 0, pct: 41.2, record: null!, predPos: 4, kept: true }), "  Step 1: hello -> ' ' (41%)");
-  t.is(formatStepLine({ step: 2, text: 'hi', predId: PAD_ID, pct: 3, record: null!, predPos: 1, kept: false }), "  Step 2: hi -> '<PAD>' (3%)");
+  t.is(formatStepLine({ step: 2, text: 'hi', predId: PAD_ID, pct: 3, record: null!, predPos: 1, kept: false }), "  Stopped: hi -> '<PAD>' (3%)");
+  t.is(formatStepLine({ step: 17, text: 'the prince', slid: true, predId: 0, pct: 3, record: null!, predPos: 9, kept: true }), "  Step 17: …the prince -> ' ' (3%)");
 });
