@@ -10,6 +10,8 @@ export interface BenchRow {
   /** Whether the target is met (undefined: no target). */
   ok?: boolean;
   note?: string;
+  /** Decimal places to print `value` with (default: three significant digits). */
+  digits?: number;
 }
 
 /** Median of a list of numbers (copies, sorts). */

@@ -6,29 +6,53 @@
  * wall time per phase of the main loop (scene, draw, readback start/finish, waiting for the
  * encoder) as shares of the loop, ffmpeg's own CPU time, and the final mux.
  * The Python reference takes 28.2 s (10.6 frames/s); target ≤ 10 s (real time).
+ * Then, untimed, the size of the mp4 and its SSIM (all planes, yuv444p, ffmpeg's ssim filter)
+ * against the frames it was encoded from: a second run renders the same frames as PNGs
+ * (--format png; the frames are deterministic) and ffmpeg compares. The reference's figures for
+ * the same recording: 3.1–3.3 MB, SSIM 0.99278 (x264 slow/CRF 18).
  *
- * Env: GPTVIZ_BENCH_RECORD_PRESET / _CRF / _POOL override the x264 preset, the CRF and the number
- * of frame buffers in flight (to compare settings).
+ * Env: GPTVIZ_BENCH_RECORD_QUALITY (final|draft) picks --quality; GPTVIZ_BENCH_RECORD_PRESET / _CRF /
+ * _POOL override the x264 preset, the CRF and the number of frame buffers in flight (to compare
+ * settings); GPTVIZ_BENCH_RECORD_SSIM=0 skips the SSIM pass.
  * Starts its own Xvfb when DISPLAY is unset.
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchRow } from './bench-row.js';
 import { runRecording } from '../src/app/record.js';
 import { parseViewArgs } from '../src/cli/options.js';
-import { ENCODER } from '../src/record/ffmpeg.js';
+import { QUALITY } from '../src/record/ffmpeg.js';
 import { emptyTimings } from '../src/record/frame-loop.js';
 import { ensureDisplay } from '../test/helpers/xvfb.js';
 
 const REFERENCE_S = 28.2;
 const TARGET_S = 10;
+/** The reference's mp4 of this recording (x264 slow/CRF 18): size and SSIM against the source frames. */
+const REFERENCE_MB = 3.1;
+const REFERENCE_SSIM = 0.99278;
+
+/**
+ * SSIM (ffmpeg's ssim filter, "All", in yuv444p) of `mp4` against the numbered PNG frames in
+ * `framesDir`; NaN when ffmpeg reports none.
+ */
+function ssimAgainstFrames(mp4: string, framesDir: string, fps: number): number {
+  const r = spawnSync('ffmpeg', [
+    '-hide_banner', '-nostats', '-i', mp4, '-framerate', String(fps), '-i', path.join(framesDir, 'frame_%05d.png'),
+    '-lavfi', '[0:v]format=yuv444p[a];[1:v]format=yuv444p[b];[a][b]ssim', '-f', 'null', '-',
+  ], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const m = /SSIM .*All:([0-9.]+)/.exec(r.stderr ?? '');
+  return m !== null ? Number(m[1]) : NaN;
+}
 
 export async function bench(): Promise<BenchRow[]> {
   const display = await ensureDisplay();
   const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-bench-record-'));
   try {
-    const opts = parseViewArgs(['--record', '--width', '1920', '--height', '1080', '--fps', '30', '--max-duration', '10', '--output-dir', dir]);
+    const quality = process.env.GPTVIZ_BENCH_RECORD_QUALITY ?? 'final';
+    const args = ['--record', '--width', '1920', '--height', '1080', '--fps', '30', '--max-duration', '10', '--quality', quality];
+    const opts = parseViewArgs([...args, '--output-dir', dir]);
     const timings = emptyTimings();
     const cpu0 = process.cpuUsage();
     const start = performance.now();
@@ -46,11 +70,28 @@ export async function bench(): Promise<BenchRow[]> {
     const perFrame = (ms: number): string => `${(ms / frames).toFixed(1)} ms/frame`;
     const machine = `${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(1)}`;
     const wall = r.wallSeconds;
+    const mb = r.result.bytes / 1e6;
+    let ssim = NaN;
+    if (process.env.GPTVIZ_BENCH_RECORD_SSIM !== '0') {
+      const framesDir = path.join(dir, 'source');
+      await runRecording(parseViewArgs([...args, '--mute', '--format', 'png', '--output-dir', framesDir]), { quiet: true, preset: 'ultrafast' });
+      ssim = ssimAgainstFrames(r.result.path, path.join(framesDir, 'frames'), opts.fps);
+    }
+    const x264 = `x264 ${preset ?? QUALITY[opts.quality].preset}/CRF ${crfEnv ?? QUALITY[opts.quality].crf}`;
     return [
       {
         name: 'record 10 s @ 1920×1080 30 fps: wall time (frames → final mp4)', value: wall, unit: 's',
         target: `≤ ${TARGET_S} s (reference ${REFERENCE_S} s)`, ok: wall <= TARGET_S,
-        note: `${frames} frames, x264 ${preset ?? ENCODER.preset}/CRF ${crfEnv ?? ENCODER.crf}, pool ${poolEnv ?? 'default'}, ${machine}`,
+        note: `${frames} frames, ${x264} (--quality ${opts.quality}), pool ${poolEnv ?? 'default'}, ${machine}`,
+      },
+      {
+        name: 'record 10 s @ 1920×1080 30 fps: mp4 size', value: mb, unit: 'MB',
+        target: `≤ ${(1.2 * REFERENCE_MB).toFixed(2)} MB (1.2× the reference's ${REFERENCE_MB} MB, x264 slow/18)`, ok: mb <= 1.2 * REFERENCE_MB, note: x264,
+      },
+      {
+        name: 'record 10 s @ 1920×1080 30 fps: SSIM against the rendered frames (all planes, yuv444p)', value: ssim, unit: '', digits: 6,
+        target: `≥ ${REFERENCE_SSIM} (the reference's slow/18 on the same frames)`, ok: ssim >= REFERENCE_SSIM,
+        note: Number.isNaN(ssim) ? 'skipped (GPTVIZ_BENCH_RECORD_SSIM=0) or ffmpeg printed no SSIM' : x264,
       },
       { name: 'record 10 s @ 1920×1080 30 fps: throughput', value: frames / wall, unit: 'frames/s', target: '≥ 30 frames/s', ok: frames / wall >= 30 },
       { name: '  main loop: scene (frameAt)', value: timings.scene / frames, unit: 'ms/frame', note: share(timings.scene) },

@@ -9,8 +9,9 @@ import type { BenchRow } from './bench-row.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-function fmt(v: number): string {
+function fmt(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return String(v);
+  if (digits !== undefined) return v.toFixed(digits);
   const a = Math.abs(v);
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a >= 10) return v.toFixed(1);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const table = rows.map((r) => [
     r.suite,
     r.name,
-    `${fmt(r.value)} ${r.unit}`,
+    `${fmt(r.value, r.digits)} ${r.unit}`,
     r.target ?? '',
     r.ok === undefined ? '' : r.ok ? 'ok' : 'MISS',
     r.note ?? '',

@@ -25,7 +25,7 @@ import { requireDisplay } from './display.js';
 import { signalExitCode } from './signal-exit.js';
 import { UserError } from '../errors.js';
 import { fileError } from '../io-errors.js';
-import { findFfmpeg } from '../record/ffmpeg.js';
+import { findFfmpeg, QUALITY } from '../record/ffmpeg.js';
 import { FrameFiles } from '../record/frame-files.js';
 import type { LoopTimings } from '../record/frame-loop.js';
 import { emptyTimings, renderFrames, whereIs } from '../record/frame-loop.js';
@@ -140,7 +140,7 @@ export interface RecordExtras {
   readonly timings?: LoopTimings;
   /** No plan or progress on stderr. */
   readonly quiet?: boolean;
-  /** x264 preset / CRF instead of record/ffmpeg.ts ENCODER (benchmark comparisons). */
+  /** x264 preset / CRF instead of those of opts.quality (record/ffmpeg.ts QUALITY; benchmark comparisons). */
   readonly preset?: string;
   readonly crf?: number;
   /** Frame buffers in flight to ffmpeg (default: the recorder's). */
@@ -199,7 +199,10 @@ async function recordInto(
   let recorder: Recorder | undefined;
   try {
     const target = ctx.createOffscreen(width, height);
-    recorder = Recorder.start({ ffmpeg, width, height, fps, output, audio, preset: extras.preset, crf: extras.crf, poolSize: extras.poolSize });
+    recorder = Recorder.start({
+      ffmpeg, width, height, fps, output, audio, preset: extras.preset ?? QUALITY[opts.quality].preset,
+      crf: extras.crf ?? QUALITY[opts.quality].crf, poolSize: extras.poolSize,
+    });
     started(recorder);
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined

@@ -6,6 +6,7 @@
  *
  * What it is not: the parsing and its rules (cli/options.ts).
  */
+import type { Quality } from '../record/ffmpeg.js';
 import type { RunOptions } from '../run/run.js';
 
 export interface ViewOptions extends RunOptions {
@@ -24,6 +25,8 @@ export interface ViewOptions extends RunOptions {
   readonly height: number;
   /** True when --width or --height was given (the window uses its own 1600 × 900 otherwise). */
   readonly sizeGiven: boolean;
+  /** x264 settings for --record (record/ffmpeg.ts QUALITY). */
+  readonly quality: Quality;
   /** Numbered frame format for --record. */
   readonly format: 'jpg' | 'png';
   /** True when --format was given (--record writes numbered frame images only then). */

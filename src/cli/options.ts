@@ -42,6 +42,10 @@ export const VIEW_FLAGS = {
   speed: { type: 'number', default: 1.0, min: 0.05, max: 20, help: 'animation speed multiplier' },
   width: { type: 'integer', default: 1920, min: 16, max: 8192, placeholder: 'PX', help: 'output width in pixels, even for --record' },
   height: { type: 'integer', default: 1080, min: 16, max: 8192, placeholder: 'PX', help: 'output height in pixels, even for --record' },
+  quality: {
+    type: 'string', default: 'final', choices: ['final', 'draft'],
+    help: 'video encoding: final = small files (x264 medium/CRF 18), draft = least CPU (ultrafast/CRF 20, ~3× larger)',
+  },
   format: { type: 'string', default: 'jpg', choices: ['jpg', 'png'], help: 'also write numbered frames in this format (--record)' },
   outputDir: { type: 'string', default: 'recordings/', placeholder: 'DIR', help: 'where --record writes' },
   maxDuration: { type: 'number', default: 180, min: 0, placeholder: 'SECONDS', help: 'cap the video length by raising the speed, 0 = no cap' },
@@ -54,7 +58,7 @@ export const VIEW_FLAGS = {
 } as const;
 
 /** Flags that only mean something for --record (given without it → a warning). */
-const RECORD_ONLY = ['fps', 'format', 'outputDir', 'maxDuration'] as const;
+const RECORD_ONLY = ['fps', 'quality', 'format', 'outputDir', 'maxDuration'] as const;
 
 /**
  * The weights file for --text: the explicit path (cwd-relative) or DEFAULT_WEIGHTS; it must exist
@@ -110,6 +114,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     width: v.width,
     height: v.height,
     sizeGiven: given.has('width') || given.has('height'),
+    quality: v.quality,
     format: v.format,
     formatGiven: given.has('format'),
     outputDir: resolve(v.outputDir),

@@ -23,24 +23,39 @@ import { UserError } from '../errors.js';
 export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)';
 
 /**
- * x264 preset and CRF, chosen for speed at equal visual quality. The reference used `-preset slow
- * -crf 18`. Measured here on 120 frames at 1920×1080 of the random-weights pipeline (black
- * background, flat-coloured cubes, text), SSIM (all planes, yuv444p) against the source frames:
+ * x264 settings per `--quality` (issue 15). No single setting serves both quick previews and
+ * sharing: the encoder competes with the software rasteriser for the same two cores, so its CPU
+ * is the recording's speed, while the reference's `slow`/CRF 18 files are a third of ultrafast's.
+ * Measured on 300 frames of the 10 s 1080p random-mode recording (raw RGBA → x264; SSIM all
+ * planes in yuv444p against the source PNG frames; x264 CPU seconds under heavy load):
  *
- *   preset/CRF     SSIM       size      note
- *   slow/18        0.99686    1.77 MB   (reference)
- *   veryfast/18    0.99596    1.83 MB
- *   superfast/18   0.99731    3.00 MB
- *   ultrafast/20   0.99763    4.60 MB   ← chosen
- *   ultrafast/16   0.99819    5.74 MB
+ *   preset/CRF            size      SSIM       x264 CPU
+ *   slow/18 (reference)   3.34 MB   0.992780   16.5 s
+ *   medium/18             3.39 MB   0.992782   11.2 s   ← final: ≤ 1.2× the reference's size at ≥ its SSIM
+ *   fast/17 psy=0         3.66 MB   0.992639
+ *   faster/18             3.38 MB   0.992348   10.0 s
+ *   veryfast/16           4.25 MB   0.992503    7.8 s
+ *   veryfast/18           3.53 MB   0.992026    7.9 s
+ *   superfast/18          6.11 MB   0.993053    6.0 s
+ *   ultrafast/20          9.45 MB   0.993295    5.4 s   ← draft: least encoder CPU, SSIM above the reference's
  *
- * The encoder competes with the software rasteriser for the same two cores, so its CPU is the
- * recording's speed: ultrafast/20 is at least as good as slow/18 and superfast/18 on SSIM, and
- * took a 10 s 1080p recording from 11.1 s (superfast/18) to under 10 s wall (npm run bench --
- * record). The price is size: ≈ 2.6× the reference's files (≈ 1.1 MB per second of 1080p video);
- * re-encode with a slower preset if size matters more than time.
+ * Nothing between medium and ultrafast reaches both the size and the SSIM: the faster presets
+ * lose SSIM at equal size (veryfast, faster) or double the size (superfast). tune animation /
+ * stillimage / ssim and deblock tweaks did not help either.
  */
-export const ENCODER = { preset: 'ultrafast', crf: 20, audioBitrate: '192k' } as const;
+export const QUALITY = {
+  final: { preset: 'medium', crf: 18 },
+  draft: { preset: 'ultrafast', crf: 20 },
+} as const;
+
+/** `--quality` values (QUALITY's keys). */
+export type Quality = keyof typeof QUALITY;
+
+/** The default `--quality`. */
+export const DEFAULT_QUALITY: Quality = 'final';
+
+/** The soundtrack's AAC bit rate. */
+export const AUDIO_BITRATE = '192k';
 
 export interface EncodeSpec {
   readonly width: number;
@@ -66,7 +81,7 @@ export function encoderArgs(spec: EncodeSpec): string[] {
     '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
     '-i', 'pipe:0',
     '-map', '0:v:0',
-    '-c:v', 'libx264', '-preset', spec.preset ?? ENCODER.preset, '-crf', String(spec.crf ?? ENCODER.crf),
+    '-c:v', 'libx264', '-preset', spec.preset ?? QUALITY[DEFAULT_QUALITY].preset, '-crf', String(spec.crf ?? QUALITY[DEFAULT_QUALITY].crf),
     '-pix_fmt', 'yuv420p', '-r', String(spec.fps),
     '-f', 'matroska', spec.output,
   ];
@@ -92,7 +107,7 @@ export function audioArgs(dst: string): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
-    '-c:a', 'aac', '-b:a', ENCODER.audioBitrate, '-f', 'mp4', dst,
+    '-c:a', 'aac', '-b:a', AUDIO_BITRATE, '-f', 'mp4', dst,
   ];
 }
 
@@ -108,7 +123,7 @@ export function muxArgs(src: string, dst: string, audio: MuxAudio): string[] {
       break;
     case 'pcm':
       args.push('-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
-        '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', ENCODER.audioBitrate);
+        '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', AUDIO_BITRATE);
       break;
     case 'file':
       args.push('-i', audio.path, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy');
