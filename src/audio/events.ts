@@ -78,16 +78,26 @@ export function diagonalDelay(r: number, c: number, rows: number, cols: number, 
   return ((r + c) / Math.max(rows + cols - 2, 1)) * stagger;
 }
 
-/** appear(M): one event per element at t₀ + d·(delay(0.3) + 0.42), volume 0.06–0.20. */
-export function appearEvents(sink: EventSink, m: Matrix, t0: number, d: number): void {
+/**
+ * One random-kind event per element of m, in anti-diagonal order: at t₀ + d·(delay(stagger) +
+ * offset), f and volume (lo–hi) from the element. The shape of appear and softmax.
+ */
+function elementEvents(
+  sink: EventSink, m: Matrix, t0: number, d: number, stagger: number, offset: number, lo: number, hi: number,
+): void {
   const vmax = vmaxOf(m);
   for (let r = 0; r < m.rows; r++) {
     for (let c = 0; c < m.cols; c++) {
       const v = m.data[r * m.cols + c]!;
-      const t = t0 + d * (diagonalDelay(r, c, m.rows, m.cols, 0.3) + 0.42);
-      sink.random(t, valueToFreq(v, vmax), valueToVolume(v, vmax, 0.06, 0.2));
+      const t = t0 + d * (diagonalDelay(r, c, m.rows, m.cols, stagger) + offset);
+      sink.random(t, valueToFreq(v, vmax), valueToVolume(v, vmax, lo, hi));
     }
   }
+}
+
+/** appear(M): one event per element at t₀ + d·(delay(0.3) + 0.42), volume 0.06–0.20. */
+export function appearEvents(sink: EventSink, m: Matrix, t0: number, d: number): void {
+  elementEvents(sink, m, t0, d, 0.3, 0.42, 0.06, 0.2);
 }
 
 /**
@@ -124,14 +134,7 @@ export function matmulEvents(sink: EventSink, a: Matrix, b: Matrix, c: Matrix, t
 
 /** softmax(pre, post): per element at t₀ + d·(delay(0.4) + 0.3); f and volume 0.04–0.15 from post. */
 export function softmaxEvents(sink: EventSink, _pre: Matrix, post: Matrix, t0: number, d: number): void {
-  const vmax = vmaxOf(post);
-  for (let r = 0; r < post.rows; r++) {
-    for (let c = 0; c < post.cols; c++) {
-      const v = post.data[r * post.cols + c]!;
-      const t = t0 + d * (diagonalDelay(r, c, post.rows, post.cols, 0.4) + 0.3);
-      sink.random(t, valueToFreq(v, vmax), valueToVolume(v, vmax, 0.04, 0.15));
-    }
-  }
+  elementEvents(sink, post, t0, d, 0.4, 0.3, 0.04, 0.15);
 }
 
 /** relu(pre, post): only the elements ReLU kills (post = 0, pre < 0) sound; volume 0.08–0.25 from pre. */

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { requireOutputFolder } from '../io-errors.js';
 import { cleanPrompt } from '../run/prompt.js';
-import { formatHelp, parseFlags, usageError } from './flags.js';
+import { flagCommand, usageError } from './flags.js';
 import { requireWeights } from './options.js';
 
 const SPECS = {
@@ -24,12 +24,7 @@ const SPECS = {
 
 const SUMMARY = 'Render a grid of moments across one step into a PNG (random scene, or the first step of --text).';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values: o, help } = parseFlags('contact-sheet', argv, SPECS);
-  if (help) {
-    process.stdout.write(formatHelp('contact-sheet', SUMMARY, SPECS));
-    return 0;
-  }
+export const run = flagCommand('contact-sheet', SPECS, SUMMARY, async (o) => {
   if (!/\.png$/i.test(o.out)) throw usageError('contact-sheet', `--out must name a .png file (got '${o.out}')`);
   const out = path.resolve(o.out);
   requireOutputFolder(out);
@@ -39,4 +34,4 @@ export async function run(argv: string[]): Promise<number> {
   const line = contactSheet({ ...o, out, text, weights });
   process.stdout.write(`${line}\n`);
   return 0;
-}
+});

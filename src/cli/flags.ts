@@ -9,8 +9,8 @@
  * `--help` / `-h` is recognised by every command without being declared.
  *
  * What this is not: it knows nothing about any particular command (that is options.ts and the
- * `*-command.ts` modules), and it never prints or exits — problems are thrown as UsageError
- * (exit code 2) for cli/main.ts to print.
+ * `*-command.ts` modules), and it never exits; the one thing it prints is a subcommand's `--help`
+ * text (flagCommand). Problems are thrown as UsageError (exit code 2) for cli/main.ts to print.
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
@@ -279,6 +279,12 @@ function flagDetails(spec: FlagSpec): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** What `--help` shows besides the flags: a usage line other than `gptviz CMD [flags]`, extra sections. */
+export interface HelpExtras {
+  readonly usage?: string;
+  readonly sections?: readonly HelpSection[];
+}
+
 export interface HelpSection {
   readonly title: string;
   readonly lines: readonly string[];
@@ -288,12 +294,7 @@ export interface HelpSection {
  * The `--help` text: usage line, summary, every flag with its placeholder, help, range and
  * default, `-h, --help` last, then any extra sections (subcommands, keyboard controls).
  */
-export function formatHelp(
-  command: string,
-  summary: string,
-  specs: FlagSpecs,
-  more: { usage?: string; sections?: readonly HelpSection[] } = {},
-): string {
+export function formatHelp(command: string, summary: string, specs: FlagSpecs, more: HelpExtras = {}): string {
   const rows: [string, string][] = Object.entries(specs).map(([key, spec]) => [
     flagSignature(key, spec),
     spec.help + flagDetails(spec),
@@ -305,4 +306,25 @@ export function formatHelp(
   const out = [`Usage: ${more.usage ?? `${programName(command)} [flags]`}`, '', summary, '', 'Flags:', ...rows.map(fmt)];
   for (const s of more.sections ?? []) out.push('', `${s.title}:`, ...s.lines.map((l) => `  ${l}`));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A subcommand's `run(argv)` from its flags and its body: `--help` writes the help text to stdout
+ * and returns 0 without running the body; otherwise the body gets the checked values.
+ *
+ * @example export const run = flagCommand('sounds', SPECS, SUMMARY, (o) => { …; return 0; });
+ */
+export function flagCommand<const S extends FlagSpecs>(
+  command: string,
+  specs: S,
+  summary: string,
+  body: (values: FlagValues<S>) => number | Promise<number>,
+  more: HelpExtras = {},
+): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const { values, help } = parseFlags(command, argv, specs);
+    if (!help) return body(values);
+    process.stdout.write(formatHelp(command, summary, specs, more));
+    return 0;
+  };
 }

@@ -19,7 +19,7 @@ import type { GenerationLogEntry } from '../transformer/generation.js';
 import { MAX_LENGTH, formatPct, formatResultLine, formatStepLine, pyRepr } from '../transformer/generation.js';
 import { loadWeights } from '../transformer/weights-file.js';
 import { TOKENS } from '../transformer/vocab.js';
-import { formatHelp, parseFlags, usageError } from './flags.js';
+import { flagCommand, usageError } from './flags.js';
 import { requireWeights } from './options.js';
 
 const SPECS = {
@@ -44,12 +44,7 @@ export function topLine(e: GenerationLogEntry, k: number): string {
   return `      top ${k}: ${items.join('  ')}`;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values: v, help } = parseFlags('generate', argv, SPECS);
-  if (help) {
-    process.stdout.write(formatHelp('generate', SUMMARY, SPECS, { usage: 'gptviz generate --text TEXT [flags]' }));
-    return 0;
-  }
+export const run = flagCommand('generate', SPECS, SUMMARY, (v) => {
   if (v.text === undefined) throw usageError('generate', '--text is required (the prompt to continue)');
   const cleaned = cleanPrompt(v.text);
   const g = generate(loadWeights(requireWeights(v.weights)), cleaned, v, undefined, 'generate');
@@ -61,4 +56,4 @@ export async function run(argv: string[]): Promise<number> {
   out.push(formatResultLine(g.result));
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
-}
+}, { usage: 'gptviz generate --text TEXT [flags]' });

@@ -8,7 +8,7 @@
  */
 import { renderMusic } from '../audio/music/music.js';
 import { prepareOutputFile, writeWavFile } from '../audio/wav.js';
-import { formatHelp, parseFlags } from './flags.js';
+import { flagCommand } from './flags.js';
 
 const SPECS = {
   out: { type: 'string', default: 'audio/music.wav', placeholder: 'FILE.wav', help: 'output WAV file' },
@@ -18,12 +18,7 @@ const SPECS = {
 
 const SUMMARY = 'Write the generated 155 BPM industrial track (FM bass, metallic percussion, data streams,\nmicro-clicks, electrical impulses, Shepard tones, cellular-automaton glitches) as a WAV.';
 
-export function run(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags('music', argv, SPECS);
-  if (help) {
-    process.stdout.write(formatHelp('music', SUMMARY, SPECS));
-    return Promise.resolve(0);
-  }
+export const run = flagCommand('music', SPECS, SUMMARY, (values) => {
   prepareOutputFile(values.out); // fail on a bad path before the render, not after
   const t0 = performance.now();
   const music = renderMusic({
@@ -35,5 +30,5 @@ export function run(argv: string[]): Promise<number> {
   writeWavFile(values.out, [music.left, music.right]);
   const ratio = values.duration / Math.max(seconds, 1e-6);
   process.stdout.write(`wrote ${values.out} (${values.duration} s, 44.1 kHz stereo) in ${seconds.toFixed(2)} s — ${ratio.toFixed(1)}× real time\n`);
-  return Promise.resolve(0);
-}
+  return 0;
+});

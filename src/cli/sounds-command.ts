@@ -3,7 +3,7 @@
  * per event type (spec §10.3, audio/previews.ts) so the sounds can be auditioned one by one.
  */
 import { writePreviews } from '../audio/previews.js';
-import { formatHelp, parseFlags } from './flags.js';
+import { flagCommand } from './flags.js';
 
 const SPECS = {
   outDir: { type: 'string', default: 'audio', placeholder: 'DIR', help: 'folder for the preview WAVs (created if needed)' },
@@ -11,13 +11,8 @@ const SPECS = {
 
 const SUMMARY = 'Write one short WAV per sonification sound: the grain kinds (needle, click, sine blip, white\nburst, data tone, sweeps up/down) and the event types (appear, matmul, softmax, …).';
 
-export function run(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags('sounds', argv, SPECS);
-  if (help) {
-    process.stdout.write(formatHelp('sounds', SUMMARY, SPECS));
-    return Promise.resolve(0);
-  }
+export const run = flagCommand('sounds', SPECS, SUMMARY, (values) => {
   const files = writePreviews(values.outDir);
   for (const f of files) process.stdout.write(`wrote ${f}\n`);
-  return Promise.resolve(0);
-}
+  return 0;
+});

@@ -357,15 +357,12 @@ export function embeddingForward(
 export function embeddingBackward(
   grads: Arr, eo: number, po: number, dx: Arr, o: number, ids: Int32Array, io: number, S: number, D: number,
 ): void {
+  // P's rows 0 … S−1 and dx are both contiguous S×D blocks
+  for (let i = 0; i < S * D; i++) grads[po + i]! += dx[o + i]!;
+  // a repeated id accumulates in position order
   for (let s = 0; s < S; s++) {
     const er = eo + ids[io + s]! * D;
-    const pr = po + s * D;
-    const xr = o + s * D;
-    for (let d = 0; d < D; d++) {
-      const g = dx[xr + d]!;
-      grads[er + d]! += g;
-      grads[pr + d]! += g;
-    }
+    for (let d = 0; d < D; d++) grads[er + d]! += dx[o + s * D + d]!;
   }
 }
 

@@ -54,21 +54,53 @@ function arg(c: Code, slot: number): Code {
   return c.i32(0).i32Load(slot);
 }
 
+/** n fresh i32 locals, in order. */
+function i32Locals(c: Code, n: number): number[] {
+  return Array.from({ length: n }, () => c.local(I32));
+}
+
 /** Tile width in f32x4 vectors for an output width of m floats. */
 const vecsFor = (m: number): number => ((m / 4) % 2 === 0 ? 2 : 1);
+
+/** The locals of an R × C-vector accumulator tile: a splatted scalar, C vectors of b, R·C sums. */
+interface Tile {
+  readonly R: number;
+  readonly C: number;
+  readonly sv: number;
+  readonly bv: readonly number[];
+  readonly acc: readonly number[];
+}
+
+/** A tile of 4 rows × vecsFor(m) vectors, for an output width of m floats. */
+function tileLocals(c: Code, m: number): Tile {
+  const R = 4;
+  const C = vecsFor(m);
+  const sv = c.local(V128);
+  const bv = Array.from({ length: C }, () => c.local(V128));
+  const acc = Array.from({ length: R * C }, () => c.local(V128));
+  return { R, C, sv, bv, acc };
+}
+
+/**
+ * One k of the tile's outer product, acc[i][j] += a_i·b_j: C vectors of b from address `pb`, the R
+ * scalars a_i from `pa` + i·aStride bytes (a row of a for A·B, a column of a for Aᵀ·B).
+ */
+function emitTileStep(c: Code, t: Tile, pa: number, aStride: number, pb: number): void {
+  const { R, C, sv, bv, acc } = t;
+  for (let j = 0; j < C; j++) c.get(pb).v128Load(j * 16).set(bv[j]!);
+  for (let i = 0; i < R; i++) {
+    c.get(pa).loadSplat(i * aStride).set(sv);
+    for (let j = 0; j < C; j++) c.get(acc[i * C + j]!).get(sv).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[i * C + j]!);
+  }
+}
 
 /** out (=|+=) a·b (+ bias): 4-row × C-vector tiles, one k per inner iteration. */
 function emitAb(s: AbShape): Code {
   const { k, m } = s;
-  const R = 4;
-  const C = vecsFor(m);
   const c = new Code(0);
-  const L = (t: typeof I32 | typeof V128): number => c.local(t);
-  const pa = L(I32), po = L(I32), pend = L(I32), pb = L(I32), pbias = L(I32); // prettier-ignore
-  const pc = L(I32), pcend = L(I32), pka = L(I32), pkb = L(I32), pkend = L(I32); // prettier-ignore
-  const sv = L(V128);
-  const bv = Array.from({ length: C }, () => L(V128));
-  const acc = Array.from({ length: R * C }, () => L(V128));
+  const [pa, po, pend, pb, pbias, pc, pcend, pka, pkb, pkend] = i32Locals(c, 10);
+  const tile = tileLocals(c, m);
+  const { R, C, acc } = tile;
   arg(c, A_A).set(pa);
   arg(c, A_OUT).tee(po);
   arg(c, A_ROWS).i32(m * 4).i32Mul().i32Add().set(pend);
@@ -81,11 +113,7 @@ function emitAb(s: AbShape): Code {
   c.get(pa).tee(pka).i32(k * 4).i32Add().set(pkend);
   c.get(pb).set(pkb);
   c.loop();
-  for (let j = 0; j < C; j++) c.get(pkb).v128Load(j * 16).set(bv[j]!);
-  for (let i = 0; i < R; i++) {
-    c.get(pka).loadSplat(i * k * 4).set(sv);
-    for (let j = 0; j < C; j++) c.get(acc[i * C + j]!).get(sv).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[i * C + j]!);
-  }
+  emitTileStep(c, tile, pka, k * 4, pkb);
   c.get(pkb).i32(m * 4).i32Add().set(pkb);
   stepLoop(c, pka, 4, pkend);
   c.end();
@@ -115,15 +143,10 @@ function emitAb(s: AbShape): Code {
 
 /** dW[k×m] += a[rows×k]ᵀ·b[rows×m]: 4 dW rows × C vectors per tile, rows summed in order. */
 function emitAtb(k: number, m: number): Code {
-  const R = 4;
-  const C = vecsFor(m);
   const c = new Code(0);
-  const L = (t: typeof I32 | typeof V128): number => c.local(t);
-  const pap = L(I32), papend = L(I32), pw = L(I32), pwc = L(I32), pwcend = L(I32); // prettier-ignore
-  const pbc = L(I32), pia = L(I32), pib = L(I32), piend = L(I32), span = L(I32); // prettier-ignore
-  const sv = L(V128);
-  const bv = Array.from({ length: C }, () => L(V128));
-  const acc = Array.from({ length: R * C }, () => L(V128));
+  const [pap, papend, pw, pwc, pwcend, pbc, pia, pib, piend, span] = i32Locals(c, 10);
+  const tile = tileLocals(c, m);
+  const { R, C, acc } = tile;
   arg(c, A_ROWS).i32(k * 4).i32Mul().set(span); // bytes from one row of a to past its last
   arg(c, A_OUT).set(pw);
   arg(c, A_A).tee(pap).i32(k * 4).i32Add().set(papend);
@@ -135,11 +158,7 @@ function emitAtb(k: number, m: number): Code {
   c.get(pap).tee(pia).get(span).i32Add().set(piend);
   c.get(pbc).set(pib);
   c.loop();
-  for (let j = 0; j < C; j++) c.get(pib).v128Load(j * 16).set(bv[j]!);
-  for (let r = 0; r < R; r++) {
-    c.get(pia).loadSplat(r * 4).set(sv);
-    for (let j = 0; j < C; j++) c.get(acc[r * C + j]!).get(sv).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[r * C + j]!);
-  }
+  emitTileStep(c, tile, pia, 4, pib);
   c.get(pib).i32(m * 4).i32Add().set(pib);
   stepLoop(c, pia, k * 4, piend);
   c.end();

@@ -28,17 +28,21 @@ const ATTENTION: readonly Pick[] = [
   ['concat_output_proj', 'compute', 0.5, 'concat·W_O'],
   ['residual_ln1', 'compute', 0.06, 'add'],
 ];
+/** Further moments both sheets show. */
+const FFN_W1: Pick = ['ffn', 'compute', 0.22, '×W1'];
+const FFN_W2: Pick = ['ffn', 'compute', 0.78, '×W2'];
+const FLIGHT: Pick = ['block_2', 'appear', 0.47, 'flight'];
 
 const RANDOM: readonly Pick[] = [
   ['input', 'appear', 0.5, 'embeddings appear'],
   ...ATTENTION,
   ['residual_ln1', 'compute', 0.76, 'LayerNorm'],
-  ['ffn', 'compute', 0.22, '×W1'],
+  FFN_W1,
   ['ffn', 'compute', 0.5, 'ReLU'],
-  ['ffn', 'compute', 0.78, '×W2'],
+  FFN_W2,
   ['residual_ln2', 'compute', 0.06, 'add'],
   ['output', 'appear', 0.83, ''],
-  ['block_2', 'appear', 0.47, 'flight'],
+  FLIGHT,
   ['block_3', 'compute', 0.5, 'in-place change'],
   ['block_4', 'settle', 0.5, ''],
 ];
@@ -47,10 +51,10 @@ const FULL: readonly Pick[] = [
   ['char_display', 'appear', 0.5, 'characters'],
   ['char_display', 'compute', 0.5, 'characters fly to the rows'],
   ...ATTENTION,
-  ['ffn', 'compute', 0.22, '×W1'],
-  ['ffn', 'compute', 0.78, '×W2'],
+  FFN_W1,
+  FFN_W2,
   ['residual_ln2', 'compute', 0.76, 'LayerNorm'],
-  ['block_2', 'appear', 0.47, 'flight'],
+  FLIGHT,
   ['output_projection', 'compute', 0.5, 'output·Embedᵀ'],
   ['token_probs', 'compute', 0.24, 'softmax'],
   ['token_probs', 'compute', 0.9, 'the chosen token'],
