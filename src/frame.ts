@@ -51,7 +51,8 @@ export interface Label {
   b: number;
 }
 
-export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right';
+/** 'pointer': a tooltip line beside the pixel (x, y) instead of a corner (issue 17). */
+export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right' | 'pointer';
 
 /** A 2D overlay line in pixels (framebuffer space, scaled by the pixel ratio by the renderer). */
 export interface OverlayText {
@@ -63,6 +64,9 @@ export interface OverlayText {
   size: 'large' | 'small';
   alpha: number;
   background: boolean;
+  /** For corner 'pointer': the pointer in framebuffer pixels, origin top-left. */
+  x: number;
+  y: number;
 }
 
 export interface CameraPose {
@@ -180,10 +184,11 @@ export function pushOverlay(
 ): OverlayText {
   let o = out.overlays[out.overlayCount];
   if (o === undefined) {
-    o = { text, corner, line, size, alpha, background };
+    o = { text, corner, line, size, alpha, background, x: 0, y: 0 };
     out.overlays.push(o);
   } else {
     o.text = text; o.corner = corner; o.line = line; o.size = size; o.alpha = alpha; o.background = background;
+    o.x = 0; o.y = 0;
   }
   out.overlayCount++;
   return o;

@@ -23,6 +23,10 @@ import { loadWeights } from '../transformer/weights-file.js';
 import { frameAt } from '../visualization/frame-at.js';
 import { stepSceneInput } from '../visualization/first-step.js';
 import { buildScene } from '../visualization/scene.js';
+import type { Scene } from '../visualization/scene.js';
+import { describe, inspectionJson } from '../visualization/inspect.js';
+import { drawInspection } from '../visualization/inspect-draw.js';
+import { pickAt } from '../visualization/pick.js';
 
 export const SNAPSHOT_DEFAULT_WIDTH = 1600;
 export const SNAPSHOT_DEFAULT_HEIGHT = 900;
@@ -31,13 +35,25 @@ export const SNAPSHOT_DEFAULT_HEIGHT = 900;
  * Fill `out` with the frame at `opts.snapshot` seconds for aspect `aspect`; returns a note for the
  * user (or null). Random-weights scene without --text, else the first generation step.
  */
-function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): string | null {
+function buildSnapshotFrame(opts: ViewOptions, aspect: number, out: FrameDesc): Scene {
   const input = opts.text !== undefined && opts.weights !== undefined
     ? stepSceneInput(loadWeights(opts.weights), opts.text, { temperature: opts.temperature, seed: opts.seed })
     : { kind: 'random' as const, record: randomModeForward(DEFAULT_CONFIG) };
   const scene = buildScene(input);
   frameAt(scene, opts.snapshot ?? 0, INITIAL_VIEW, aspect, out);
-  return null;
+  return scene;
+}
+
+/**
+ * --pointer X,Y (issue 17): pick the cube under that output pixel, draw the inspection (dimming,
+ * marker, tooltip) into the frame as the window shows it, and return the JSON line's object.
+ */
+function inspectPointer(scene: Scene, frame: FrameDesc, p: readonly [number, number], width: number, height: number): unknown {
+  const hit = pickAt(scene, frame, p[0], p[1], width, height, { visual: 0, part: 0, row: 0, col: 0 });
+  if (hit === null) return null;
+  const insp = describe(scene, hit);
+  drawInspection(frame, insp, p[0], p[1]);
+  return inspectionJson(insp);
 }
 
 export async function snapshot(opts: ViewOptions): Promise<number> {
@@ -51,8 +67,13 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   }
   const width = opts.sizeGiven ? opts.width : SNAPSHOT_DEFAULT_WIDTH;
   const height = opts.sizeGiven ? opts.height : SNAPSHOT_DEFAULT_HEIGHT;
+  const p = opts.pointer;
+  if (p !== undefined && (p[0] >= width || p[1] >= height)) {
+    throw new UserError(`--pointer ${p[0]},${p[1]} is outside the ${width}×${height} image`, { hint: 'give pixels from 0,0 (top-left) to width−1,height−1', exitCode: 2 });
+  }
   const frame = createFrame();
-  const note = buildSnapshotFrame(opts, width / height, frame);
+  const scene = buildSnapshotFrame(opts, width / height, frame);
+  const inspected = opts.pointer !== undefined ? inspectPointer(scene, frame, opts.pointer, width, height) : undefined;
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
   try {
@@ -70,7 +91,12 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
     rmSync(tmp, { force: true });
     throw new UserError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (note !== null) process.stderr.write(`${note}\n`);
-  process.stdout.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);
+  if (inspected !== undefined) {
+    // stdout carries exactly one JSON line; the usual note goes to stderr.
+    process.stdout.write(`${JSON.stringify(inspected)}\n`);
+    process.stderr.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);
+  } else {
+    process.stdout.write(`wrote ${out} (${width}×${height}, t = ${t} s)\n`);
+  }
   return 0;
 }

@@ -47,6 +47,7 @@ export const VIEW_FLAGS = {
   mute: { type: 'boolean', help: 'no sound at all' },
   snapshot: { type: 'number', min: 0, placeholder: 'SECONDS', help: 'render the frame at this timeline time to --out and exit' },
   out: { type: 'string', placeholder: 'FILE.png', help: 'the PNG file --snapshot writes' },
+  pointer: { type: 'string', placeholder: 'X,Y', help: 'with --snapshot: inspect the cube at this pixel (tooltip drawn, one JSON line printed)' },
   version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
 } as const;
 
@@ -97,6 +98,8 @@ export interface ViewOptions {
   readonly snapshot: number | undefined;
   /** Absolute path of the PNG --snapshot writes (set exactly when `snapshot` is). */
   readonly out: string | undefined;
+  /** --pointer X,Y: the snapshot's inspected pixel (origin top-left), or undefined. */
+  readonly pointer: readonly [number, number] | undefined;
 }
 
 export type Warn = (message: string) => void;
@@ -195,6 +198,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     mute: v.mute,
     snapshot: v.snapshot,
     out: undefined,
+    pointer: undefined,
   };
   if (help || v.version) return defaults;
   if (positionals.length > 0) throw unknownCommand(positionals[0]!);
@@ -203,6 +207,8 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   if (v.snapshot !== undefined && v.record) throw usageError('', '--snapshot and --record cannot be combined (one PNG or one video)');
   if (v.out !== undefined && v.snapshot === undefined) throw usageError('', '--out only applies to --snapshot SECONDS');
   if (v.snapshot !== undefined && v.out === undefined) throw usageError('', '--snapshot needs --out FILE.png');
+  if (v.pointer !== undefined && v.snapshot === undefined) throw usageError('', '--pointer only applies to --snapshot SECONDS');
+  const pointer = v.pointer !== undefined ? parsePointer(v.pointer) : undefined;
   if (v.out !== undefined && !/\.png$/i.test(v.out)) throw usageError('', `--out must name a .png file (got '${v.out}')`);
 
   // Video encoders need even frame sizes (yuv420p).
@@ -227,7 +233,14 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   }
   if (v.music && v.mute) warn('warning: --mute silences --music too');
 
-  return { ...defaults, text, weights, out: v.out !== undefined ? resolve(v.out) : undefined };
+  return { ...defaults, text, weights, pointer, out: v.out !== undefined ? resolve(v.out) : undefined };
+}
+
+/** `X,Y` → two non-negative pixel coordinates (usage error otherwise). */
+function parsePointer(raw: string): [number, number] {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+  if (m === null) throw usageError('', `--pointer must be X,Y pixels of the output image, e.g. 800,450 (got '${raw}')`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** The visualiser's complete `--help` text. */

@@ -210,11 +210,13 @@ export class TextRenderer {
     }
     lb.count = this.vertCount - lb.first;
     ob.first = this.vertCount;
-    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight);
+    let pointerLines = 0;
+    for (let i = 0; i < frame.overlayCount; i++) if (frame.overlays[i]!.corner === 'pointer') pointerLines++;
+    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, pointerLines);
     ob.count = this.vertCount - ob.first;
   }
 
-  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number): void {
+  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number, pointerLines: number): void {
     if (!(t.alpha > 0.004) || t.text.length === 0) return;
     const oa = this.overlayBatch!.atlas;
     // Pixel ratio, shrunk for small framebuffers (a 640×360 recording would otherwise give the
@@ -229,8 +231,21 @@ export class TextRenderer {
     const step = cellH + 16 * r;
     const right = t.corner === 'bottom-right' || t.corner === 'top-right';
     const bottom = t.corner === 'bottom-right' || t.corner === 'bottom-left';
-    const x = right ? fbWidth - w - margin : margin;
-    const y = bottom ? margin + t.line * step : fbHeight - margin - cellH - t.line * step;
+    let x = right ? fbWidth - w - margin : margin;
+    let y = bottom ? margin + t.line * step : fbHeight - margin - cellH - t.line * step;
+    if (t.corner === 'pointer') {
+      // Tooltip (issue 17): below-right of the pointer, flipped left / above near the far edges,
+      // lines stacked downward; kept on screen.
+      const gap = 18 * r;
+      const tight = 0.8;
+      const block = pointerLines * step * tight;
+      const py = fbHeight - t.y;
+      x = t.x > fbWidth * 0.55 ? t.x - gap - w : t.x + gap;
+      const top = py - gap > block + margin ? py - gap : py + gap + block;
+      y = top - cellH - t.line * step * tight;
+      x = Math.max(margin / 2, Math.min(x, fbWidth - w - margin / 2));
+      y = Math.max(margin / 2, Math.min(y, fbHeight - cellH - margin / 2));
+    }
     this.ensureQuads(t.text.length);
     this.ensureVerts(t.text.length + 1);
     if (t.background) {

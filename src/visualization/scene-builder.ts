@@ -13,6 +13,7 @@ import type { LabelKind, SceneLabel, SceneStage, SceneVisual } from './scene-typ
 import type { Placed, Vec3, Visual } from './visual-types.js';
 import { SP } from './visual-types.js';
 import type { Box } from '../animation/camera-path.js';
+import type { InspectPart } from './inspect-refs.js';
 import { placedBox } from './visuals.js';
 
 export interface VisualFlags {
@@ -80,6 +81,8 @@ export class SceneBuilder {
   readonly visuals: SceneVisual[] = [];
   readonly labels: SceneLabel[] = [];
   readonly stages: SceneStage[] = [];
+  /** Per visual: what its cubes show, for the inspector (inspect-refs.ts). */
+  readonly parts: (readonly InspectPart[])[] = [];
   private stageIndex = -1;
   private timing: Stage | undefined;
   private firstVisual = 0;
@@ -103,7 +106,13 @@ export class SceneBuilder {
       drawn: flags.drawn ?? true,
       boxes,
     });
+    this.parts.push([]);
     return this.visuals.length - 1;
+  }
+
+  /** Say what visual `vi`'s cubes show (for the inspector). */
+  inspect(vi: number, ...parts: InspectPart[]): void {
+    this.parts[vi] = Object.freeze(parts);
   }
 
   /** Add a label; returns its index. */

@@ -34,6 +34,7 @@ import { rowPos, SceneBuilder } from './scene-builder.js';
 import { createState } from './scene-eval.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
+import type { InspectPart } from './inspect-refs.js';
 
 /** The noise table is a constant of the program (spec §5.3): computed once, shared by every scene. */
 const NOISE = noiseTable();
@@ -75,6 +76,10 @@ export interface Scene extends SceneCore {
   readonly nextCharPositions?: readonly Vec3[];
   /** Waypoints per aspect ratio (a cache filled by frame-at.ts; not part of the scene's value). */
   readonly waypointCache: Map<number, Waypoint[]>;
+  /** Per visual: the matrices its cubes show (inspect-refs.ts). */
+  readonly parts: readonly (readonly InspectPart[])[];
+  /** Token ids of the rows (undefined in random mode), for the inspector. */
+  readonly tokenIds?: Int32Array;
 }
 
 function checkInput(inp: SceneInput): void {
@@ -202,5 +207,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     charPositions: chars.map((c) => c.start),
     nextCharPositions,
     waypointCache: new Map<number, Waypoint[]>(),
+    parts: Object.freeze(b.parts.slice()),
+    tokenIds: inp.kind === 'random' ? undefined : rec.tokenIds,
   });
 }
