@@ -28,11 +28,13 @@ import {
   MAX_DT, MAX_SPEED, MIN_SPEED, SPEED_STEP, lastStageStart, nextStageTarget, prevStageTarget, timelineRate,
 } from '../animation/playback.js';
 import type { ViewState } from '../animation/view-state.js';
-import { INITIAL_VIEW, drag, scroll, tickView } from '../animation/view-state.js';
+import { INITIAL_VIEW, drag, releaseView, scroll, tickView } from '../animation/view-state.js';
 import type { Action } from './input.js';
 
 /** Real seconds the speed is shown after a change. */
 export const SPEED_FLASH_S = 1.5;
+/** Timeline seconds of one `,` / `.` frame step (issue 17). */
+export const FRAME_STEP_S = 1 / 30;
 
 /** The steps of a session: one timeline per generation step (one for random mode). */
 export interface SessionPlan {
@@ -101,12 +103,28 @@ export function stageIndex(s: SessionState, plan: SessionPlan): number {
   return currentStageIndex(currentTimeline(s, plan), s.time);
 }
 
+/**
+ * A jump (stage keys, Home/End, frame steps, seeking): playing or paused stays as it was (issue 17:
+ * ← / → while paused hold still on the new stage).
+ */
 function jumpTo(s: SessionState, step: number, time: number): void {
   s.step = step;
   s.time = time;
-  s.playing = true;
   s.completed = false;
   s.seeks++;
+}
+
+/**
+ * Where a stage jump lands (issue 17): the start of the stage's compute, where its inputs are
+ * fully on screen — never in the empty appear phase; stages without a compute land on their end
+ * of appear too (settled content).
+ * @example landing(tl, 2) // → tl.stages[2].start + tl.stages[2].appear
+ */
+export function landing(tl: Timeline, i: number): number {
+  const st = tl.stages[i]!;
+  const t = st.start + st.appear;
+  // (start + appear) − start can round below appear; land just past it so the phase is compute.
+  return Math.min(st.end, t - st.start < st.appear ? t + 1e-9 : t);
 }
 
 /**
@@ -119,7 +137,9 @@ function jumpTo(s: SessionState, step: number, time: number): void {
  */
 export function tickSession(s: SessionState, plan: SessionPlan, dtReal: number): SessionState {
   const dt = dtReal > 0 ? Math.min(dtReal, MAX_DT) : 0;
-  s.view = tickView(s.view, dt);
+  // The camera stays where the user put it while paused (issue 17); it eases back only while
+  // playing, or once a return has begun (C).
+  if (s.playing || s.view.overrideTimer <= 0) s.view = tickView(s.view, dt);
   if (s.speedFlash > 0) s.speedFlash -= dt;
   if (!s.playing || dt === 0) return s;
   const tl = currentTimeline(s, plan);
@@ -145,11 +165,11 @@ function nextStage(s: SessionState, plan: SessionPlan): void {
   const target = nextStageTarget(tl, s.time);
   switch (target.kind) {
     case 'stage':
-      jumpTo(s, s.step, tl.stages[target.index]!.start);
+      jumpTo(s, s.step, landing(tl, target.index));
       return;
     case 'after-last':
     case 'before-first':
-      if (s.step < plan.timelines.length - 1) jumpTo(s, s.step + 1, 0);
+      if (s.step < plan.timelines.length - 1) jumpTo(s, s.step + 1, firstLanding(plan.timelines[s.step + 1]!));
       else if (plan.loop) jumpTo(s, s.step, 0);
       else {
         // The last step: go to its end and stay there (the finished text).
@@ -165,13 +185,27 @@ function prevStage(s: SessionState, plan: SessionPlan): void {
   const target = prevStageTarget(tl, s.time);
   switch (target.kind) {
     case 'stage':
-      jumpTo(s, s.step, tl.stages[target.index]!.start);
+      jumpTo(s, s.step, landing(tl, target.index));
       return;
     case 'before-first':
     case 'after-last':
-      if (s.step > 0) jumpTo(s, s.step - 1, lastStageStart(plan.timelines[s.step - 1]!));
-      else jumpTo(s, 0, 0);
+      if (s.step > 0) {
+        const prev = plan.timelines[s.step - 1]!;
+        jumpTo(s, s.step - 1, landing(prev, Math.max(0, currentStageIndex(prev, lastStageStart(prev)))));
+      } else jumpTo(s, 0, 0);
   }
+}
+
+/** Landing of a step's first stage with any length (0 when there is none). */
+function firstLanding(tl: Timeline): number {
+  for (let i = 0; i < tl.stages.length; i++) if (tl.stages[i]!.end > tl.stages[i]!.start) return landing(tl, i);
+  return 0;
+}
+
+/** Seek within the step on screen, clamped to [0, duration]. */
+function seekTo(s: SessionState, plan: SessionPlan, time: number): void {
+  const d = currentTimeline(s, plan).duration;
+  jumpTo(s, s.step, Math.min(d, Math.max(0, Number.isFinite(time) ? time : 0)));
 }
 
 /**
@@ -200,6 +234,24 @@ export function applyAction(s: SessionState, plan: SessionPlan, a: Action): Sess
       break;
     case 'reset':
       jumpTo(s, 0, 0);
+      s.playing = true;
+      break;
+    case 'frame-forward':
+    case 'frame-back':
+      s.playing = false;
+      seekTo(s, plan, s.time + (a.kind === 'frame-forward' ? FRAME_STEP_S : -FRAME_STEP_S));
+      break;
+    case 'step-start':
+      seekTo(s, plan, 0);
+      break;
+    case 'step-end':
+      seekTo(s, plan, currentTimeline(s, plan).duration);
+      break;
+    case 'seek':
+      seekTo(s, plan, a.time);
+      break;
+    case 'reset-view':
+      s.view = releaseView(s.view);
       break;
     case 'toggle-help':
       s.help = !s.help;

@@ -13,8 +13,9 @@ import type { Timeline } from '../../src/animation/timeline.js';
 import { INITIAL_VIEW } from '../../src/animation/view-state.js';
 import type { Action } from '../../src/app/input.js';
 import {
-  applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
+  FRAME_STEP_S, applyAction, createSession, formatSpeed, landing, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
 } from '../../src/app/session.js';
+import { currentStageIndex, phaseAt } from '../../src/animation/timeline.js';
 import type { SessionPlan, SessionState } from '../../src/app/session.js';
 
 const FULL = buildTimeline('full', { hasCharDisplay: true });
@@ -163,8 +164,9 @@ test('→ walks the non-empty stages of a step, then goes to the next step', (t)
   const nonEmpty = FULL.stages.filter((st) => st.end > st.start).map((st) => st.index);
   t.deepEqual(seen, nonEmpty, 'every non-empty stage once, in order (the zero-length input stage skipped)');
   t.is(s.step, 1);
-  t.is(s.time, 0);
-  t.true(s.playing);
+  const first = LOGITS.stages.findIndex((st) => st.end > st.start);
+  t.is(s.time, landing(LOGITS, first), 'the next step lands on its first stage\'s content');
+  t.true(s.playing, 'playing stays playing');
 });
 
 test('→ through the whole generation ends on the final display, which stays', (t) => {
@@ -187,7 +189,7 @@ test('← before the first stage goes back to the previous step\'s last stage; a
   s.time = 0;
   act(s, GEN, 'prev-stage');
   t.is(s.step, 0);
-  t.is(s.time, lastStageStart(FULL));
+  t.is(s.time, landing(FULL, currentStageIndex(FULL, lastStageStart(FULL))));
   act(s, GEN, 'prev-stage');
   t.is(s.step, 0);
   t.true(s.time < lastStageStart(FULL));
@@ -230,7 +232,60 @@ test('drag and scroll set a view offset that returns to the path in real time', 
   t.true(Math.abs(s.view.yaw - 0.3) < 1e-12);
   t.true(Math.abs(s.view.zoom - 0.2) < 1e-12);
   for (let i = 0; i < 250; i++) tickSession(s, LOOP, 0.02);
-  t.is(s.view, INITIAL_VIEW, 'back on the path after the hold and the ease, while paused');
+  t.true(Math.abs(s.view.yaw - 0.3) < 1e-12, 'while paused the camera stays where the user put it (issue 17)');
+  act(s, LOOP, 'toggle-play');
+  for (let i = 0; i < 250; i++) tickSession(s, LOOP, 0.02);
+  t.is(s.view, INITIAL_VIEW, 'back on the path after the hold and the ease, while playing');
+});
+
+test('C eases the camera back to its path, also while paused', (t) => {
+  const s = createSession();
+  act(s, LOOP, 'toggle-play');
+  applyAction(s, LOOP, { kind: 'drag', dx: 100, dy: 0 });
+  act(s, LOOP, 'reset-view');
+  for (let i = 0; i < 50; i++) tickSession(s, LOOP, 0.02);
+  t.is(s.view, INITIAL_VIEW);
+  t.false(s.playing);
+});
+
+test('Space then → holds still on the next stage, landed where its content is fully shown (issue 17)', (t) => {
+  const s = createSession();
+  act(s, GEN, 'toggle-play');
+  for (let k = 0; k < 6; k++) {
+    act(s, GEN, 'next-stage');
+    t.false(s.playing, '→ keeps the pause');
+    const i = stageIndex(s, GEN);
+    const time = s.time;
+    t.not(phaseAt(FULL.stages[i]!, time).kind, 'appear', `stage ${FULL.stages[i]!.name} is not in its appear phase`);
+    for (let f = 0; f < 60; f++) tickSession(s, GEN, 1 / 60);
+    t.is(s.time, time, 'the picture holds still');
+  }
+  act(s, GEN, 'prev-stage');
+  t.false(s.playing, '← keeps the pause too');
+});
+
+test(', and . step one frame and pause; Home and End go to the ends of the step; seek is exact and clamped', (t) => {
+  const s = createSession();
+  s.time = 10;
+  const seeks = s.seeks;
+  act(s, GEN, 'frame-forward');
+  t.false(s.playing);
+  t.is(s.time, 10 + FRAME_STEP_S);
+  act(s, GEN, 'frame-back');
+  act(s, GEN, 'frame-back');
+  t.is(s.time, 10 + FRAME_STEP_S - 2 * FRAME_STEP_S);
+  act(s, GEN, 'step-end');
+  t.is(s.time, FULL.duration);
+  act(s, GEN, 'step-start');
+  t.is(s.time, 0);
+  act(s, GEN, 'frame-back');
+  t.is(s.time, 0, 'clamped at the start');
+  applyAction(s, GEN, { kind: 'seek', time: 42.125 });
+  t.is(s.time, 42.125);
+  applyAction(s, GEN, { kind: 'seek', time: 1e9 });
+  t.is(s.time, FULL.duration);
+  t.is(s.step, 0);
+  t.is(s.seeks, seeks + 8);
 });
 
 test('H toggles help, Esc quits', (t) => {
