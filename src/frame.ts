@@ -51,8 +51,11 @@ export interface Label {
   b: number;
 }
 
-/** 'pointer': a tooltip line beside the pixel (x, y) instead of a corner (issue 17). */
-export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right' | 'pointer';
+/**
+ * 'pointer': a tooltip line beside the pixel (x, y) instead of a corner; 'at': the line's cell
+ * starts exactly at (x, y) (its top-left), for the scrubber's words (issue 17).
+ */
+export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right' | 'pointer' | 'at';
 
 /** A 2D overlay line in pixels (framebuffer space, scaled by the pixel ratio by the renderer). */
 export interface OverlayText {
@@ -60,13 +63,25 @@ export interface OverlayText {
   corner: OverlayCorner;
   /** Line index stacked away from the corner (0 = nearest the corner). */
   line: number;
-  /** 'large' = the 44 px stage-name font, 'small' = status/help lines. */
-  size: 'large' | 'small';
+  /** 'large' = the 44 px stage-name font, 'small' = status/help lines, 'tiny' = scrubber tick names. */
+  size: 'large' | 'small' | 'tiny';
   alpha: number;
   background: boolean;
   /** For corner 'pointer': the pointer in framebuffer pixels, origin top-left. */
   x: number;
   y: number;
+}
+
+/** A filled 2D rectangle in framebuffer pixels (origin top-left), drawn under the overlay text (the scrubber). */
+export interface OverlayRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  r: number;
+  g: number;
+  b: number;
+  a: number;
 }
 
 export interface CameraPose {
@@ -88,6 +103,8 @@ export interface FrameDesc {
   labelCount: number;
   readonly overlays: OverlayText[];
   overlayCount: number;
+  readonly rects: OverlayRect[];
+  rectCount: number;
   readonly camera: CameraPose;
   /** Clear colour RGBA. */
   readonly clearColor: Float32Array; // [4]
@@ -105,6 +122,8 @@ export function createFrame(capacity = 65536): FrameDesc {
     labelCount: 0,
     overlays: [],
     overlayCount: 0,
+    rects: [],
+    rectCount: 0,
     camera: { position: new Float64Array(3), target: new Float64Array(3), orthoSize: 10 },
     clearColor: Float32Array.of(0, 0, 0, 1),
     time: 0,
@@ -117,6 +136,7 @@ export function clearFrame(out: FrameDesc): void {
   out.transparentCount = 0;
   out.labelCount = 0;
   out.overlayCount = 0;
+  out.rectCount = 0;
 }
 
 function grow(out: FrameDesc): void {
@@ -179,7 +199,7 @@ export function pushLabel(
 
 /** Take the next overlay line from the pool. */
 export function pushOverlay(
-  out: FrameDesc, text: string, corner: OverlayCorner, line: number, size: 'large' | 'small', alpha: number,
+  out: FrameDesc, text: string, corner: OverlayCorner, line: number, size: 'large' | 'small' | 'tiny', alpha: number,
   background = true,
 ): OverlayText {
   let o = out.overlays[out.overlayCount];
@@ -192,4 +212,16 @@ export function pushOverlay(
   }
   out.overlayCount++;
   return o;
+}
+
+/** Take the next 2D rectangle from the pool (pixels, origin top-left; linear RGBA). */
+export function pushRect(out: FrameDesc, x: number, y: number, w: number, h: number, r: number, g: number, b: number, a: number): void {
+  let o = out.rects[out.rectCount];
+  if (o === undefined) {
+    o = { x, y, w, h, r, g, b, a };
+    out.rects.push(o);
+  } else {
+    o.x = x; o.y = y; o.w = w; o.h = h; o.r = r; o.g = g; o.b = b; o.a = a;
+  }
+  out.rectCount++;
 }

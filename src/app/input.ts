@@ -165,6 +165,6 @@ export const KEY_NAMES: Readonly<Record<string, number>> = Object.freeze({
 });
 
 /** The on-screen help line (H toggles it); only glyphs of the atlas (ASCII + font-atlas EXTRA_GLYPHS). */
-export const HELP_LINE = 'Space play/pause · Left/Right stage · , . frame · Home/End · +/− speed · R reset · drag orbit · scroll zoom · C camera back · H help · Esc quit';
+export const HELP_LINE = 'Space play/pause · ←/→ stage · , . frame · Home/End · +/− speed · R reset · drag/scroll camera · C camera back · Esc quit';
 /** The second help line: the inspector (issue 17). */
 export const HELP_INSPECT = 'hover a cube: value, token and formula · click: pin it (Esc or click empty space: unpin) · click/drag the bar: seek';

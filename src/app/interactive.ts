@@ -22,7 +22,10 @@ import { requireDisplay } from './display.js';
 import { runScenes } from './run-scenes.js';
 import type { ViewOptions } from '../cli/options.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
-import { stageTitle } from '../animation/stages.js';
+import { stageTitle, subOperation } from '../animation/stages.js';
+import type { StageName } from '../animation/stages.js';
+import { writePhase } from '../animation/timeline.js';
+import type { PhaseOut, Timeline } from '../animation/timeline.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import { encodePng } from '../core/png.js';
@@ -32,8 +35,18 @@ import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
+import type { Inspection } from '../visualization/inspect.js';
+import { describe } from '../visualization/inspect.js';
+import { drawInspection } from '../visualization/inspect-draw.js';
+import type { PickHit } from '../visualization/pick.js';
+import { pickAt } from '../visualization/pick.js';
+import type { Scene } from '../visualization/scene.js';
 import type { Action } from './input.js';
-import { ACTION_PRESS, ACTION_REPEAT, HELP_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import {
+  ACTION_PRESS, ACTION_RELEASE, ACTION_REPEAT, HELP_INSPECT, HELP_LINE, KEY_ESCAPE, MOUSE_BUTTON_LEFT, createCursorTracker, cursorMove,
+  keyAction, mouseButton, scrollAction,
+} from './input.js';
+import { drawScrubber, scrubTime, scrubberLayout } from './scrubber.js';
 import type { SessionPlan, SessionState } from './session.js';
 import {
   applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
@@ -90,15 +103,44 @@ class Overlays {
 
   constructor(private readonly steps: readonly Step[], private readonly generation: boolean) {}
 
+  private keySub = -2;
+  private keyTime = -1;
+  private keyTimeStep = -1;
+  /** The scrubber's words: `step 3/12 · 14.4 / 99.1 s`. */
+  scrub = '';
+  private readonly phase: PhaseOut = { kind: 'inactive', local: 0 };
+
+  /** Compute group under way at t in stage `stage` (−1 before its compute). */
+  private groupAt(tl: Timeline, stage: number, t: number): number {
+    const st = tl.stages[stage];
+    if (st === undefined) return -1;
+    const ph = writePhase(this.phase, st, t);
+    if (ph.kind === 'appear' || ph.kind === 'inactive') return -1;
+    if (ph.kind !== 'compute') return st.segments.length - 1;
+    for (let g = 0; g < st.segments.length; g++) if (ph.local < st.segments[g]![1]) return g;
+    return st.segments.length - 1;
+  }
+
   update(s: SessionState, stage: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
-    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode) {
+    const tl = this.steps[s.step]!.scene.scene.timeline;
+    const sub = this.groupAt(tl, stage, s.time);
+    const tenths = Math.round(s.time * 10);
+    if (s.step !== this.keyTimeStep || tenths !== this.keyTime) {
+      this.keyTime = tenths;
+      this.keyTimeStep = s.step;
+      const where = this.generation ? `step ${s.step + 1}/${this.steps.length} · ` : '';
+      this.scrub = `${where}${(tenths / 10).toFixed(1)} / ${tl.duration.toFixed(1)} s`;
+    }
+    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode || sub !== this.keySub) {
       this.keyStep = s.step;
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
-      const tl = this.steps[s.step]!.scene.scene.timeline;
-      const name = stage >= 0 && stage < tl.stages.length ? stageTitle(tl.stages[stage]!.name) : '';
+      this.keySub = sub;
+      const stName = stage >= 0 && stage < tl.stages.length ? tl.stages[stage]!.name as StageName : undefined;
+      const op = stName !== undefined && sub >= 0 ? subOperation(stName, sub) : '';
+      const name = stName !== undefined ? `${stageTitle(stName)}${op !== '' ? ` — ${op}` : ''}` : '';
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
       this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · H help`;
@@ -111,9 +153,70 @@ class Overlays {
 
   draw(out: FrameDesc, s: SessionState): void {
     pushOverlay(out, this.status, 'top-left', 0, 'small', 1);
-    if (s.help) pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+    if (s.help) {
+      pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
+      pushOverlay(out, HELP_INSPECT, 'top-left', 2, 'small', 1);
+      pushOverlay(out, LEGEND_LINE, 'top-left', 3, 'small', 1);
+    }
     const a = speedFlashAlpha(s);
     if (a > 0) pushOverlay(out, this.speed, 'top-right', 0, 'large', a);
+  }
+}
+
+/** The colour legend in the help overlay (issue 17); the inspected matrix's own scale shows in its tooltip. */
+export const LEGEND_LINE = 'colours: blue = negative · white = 0 · red = positive, each matrix scaled to its own range (hover shows it)';
+
+/**
+ * The inspector's window side (issue 17): the pointer, the pinned cell, and the Inspection of the
+ * cell under the pointer (rebuilt only when the cell changes), drawn into each frame after frameAt.
+ */
+class Inspector {
+  pinned: PickHit | null = null;
+  private pinnedStep = -1;
+  private pinnedX = 0;
+  private pinnedY = 0;
+  private readonly hit: PickHit = { visual: 0, part: 0, row: 0, col: 0 };
+  private cached: Inspection | null = null;
+  /** step, visual, part, row, col of the cached inspection (no per-frame key string). */
+  private readonly key = Int32Array.of(-1, -1, -1, -1, -1);
+  /** Pointer in framebuffer pixels (−1: unknown). */
+  x = -1;
+  y = -1;
+
+  /** The cell under the pointer in the frame just built (or null). */
+  private hover(scene: Scene, frame: FrameDesc, fbW: number, fbH: number): PickHit | null {
+    if (this.x < 0 || this.y < 0) return null;
+    return pickAt(scene, frame, this.x, this.y, fbW, fbH, this.hit);
+  }
+
+  /** What the last frame showed: `key[row,col]` (stored indices), or null. */
+  shown: string | null = null;
+  private cachedShown: string | null = null;
+
+  /** Dim, mark and label the pinned cell (or the one under the pointer unless `blocked`). */
+  draw(scene: Scene, step: number, frame: FrameDesc, fbW: number, fbH: number, blocked: boolean): void {
+    const pinned = this.pinned !== null && this.pinnedStep === step ? this.pinned : null;
+    const hit = pinned ?? (blocked ? null : this.hover(scene, frame, fbW, fbH));
+    this.shown = null;
+    if (hit === null || scene.parts[hit.visual]?.[hit.part] === undefined) return;
+    const k = this.key;
+    if (k[0] !== step || k[1] !== hit.visual || k[2] !== hit.part || k[3] !== hit.row || k[4] !== hit.col) {
+      k[0] = step; k[1] = hit.visual; k[2] = hit.part; k[3] = hit.row; k[4] = hit.col;
+      this.cached = describe(scene, hit);
+      this.cachedShown = `${this.cached.matrix}[${this.cached.row},${this.cached.col}]=${this.cached.value}`;
+    }
+    const c = this.cached!;
+    this.shown = this.cachedShown;
+    drawInspection(frame, c, pinned !== null ? this.pinnedX : this.x, pinned !== null ? this.pinnedY : this.y);
+  }
+
+  /** A click at the pointer: pin what is under it, or unpin over empty space. */
+  click(scene: Scene, step: number, frame: FrameDesc, fbW: number, fbH: number): void {
+    const h = this.hover(scene, frame, fbW, fbH);
+    this.pinned = h === null ? null : { ...h };
+    this.pinnedStep = step;
+    this.pinnedX = this.x;
+    this.pinnedY = this.y;
   }
 }
 
@@ -128,6 +231,8 @@ class Hook {
   /** Wall ms spent so far in JS (events, tick, frameAt, overlays) and in GL (render + swap), for the benchmark. */
   jsMs = 0;
   glMs = 0;
+  /** What the inspector showed in the last frame: `key[row,col]`, or null. */
+  inspected: string | null = null;
 
   constructor(readonly script: TestScript, private readonly ctx: GlContext) {
     this.cursor = new ScriptCursor(script);
@@ -135,7 +240,10 @@ class Hook {
   }
 
   /** Apply the events due at this frame (before the tick). */
-  apply(frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void): void {
+  apply(
+    frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void,
+    mouse: { move(x: number, y: number): void; button(button: number, action: number): void },
+  ): void {
     let e: ScriptEvent | null;
     while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
       const a = e.action;
@@ -145,6 +253,12 @@ class Hook {
         case 'scroll': input(scrollAction(a.amount)); break;
         case 'resize': this.ctx.window.setSize(a.width, a.height); break;
         case 'close': this.ctx.window.setShouldClose(true); break;
+        case 'pointer': mouse.move(a.x, a.y); break;
+        case 'click':
+          mouse.move(a.x, a.y);
+          mouse.button(MOUSE_BUTTON_LEFT, ACTION_PRESS);
+          mouse.button(MOUSE_BUTTON_LEFT, ACTION_RELEASE);
+          break;
         case 'dump': this.pendingDumps.push(a.path); break;
         case 'status': break;
       }
@@ -181,7 +295,7 @@ class Hook {
         step: s.step + 1, steps: steps.length, kind: st.scene.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
         time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
         help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
-        text: st.text ?? null, prediction: st.prediction ?? null, labels,
+        text: st.text ?? null, prediction: st.prediction ?? null, labels, inspected: this.inspected,
       })}\n`);
     }
     this.reports.length = 0;
@@ -289,12 +403,70 @@ function loop(
     if (a !== null) applyAction(s, plan, a);
   };
   const onKey = (key: number, action: number): void => input(keyAction(key, action));
+  // Pointer in framebuffer pixels; a press on the bar scrubs, a press-release elsewhere without
+  // moving is a click (pin / unpin), a press-move orbits (issue 17).
+  const inspector = new Inspector();
+  let bar = scrubberLayout(fb[0]!, fb[1]!, ratio);
+  let scrubbing = false;
+  let pressed = false;
+  let pressX = 0;
+  let pressY = 0;
+  let clickPending = false;
+  const toFb = (x: number, y: number): void => {
+    inspector.x = win[0]! > 0 ? (x * fb[0]!) / win[0]! : x;
+    inspector.y = win[1]! > 0 ? (y * fb[1]!) / win[1]! : y;
+  };
+  const seekBar = (dragging: boolean): void => {
+    const tl = plan.timelines[s.step]!;
+    const t = scrubTime(bar, tl, inspector.x, inspector.y, dragging);
+    if (t !== null) input({ kind: 'seek', time: t });
+  };
+  const mouse = {
+    move: (x: number, y: number): void => {
+      toFb(x, y);
+      if (scrubbing) {
+        seekBar(true);
+        cursor.x = x;
+        cursor.y = y;
+        return;
+      }
+      input(cursorMove(cursor, x, y));
+    },
+    button: (button: number, action: number): void => {
+      if (button === MOUSE_BUTTON_LEFT && action === ACTION_PRESS) {
+        if (scrubTime(bar, plan.timelines[s.step]!, inspector.x, inspector.y) !== null) {
+          scrubbing = true;
+          seekBar(false);
+          return;
+        }
+        pressed = true;
+        pressX = inspector.x;
+        pressY = inspector.y;
+      } else if (button === MOUSE_BUTTON_LEFT && action === ACTION_RELEASE) {
+        if (scrubbing) {
+          scrubbing = false;
+          return;
+        }
+        if (pressed && Math.hypot(inspector.x - pressX, inspector.y - pressY) < 5) clickPending = true;
+        pressed = false;
+      }
+      mouseButton(cursor, button, action);
+    },
+  };
+  const keyOrUnpin = (key: number, action: number): void => {
+    // Esc first unpins a pinned cell; it quits only when nothing is pinned.
+    if (key === KEY_ESCAPE && action === ACTION_PRESS && inspector.pinned !== null) inspector.pinned = null;
+    else onKey(key, action);
+  };
   window.handlers = {
-    onKey: (key, _scancode, action) => onKey(key, action),
-    onMouseButton: (button, action) => mouseButton(cursor, button, action),
-    onCursorPos: (x, y) => input(cursorMove(cursor, x, y)),
+    onKey: (key, _scancode, action) => keyOrUnpin(key, action),
+    onMouseButton: (button, action) => mouse.button(button, action),
+    onCursorPos: (x, y) => mouse.move(x, y),
     onScroll: (_dx, dy) => input(scrollAction(dy)),
-    onFramebufferSize: () => measure(),
+    onFramebufferSize: () => {
+      measure();
+      bar = scrubberLayout(fb[0]!, fb[1]!, ratio);
+    },
     onClose: () => {
       s.quit = true;
     },
@@ -310,7 +482,7 @@ function loop(
         const dt = fixedDt ?? (now - last) / 1000;
         last = now;
         window.pollEvents();
-        hook?.apply(n, input, onKey);
+        hook?.apply(n, input, keyOrUnpin, mouse);
         if (window.shouldClose()) s.quit = true;
         if (s.quit) {
           hook?.report(n, s, steps, plan, fb, frame);
@@ -325,9 +497,20 @@ function loop(
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, plan);
-          frameAt(steps[s.step]!.scene.scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          const scene = steps[s.step]!.scene.scene;
+          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          if (clickPending) {
+            clickPending = false;
+            inspector.click(scene, s.step, frame, fb[0]!, fb[1]!);
+          }
+          const onBar = inspector.y > bar.y - bar.grab - 20 * bar.ratio;
+          inspector.draw(scene, s.step, frame, fb[0]!, fb[1]!, cursor.dragging || scrubbing || onBar);
+          if (hook !== undefined) hook.inspected = inspector.shown;
+          // The stage title (bottom-right) moves up one line, clear of the timeline bar.
+          for (let i = 0; i < frame.overlayCount; i++) if (frame.overlays[i]!.corner === 'bottom-right') frame.overlays[i]!.line++;
           overlays.update(s, stage);
           overlays.draw(frame, s);
+          drawScrubber(frame, bar, plan.timelines[s.step]!, s.time, overlays.scrub);
           const t1 = hook !== undefined ? performance.now() : 0;
           renderer.render(frame, fb[0]!, fb[1]!, ratio);
           hook?.dump(fb[0]!, fb[1]!);

@@ -12,6 +12,8 @@
  *       { "frame": 7, "drag": [30, -10] },         // left-button drag by (dx, dy) window pixels
  *       { "frame": 8, "scroll": 1 },
  *       { "frame": 9, "resize": [640, 360] },      // window size in screen coordinates
+ *       { "frame": 10, "pointer": [800, 450] },    // move the pointer (window pixels): hover-inspect
+ *       { "frame": 11, "click": [800, 450] },      // left click there: pin / unpin, or seek on the bar
  *       { "at": 20, "close": true } ] }            // at: real seconds since the first frame
  *
  * After every event the app prints one JSON status line on stdout (session.ts state, stage,
@@ -31,6 +33,9 @@ export type ScriptAction =
   | { readonly kind: 'drag'; readonly dx: number; readonly dy: number }
   | { readonly kind: 'scroll'; readonly amount: number }
   | { readonly kind: 'resize'; readonly width: number; readonly height: number }
+  /** Issue 17: move the pointer to (x, y) window pixels (no button), or click the left button there. */
+  | { readonly kind: 'pointer'; readonly x: number; readonly y: number }
+  | { readonly kind: 'click'; readonly x: number; readonly y: number }
   | { readonly kind: 'close' };
 
 export interface ScriptEvent {
@@ -76,7 +81,15 @@ function parseAction(e: Record<string, unknown>): ScriptAction {
     return { kind: 'resize', width: Math.round(width), height: Math.round(height) };
   }
   if (e.close === true) return { kind: 'close' };
-  throw new Error('an event needs one of key, dump, status, drag, scroll, resize, close');
+  if (e.pointer !== undefined) {
+    const [x, y] = pair(e.pointer, 'pointer');
+    return { kind: 'pointer', x, y };
+  }
+  if (e.click !== undefined) {
+    const [x, y] = pair(e.click, 'click');
+    return { kind: 'click', x, y };
+  }
+  throw new Error('an event needs one of key, dump, status, drag, scroll, resize, close, pointer, click');
 }
 
 function labelOf(a: ScriptAction): string {
@@ -88,6 +101,8 @@ function labelOf(a: ScriptAction): string {
     case 'scroll': return 'scroll';
     case 'resize': return `resize:${a.width}x${a.height}`;
     case 'close': return 'close';
+    case 'pointer': return 'pointer';
+    case 'click': return 'click';
   }
 }
 

@@ -30,6 +30,7 @@ export const OVERLAY_ATLAS_PX = 44;
 /** Overlay text heights: the stage name and the smaller status/help lines. */
 export const OVERLAY_LARGE_PX = 44;
 export const OVERLAY_SMALL_PX = 24;
+export const OVERLAY_TINY_PX = 15;
 export const OVERLAY_MARGIN_PX = 26;
 /** Framebuffer height (CSS pixels) from which overlay text has its full size, and the smallest fit factor. */
 const OVERLAY_FULL_HEIGHT_PX = 900;
@@ -210,6 +211,12 @@ export class TextRenderer {
     }
     lb.count = this.vertCount - lb.first;
     ob.first = this.vertCount;
+    this.ensureVerts(frame.rectCount);
+    const oa = ob.atlas;
+    for (let i = 0; i < frame.rectCount; i++) {
+      const q = frame.rects[i]!;
+      this.pushQuad(0, 0, 0, 1, 1, q.x, fbHeight - q.y - q.h, q.x + q.w, fbHeight - q.y, oa.solidU, oa.solidV, oa.solidU, oa.solidV, q.r, q.g, q.b, q.a);
+    }
     let pointerLines = 0;
     for (let i = 0; i < frame.overlayCount; i++) if (frame.overlays[i]!.corner === 'pointer') pointerLines++;
     for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, pointerLines);
@@ -223,7 +230,7 @@ export class TextRenderer {
     // stage name a third of the width): full size from 900 logical pixels of height up, never
     // below half size.
     const r = this.ratio * Math.min(1, Math.max(OVERLAY_MIN_FIT, fbHeight / (OVERLAY_FULL_HEIGHT_PX * this.ratio)));
-    const px = (t.size === 'large' ? OVERLAY_LARGE_PX : OVERLAY_SMALL_PX) * r;
+    const px = (t.size === 'large' ? OVERLAY_LARGE_PX : t.size === 'tiny' ? OVERLAY_TINY_PX : OVERLAY_SMALL_PX) * r;
     const scale = px / oa.pixelSize;
     const cellH = oa.lineHeight * scale;
     const w = widthOf(this.overlayBatch!, t.text) * scale;
@@ -245,6 +252,9 @@ export class TextRenderer {
       y = top - cellH - t.line * step * tight;
       x = Math.max(margin / 2, Math.min(x, fbWidth - w - margin / 2));
       y = Math.max(margin / 2, Math.min(y, fbHeight - cellH - margin / 2));
+    } else if (t.corner === 'at') {
+      x = t.x;
+      y = fbHeight - t.y - cellH;
     }
     this.ensureQuads(t.text.length);
     this.ensureVerts(t.text.length + 1);
@@ -272,7 +282,7 @@ export class TextRenderer {
   draw(frame: FrameDesc, fbWidth: number, fbHeight: number, viewProj: mat4, pixelProj: mat4, forward: Float32Array): void {
     this.quadCount = 0;
     this.drawCalls = 0;
-    if (frame.labelCount === 0 && frame.overlayCount === 0) return;
+    if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
     if (this.vertCount === 0) return;
