@@ -17,7 +17,7 @@ import { diverging, sequentialFading, sequentialPerRow, sequentialPerRowFading }
 import type { Layout } from './layout.js';
 import type { SceneBuilder } from './scene-builder.js';
 import { place } from './visuals.js';
-import { rowPos, titlePos } from './scene-builder.js';
+import { rowPos, titlePos, tokenRowLabel } from './scene-builder.js';
 import type { Vec3 } from './visual-types.js';
 import { SP } from './visual-types.js';
 import { part } from './inspect-refs.js';
@@ -123,9 +123,13 @@ export function buildTokenProbs(
   b.inspect(g2, part(p2, R.probs!), part(p2, R.probs!, oneHotColors));
   const argmax = b.label('argmax', titlePos(p0, 2.2), g2, 'appear');
   b.label('Softmax', titlePos(p0, 2.2), g0, 'appear', { hiddenBy: argmax });
+  // Every column named (issue 17): ␣ for the space, PAD (dimmed) for padding.
   for (let c = 0; c < Vn; c++) {
-    const text = c === PAD_ID ? '-' : tokenLabel(c);
-    b.label(text, [L.probs[0] - c * SP, L.probs[1] + 0.8, L.probs[2]], g0, 'appear', { background: false, size: 'row' });
+    const tok = tokenRowLabel(c === PAD_ID ? '_' : tokenLabel(c));
+    // PAD (the last column) starts at its column and runs outward, clear of its neighbour's name.
+    b.label(tok.text, [L.probs[0] - c * SP + (tok.dim ? 0.15 : 0), L.probs[1] + 0.8, L.probs[2]], g0, 'appear', {
+      background: false, size: 'row', dim: tok.dim, alignX: tok.dim ? 0 : 0.5,
+    });
   }
   b.label(pred.label, rowPos(p0, pred.row), g2, 'appear', { alignX: 0 });
   b.end();

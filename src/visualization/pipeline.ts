@@ -16,7 +16,27 @@ import { diverging, vmaxOf } from './colormap.js';
 import type { Layout } from './layout.js';
 import type { SceneBuilder } from './scene-builder.js';
 import { place } from './visuals.js';
-import { rowPos, sliceCols, stackTitleRoom, transposed } from './scene-builder.js';
+import { rowPos, sliceCols, stackTitleRoom, titlePos, tokenRowLabel, transposed } from './scene-builder.js';
+import type { Placed } from './visual-types.js';
+
+/** Token labels are at most this tall (world units), so neighbouring rows never overlap. */
+const TOKEN_LABEL_MAX = 0.42;
+
+/**
+ * Token names along the rows (screen-right) and over the columns of an attention matrix; PAD
+ * columns stay unnamed (they are all masked, and a 3-letter name would run into its neighbours).
+ */
+function tokenLabels(b: SceneBuilder, p: Placed, tokens: readonly string[], owner: number, kind: 'appear' | 'compute'): void {
+  for (let r = 0; r < Math.min(p.rows, tokens.length); r++) {
+    const tok = tokenRowLabel(tokens[r]!);
+    b.label(tok.text, rowPos(p, r), owner, kind, { background: false, alignX: 0, size: 'row', dim: tok.dim, maxHeight: TOKEN_LABEL_MAX });
+  }
+  for (let c = 0; c < Math.min(p.cols, tokens.length); c++) {
+    const tok = tokenRowLabel(tokens[c]!);
+    if (tok.dim) continue;
+    b.label(tok.text, [p.anchor[0] - c * SP, p.anchor[1] + 0.5, p.anchor[2]], owner, kind, { background: false, size: 'row', maxHeight: TOKEN_LABEL_MAX });
+  }
+}
 import { SP } from './visual-types.js';
 import { part } from './inspect-refs.js';
 import { modelRefs } from './model-refs.js';
@@ -30,7 +50,8 @@ export function buildInput(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: La
   if (withTitle) b.title('X', x, v, 'appear');
   if (inputLabels !== undefined) {
     inputLabels.forEach((text, r) => {
-      if (r < x.rows) b.label(text, rowPos(x, r), v, 'appear', { background: false, alignX: 0, size: 'row', inputRow: true });
+      const tok = tokenRowLabel(text);
+      if (r < x.rows) b.label(tok.text, rowPos(x, r), v, 'appear', { background: false, alignX: 0, size: 'row', inputRow: true, dim: tok.dim, maxHeight: tok.dim ? TOKEN_LABEL_MAX : Infinity });
     });
   }
   b.end();
@@ -62,7 +83,7 @@ export function buildQkv(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
 }
 
 /** Multi-head attention (§5.9.4): per head Q_h·K_hᵀ → softmax → weights·V_h. */
-export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout): void {
+export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout, tokens?: readonly string[]): void {
   const blk = rec.blocks[0]!;
   const dk = rec.config.dK;
   const vQ = vmaxOf(blk.Q);
@@ -88,12 +109,17 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
     b.inspect(g0, part(a0, HR.q), part(b0, HR.kT), part(scores, HR.scores));
     b.title('Q', a0, g0, 'appear', room);
     b.title('K^{T}', b0, g0, 'compute', room);
-    b.title('Scores', scores, g0, 'compute', room);
+    // With tokens, the scores carry them along rows and columns (issue 17) and the titles rise above the column names.
+    const lift = tokens !== undefined ? 2.4 : 1.2;
+    b.label('Scores', titlePos(scores, lift), g0, 'compute', { maxHeight: room });
 
     const weights = diverging(blk.attention_weights[h]!);
     const g1 = b.visual({ kind: 'activation', pre: scores, post: weights, source: M.scores, seamless: true }, 1);
     b.inspect(g1, part(scores, HR.scores), part(scores, HR.weights, weights));
-    b.title('Softmax', scores, g1, 'appear', room);
+    b.label('Softmax', titlePos(scores, lift), g1, 'appear', { maxHeight: room });
+    if (tokens !== undefined) {
+      for (const [owner, kind] of [[g0, 'compute'], [g1, 'appear']] as const) tokenLabels(b, scores, tokens, owner, kind);
+    }
 
     const vh = sliceCols(blk.V, h * dk, (h + 1) * dk);
     const a2 = place(blk.attention_weights[h]!, M.scores, weights);

@@ -52,6 +52,16 @@ export function titlePos(p: Placed, raise = 1.2): Vec3 {
   return [p.anchor[0] - (p.cols - 1) * SP / 2, p.anchor[1] + raise, p.anchor[2]];
 }
 
+/**
+ * A token as a row/column label (issue 17): `␣` for the space, `PAD` for padding (dimmed), the
+ * character otherwise; the input labels spell PAD as `_`.
+ * @example tokenRowLabel('_') // → {text: 'PAD', dim: true}
+ */
+export function tokenRowLabel(text: string): { text: string; dim: boolean } {
+  if (text === '_') return { text: 'PAD', dim: true };
+  return { text: text === ' ' ? '␣' : text, dim: false };
+}
+
 /** Row-label position of row r: just past the last column (screen-right). */
 export function rowPos(p: Placed, r: number): Vec3 {
   return [p.anchor[0] - p.cols * SP - 0.8, p.anchor[1] - r * SP, p.anchor[2]];
@@ -64,6 +74,7 @@ export interface LabelOptions {
   readonly inputRow?: boolean;
   readonly hiddenBy?: number;
   readonly maxHeight?: number;
+  readonly dim?: boolean;
 }
 
 /**
@@ -128,6 +139,7 @@ export class SceneBuilder {
       inputRow: opts.inputRow ?? false,
       hiddenBy: opts.hiddenBy ?? -1,
       maxHeight: opts.maxHeight ?? Infinity,
+      dim: opts.dim ?? false,
     });
     return this.labels.length - 1;
   }
