@@ -28,6 +28,7 @@ import { writePhase } from '../animation/timeline.js';
 import type { PhaseOut, Timeline } from '../animation/timeline.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
+import { reserveMargins } from '../core/camera.js';
 import { encodePng } from '../core/png.js';
 import { PixelReader } from '../core/readback.js';
 import { UserError } from '../errors.js';
@@ -57,6 +58,9 @@ import { ScriptCursor, loadScript } from './test-script.js';
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
 export const WINDOW_TITLE = 'GPT Visualizer';
+/** Framebuffer pixels (× the overlay scale) the camera framing leaves free at the top and bottom for the overlays. */
+const OVERLAY_TOP_PX = 64;
+const OVERLAY_BOTTOM_PX = 130;
 /** Sleep while minimised, ms. */
 const MINIMISED_SLEEP_MS = 50;
 
@@ -499,6 +503,8 @@ function loop(
           const stage = stageIndex(s, plan);
           const scene = steps[s.step]!.scene.scene;
           frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
+          // The scene keeps clear of the status line (top) and the timeline bar with the stage title (bottom).
+          reserveMargins(frame.camera, fb[1]!, OVERLAY_TOP_PX * bar.ratio, OVERLAY_BOTTOM_PX * bar.ratio);
           if (clickPending) {
             clickPending = false;
             inspector.click(scene, s.step, frame, fb[0]!, fb[1]!);
