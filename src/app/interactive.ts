@@ -28,7 +28,6 @@ import { writePhase } from '../animation/timeline.js';
 import type { PhaseOut, Timeline } from '../animation/timeline.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
-import { reserveMargins } from '../core/camera.js';
 import { encodePng } from '../core/png.js';
 import { PixelReader } from '../core/readback.js';
 import { UserError } from '../errors.js';
@@ -47,7 +46,7 @@ import {
   ACTION_PRESS, ACTION_RELEASE, ACTION_REPEAT, HELP_INSPECT, HELP_LINE, KEY_ESCAPE, MOUSE_BUTTON_LEFT, createCursorTracker, cursorMove,
   keyAction, mouseButton, scrollAction,
 } from './input.js';
-import { drawScrubber, scrubTime, scrubberLayout } from './scrubber.js';
+import { drawScrubber, keepClearOfOverlays, scrubTime, scrubberLayout } from './scrubber.js';
 import type { SessionPlan, SessionState } from './session.js';
 import {
   applyAction, createSession, formatSpeed, sessionPlan, speedFlashAlpha, stageIndex, tickSession, timeScale,
@@ -58,9 +57,6 @@ import { ScriptCursor, loadScript } from './test-script.js';
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
 export const WINDOW_TITLE = 'GPT Visualizer';
-/** Framebuffer pixels (× the overlay scale) the camera framing leaves free at the top and bottom for the overlays. */
-const OVERLAY_TOP_PX = 64;
-const OVERLAY_BOTTOM_PX = 130;
 /** Sleep while minimised, ms. */
 const MINIMISED_SLEEP_MS = 50;
 
@@ -504,7 +500,7 @@ function loop(
           const scene = steps[s.step]!.scene.scene;
           frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
           // The scene keeps clear of the status line (top) and the timeline bar with the stage title (bottom).
-          reserveMargins(frame.camera, fb[1]!, OVERLAY_TOP_PX * bar.ratio, OVERLAY_BOTTOM_PX * bar.ratio);
+          keepClearOfOverlays(frame.camera, fb[1]!, bar);
           if (clickPending) {
             clickPending = false;
             inspector.click(scene, s.step, frame, fb[0]!, fb[1]!);

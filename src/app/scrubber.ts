@@ -10,7 +10,18 @@
  */
 import type { Timeline } from '../animation/timeline.js';
 import type { FrameDesc } from '../frame.js';
+import type { CameraPose } from '../frame.js';
 import { pushOverlay, pushRect } from '../frame.js';
+import { reserveMargins } from '../core/camera.js';
+
+/** Framebuffer pixels (× the overlay scale) the window's framing leaves free at the top (status line) and bottom (bar and stage title). */
+export const OVERLAY_TOP_PX = 64;
+export const OVERLAY_BOTTOM_PX = 130;
+
+/** The window's camera: the path's pose shrunk into the band between the status line and the bar (issue 17). */
+export function keepClearOfOverlays(camera: CameraPose, height: number, l: ScrubberLayout): CameraPose {
+  return reserveMargins(camera, height, OVERLAY_TOP_PX * l.ratio, OVERLAY_BOTTOM_PX * l.ratio);
+}
 
 /** Bar geometry in framebuffer pixels (origin top-left). */
 export interface ScrubberLayout {
