@@ -57,6 +57,8 @@ import { ScriptCursor, loadScript } from './test-script.js';
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
 export const WINDOW_TITLE = 'GPT Visualizer';
+/** Lines the help adds under the status line. */
+const HELP_LINES = 3;
 /** Sleep while minimised, ms. */
 const MINIMISED_SLEEP_MS = 50;
 
@@ -500,7 +502,7 @@ function loop(
           const scene = steps[s.step]!.scene.scene;
           frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame);
           // The scene keeps clear of the status line (top) and the timeline bar with the stage title (bottom).
-          keepClearOfOverlays(frame.camera, fb[1]!, bar);
+          keepClearOfOverlays(frame.camera, fb[1]!, bar, s.help ? HELP_LINES : 0);
           if (clickPending) {
             clickPending = false;
             inspector.click(scene, s.step, frame, fb[0]!, fb[1]!);

@@ -18,9 +18,15 @@ import { reserveMargins } from '../core/camera.js';
 export const OVERLAY_TOP_PX = 64;
 export const OVERLAY_BOTTOM_PX = 130;
 
-/** The window's camera: the path's pose shrunk into the band between the status line and the bar (issue 17). */
-export function keepClearOfOverlays(camera: CameraPose, height: number, l: ScrubberLayout): CameraPose {
-  return reserveMargins(camera, height, OVERLAY_TOP_PX * l.ratio, OVERLAY_BOTTOM_PX * l.ratio);
+/** Height of one more top-left overlay line (the help lines), framebuffer pixels × the overlay scale. */
+export const OVERLAY_LINE_PX = 40;
+
+/**
+ * The window's camera: the path's pose shrunk into the band between the top-left lines (the
+ * status line, plus `extraLines` help lines) and the bar (issue 17).
+ */
+export function keepClearOfOverlays(camera: CameraPose, height: number, l: ScrubberLayout, extraLines = 0): CameraPose {
+  return reserveMargins(camera, height, (OVERLAY_TOP_PX + OVERLAY_LINE_PX * extraLines) * l.ratio, OVERLAY_BOTTOM_PX * l.ratio);
 }
 
 /** Bar geometry in framebuffer pixels (origin top-left). */
@@ -59,7 +65,7 @@ export function shortStageName(name: string): string {
  */
 export function scrubberLayout(width: number, height: number, ratio: number): ScrubberLayout {
   const r = ratio * Math.min(1, Math.max(0.5, height / (900 * ratio)));
-  const x0 = 250 * r;
+  const x0 = 340 * r;
   const x1 = Math.max(x0 + 50, width - 24 * r);
   return { x0, x1, y: height - 22 * r, thick: 4 * r, grab: 14 * r, ratio: r, reserve: 48 * r };
 }

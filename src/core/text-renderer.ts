@@ -70,6 +70,8 @@ function widthOf(b: Batch, text: string): number {
 export class TextRenderer {
   private labelBatch: Batch | null = null;
   private overlayBatch: Batch | null = null;
+  /** Widest tooltip line of the frame being built, in atlas pixels. */
+  private pointerWidth = 0;
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
@@ -218,7 +220,14 @@ export class TextRenderer {
       this.pushQuad(0, 0, 0, 1, 1, q.x, fbHeight - q.y - q.h, q.x + q.w, fbHeight - q.y, oa.solidU, oa.solidV, oa.solidU, oa.solidV, q.r, q.g, q.b, q.a);
     }
     let pointerLines = 0;
-    for (let i = 0; i < frame.overlayCount; i++) if (frame.overlays[i]!.corner === 'pointer') pointerLines++;
+    let pointerWidth = 0;
+    for (let i = 0; i < frame.overlayCount; i++) {
+      const o = frame.overlays[i]!;
+      if (o.corner !== 'pointer') continue;
+      pointerLines++;
+      pointerWidth = Math.max(pointerWidth, widthOf(ob, o.text));
+    }
+    this.pointerWidth = pointerWidth;
     for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, pointerLines);
     ob.count = this.vertCount - ob.first;
   }
@@ -247,10 +256,12 @@ export class TextRenderer {
       const tight = 0.8;
       const block = pointerLines * step * tight;
       const py = fbHeight - t.y;
-      x = t.x > fbWidth * 0.55 ? t.x - gap - w : t.x + gap;
+      // The block of lines is left-aligned; it flips to the pointer's left as a whole.
+      const blockW = this.pointerWidth * scale;
+      x = t.x + gap + blockW > fbWidth - margin / 2 ? t.x - gap - blockW : t.x + gap;
       const top = py - gap > block + margin ? py - gap : py + gap + block;
       y = top - cellH - t.line * step * tight;
-      x = Math.max(margin / 2, Math.min(x, fbWidth - w - margin / 2));
+      x = Math.max(margin / 2, Math.min(x, fbWidth - blockW - margin / 2));
       y = Math.max(margin / 2, Math.min(y, fbHeight - cellH - margin / 2));
     } else if (t.corner === 'at') {
       x = t.x;

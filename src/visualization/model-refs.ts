@@ -103,7 +103,7 @@ function build(rec: ForwardRecord): ModelRefs {
     formula: { kind: 'layernorm', x: res1, gamma: w.gamma1.data, beta: w.beta1.data, which: 1 },
   });
   const w1 = matrixRef('W1', 'W1', w.W1, weight);
-  const pre = matrixRef('ffn_pre_relu', 'LN1·W1 + b1', blk.ffn_pre_relu, {
+  const pre = matrixRef('ffn_pre_relu', 'Pre-ReLU', blk.ffn_pre_relu, {
     formula: { kind: 'matmul', a: ln1, b: w1, bias: w.b1.data, biasName: 'b1' },
   });
   const hidden = matrixRef('ffn_hidden', 'ReLU', blk.ffn_hidden, { formula: { kind: 'relu', x: pre } });
