@@ -35,12 +35,7 @@ import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import type { RecordingScene } from '../record/scenes.js';
 import { frameAt } from '../visualization/frame-at.js';
-import type { Inspection } from '../visualization/inspect.js';
-import { describe } from '../visualization/inspect.js';
-import { drawInspection } from '../visualization/inspect-draw.js';
-import type { PickHit } from '../visualization/pick.js';
-import { pickAt } from '../visualization/pick.js';
-import type { Scene } from '../visualization/scene.js';
+import { Inspector } from './inspector.js';
 import type { Action } from './input.js';
 import {
   ACTION_PRESS, ACTION_RELEASE, ACTION_REPEAT, HELP_INSPECT, HELP_LINE, KEY_ESCAPE, MOUSE_BUTTON_LEFT, createCursorTracker, cursorMove,
@@ -168,60 +163,6 @@ class Overlays {
 /** The colour legend in the help overlay (issue 17); the inspected matrix's own scale shows in its tooltip. */
 export const LEGEND_LINE = 'colours: blue = negative · white = 0 · red = positive, each matrix scaled to its own range (hover shows it)';
 
-/**
- * The inspector's window side (issue 17): the pointer, the pinned cell, and the Inspection of the
- * cell under the pointer (rebuilt only when the cell changes), drawn into each frame after frameAt.
- */
-class Inspector {
-  pinned: PickHit | null = null;
-  private pinnedStep = -1;
-  private pinnedX = 0;
-  private pinnedY = 0;
-  private readonly hit: PickHit = { visual: 0, part: 0, row: 0, col: 0 };
-  private cached: Inspection | null = null;
-  /** step, visual, part, row, col of the cached inspection (no per-frame key string). */
-  private readonly key = Int32Array.of(-1, -1, -1, -1, -1);
-  /** Pointer in framebuffer pixels (−1: unknown). */
-  x = -1;
-  y = -1;
-
-  /** The cell under the pointer in the frame just built (or null). */
-  private hover(scene: Scene, frame: FrameDesc, fbW: number, fbH: number): PickHit | null {
-    if (this.x < 0 || this.y < 0) return null;
-    return pickAt(scene, frame, this.x, this.y, fbW, fbH, this.hit);
-  }
-
-  /** What the last frame showed: `key[row,col]` (stored indices), or null. */
-  shown: string | null = null;
-  private cachedShown: string | null = null;
-
-  /** Dim, mark and label the pinned cell (or the one under the pointer unless `blocked`). */
-  draw(scene: Scene, step: number, frame: FrameDesc, fbW: number, fbH: number, blocked: boolean): void {
-    const pinned = this.pinned !== null && this.pinnedStep === step ? this.pinned : null;
-    const hit = pinned ?? (blocked ? null : this.hover(scene, frame, fbW, fbH));
-    this.shown = null;
-    if (hit === null || scene.parts[hit.visual]?.[hit.part] === undefined) return;
-    const k = this.key;
-    if (k[0] !== step || k[1] !== hit.visual || k[2] !== hit.part || k[3] !== hit.row || k[4] !== hit.col) {
-      k[0] = step; k[1] = hit.visual; k[2] = hit.part; k[3] = hit.row; k[4] = hit.col;
-      this.cached = describe(scene, hit);
-      this.cachedShown = `${this.cached.matrix}[${this.cached.row},${this.cached.col}]=${this.cached.value}`;
-    }
-    const c = this.cached!;
-    this.shown = this.cachedShown;
-    drawInspection(frame, c, pinned !== null ? this.pinnedX : this.x, pinned !== null ? this.pinnedY : this.y);
-  }
-
-  /** A click at the pointer: pin what is under it, or unpin over empty space. */
-  click(scene: Scene, step: number, frame: FrameDesc, fbW: number, fbH: number): void {
-    const h = this.hover(scene, frame, fbW, fbH);
-    this.pinned = h === null ? null : { ...h };
-    this.pinnedStep = step;
-    this.pinnedX = this.x;
-    this.pinnedY = this.y;
-  }
-}
-
 /** The test hook's side of the loop: applies due events, writes dumps and status lines. */
 class Hook {
   private readonly cursor: ScriptCursor;
@@ -329,7 +270,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const steps = await buildSteps(opts, say);
   const plan = sessionPlan(steps.map((st) => st.scene.scene.timeline));
   const s = createSession({ speed: opts.speed });
-  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · drag/scroll camera · H help · Esc quit');
+  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · , . frame · +/− speed · R reset · drag/scroll camera · hover/click inspect · H help · Esc quit');
 
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
