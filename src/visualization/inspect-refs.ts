@@ -46,6 +46,8 @@ export interface MatrixRef {
   readonly rowTokens: boolean;
   readonly colTokens: boolean;
   readonly formula?: Formula;
+  /** The ±limit of its blue–white–red colours when it is not its own (a head's slice shares its matrix's). */
+  readonly colourScale?: number;
 }
 
 /** One role of a visual's cubes: the grid they sit on, the colours they wear, the matrix they show. */
@@ -64,6 +66,7 @@ export interface RefOptions {
   readonly rowTokens?: boolean;
   readonly colTokens?: boolean;
   readonly formula?: Formula;
+  readonly colourScale?: number;
 }
 
 /**
@@ -80,6 +83,7 @@ export function matrixRef(key: string, label: string, values: Matrix, o: RefOpti
     rowTokens: o.rowTokens ?? true,
     colTokens: o.colTokens ?? false,
     formula: o.formula,
+    colourScale: o.colourScale,
   });
 }
 

@@ -16,6 +16,7 @@ import { storedIndex } from './inspect-refs.js';
 import type { PickHit } from './pick.js';
 import type { Scene } from './scene.js';
 import type { Placed } from './visual-types.js';
+import { vmaxOf } from './colormap.js';
 
 /** Cells of a placed grid to keep lit: a whole row (col −1), a whole column (row −1) or one cell. */
 export interface Highlight {
@@ -218,7 +219,10 @@ export function describe(scene: Scene, hit: PickHit): Inspection {
     tokenCol !== null ? `column token ${tokenText(ids[tokenCol]!)}` : '',
   ].filter((s) => s !== '').join(', ');
   const head = [`${name(ref)}  ${[ref.key, ...where].join(' · ')}  ${shape}  [${row}, ${col}]`, tok].filter((s) => s !== '').join('  ·  ');
-  const lines = [head, `value ${fmt(value)}`, ...formula];
+  // The colour legend of this matrix (probabilities use the per-row purple → yellow map).
+  const scale = ref.key === 'probs' ? 'colour: dark purple 0 → yellow = the row\'s largest'
+    : `colour: blue −${fmt(ref.colourScale ?? vmaxOf(ref.values))} · white 0 · red +${fmt(ref.colourScale ?? vmaxOf(ref.values))}`;
+  const lines = [head, `value ${fmt(value)}    ${scale}`, ...formula];
   if (ref.formula === undefined) lines.push(ref.rowTokens ? 'the given input' : 'a learned weight');
   return {
     matrix: ref.key, label: plainText(ref.label), block: ref.block, head: ref.head, row, col, token, colToken, value,

@@ -14,6 +14,7 @@ import type { Matrix } from '../transformer/tensor.js';
 import type { MatrixRef } from './inspect-refs.js';
 import { matrixRef } from './inspect-refs.js';
 import { sliceCols, transposed } from './scene-builder.js';
+import { vmaxOf } from './colormap.js';
 
 export interface HeadRefs {
   readonly q: MatrixRef; readonly kT: MatrixRef; readonly scores: MatrixRef; readonly weights: MatrixRef;
@@ -81,9 +82,9 @@ function build(rec: ForwardRecord): ModelRefs {
   const heads = Array.from({ length: H }, (_, h): HeadRefs => {
     const head = h + 1;
     const off = h * dk;
-    const qh = matrixRef('Q', 'Q', sliceCols(blk.Q, off, off + dk), { head, colOffset: off, formula: q.formula });
+    const qh = matrixRef('Q', 'Q', sliceCols(blk.Q, off, off + dk), { head, colOffset: off, formula: q.formula, colourScale: vmaxOf(blk.Q) });
     const kT = matrixRef('K', 'K^{T}', transposed(sliceCols(blk.K, off, off + dk)), {
-      head, colOffset: off, transposed: true, rowTokens: false, colTokens: true, formula: k.formula,
+      head, colOffset: off, transposed: true, rowTokens: false, colTokens: true, formula: k.formula, colourScale: vmaxOf(blk.K),
     });
     const scores = matrixRef('attention_scores', 'Scores', blk.attention_scores[h]!, {
       head, colTokens: true, formula: { kind: 'matmul', a: qh, b: kT, scale: 1 / Math.sqrt(dk), causal: true },
@@ -91,8 +92,10 @@ function build(rec: ForwardRecord): ModelRefs {
     const weights = matrixRef('attention_weights', 'Softmax', blk.attention_weights[h]!, {
       head, colTokens: true, formula: { kind: 'softmax', x: scores, causal: true },
     });
-    const vh = matrixRef('V', 'V', sliceCols(blk.V, off, off + dk), { head, colOffset: off, formula: v.formula });
-    const out = matrixRef('head_outputs', 'Head Out', blk.head_outputs[h]!, { head, formula: { kind: 'matmul', a: weights, b: vh } });
+    const vh = matrixRef('V', 'V', sliceCols(blk.V, off, off + dk), { head, colOffset: off, formula: v.formula, colourScale: vmaxOf(blk.V) });
+    const out = matrixRef('head_outputs', 'Head Out', blk.head_outputs[h]!, {
+      head, formula: { kind: 'matmul', a: weights, b: vh }, colourScale: vmaxOf(blk.concat),
+    });
     return Object.freeze({ q: qh, kT, scores, weights, v: vh, out });
   });
   const concat = matrixRef('concat', 'Concat', blk.concat, { formula: { kind: 'concat', heads: heads.map((hd) => hd.out), dk } });
