@@ -69,7 +69,8 @@ function drawSnapshot(scene: Scene, t: number, aspect: number, out: FrameDesc, s
 function inspectPointer(
   scene: Scene, scratch: FrameScratch, frame: FrameDesc, p: readonly [number, number], width: number, height: number,
 ): unknown {
-  const hit = pickAt(scene, scratch.state, frame, p[0], p[1], width, height, { visual: 0, part: 0, row: 0, col: 0 });
+  // Over the caption band (height is the picture's) there is no cube.
+  const hit = p[1] >= height ? null : pickAt(scene, scratch.state, frame, p[0], p[1], width, height, { visual: 0, part: 0, row: 0, col: 0 });
   if (hit === null) return null;
   const insp = describe(scene, hit);
   drawInspection(frame, insp, p[0], p[1]);
@@ -91,10 +92,13 @@ export async function snapshot(opts: ViewOptions): Promise<number> {
   const scene = snapshotScene(buildRun(opts), t, opts.step);
   const scratch = createFrameScratch(scene);
   const frame = drawSnapshot(scene, t, width / height, createFrame(), scratch, opts.captions);
-  const inspected = p !== undefined ? inspectPointer(scene, scratch, frame, p, width, height) : undefined;
   const ctx = openContext({ width: 320, height: 180, title: 'gptviz snapshot', visible: false, vsync: false });
   let png: Buffer;
+  let inspected: unknown;
   try {
+    // With --captions the picture is drawn above the band: pick in that rectangle.
+    const picH = height - ctx.renderer.bottomPx(frame, height);
+    inspected = p !== undefined ? inspectPointer(scene, scratch, frame, p, width, picH) : undefined;
     const target = ctx.createOffscreen(width, height);
     ctx.renderer.render(frame, target);
     png = encodePng(target.readPixels('rgb'), width, height, 3);
