@@ -13,7 +13,9 @@
  * Multi-step rules: a generation with ≥ 2 steps plays each step once; at the end of a step's
  * timeline the next step starts at t = 0; the final display stays on its last frame. Random mode
  * and single-step generation loop. → past the last stage goes to the next step, ← before the first
- * goes back to the previous step's last stage, R restarts the whole generation.
+ * goes back to the previous step's last stage, R restarts the whole generation. Issue 17 (stop and
+ * study): jumps, seeks and frame steps keep play or pause (R and the frame steps set it), and a
+ * stage jump lands at the start of the stage's compute, never in its empty appear phase.
  *
  * Deliberate differences from the reference (spec §11.3 #7): stage jumps skip zero-length stages,
  * so ← from QKV in a generation scene reaches the character display; the user's speed is kept

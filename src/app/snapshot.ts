@@ -6,7 +6,8 @@
  *
  * What it is not: no scene logic. The scene is the run's first (random mode, or the first
  * generation step with --text; run/run.ts, which also prints the prompt warnings), drawn by
- * frameAt in `snapshotFrame`.
+ * frameAt in `snapshotFrame`. With --pointer X,Y (issue 17) the cube under that pixel is inspected
+ * as the window would (highlight and tooltip drawn) and stdout carries one JSON line instead.
  */
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import { writeFileAtomic } from '../atomic-write.js';
