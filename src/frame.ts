@@ -53,7 +53,11 @@ export interface Label {
   b: number;
 }
 
-export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right';
+/**
+ * 'pointer': a tooltip line beside the pixel (x, y) instead of a corner; 'at': the line's cell
+ * starts exactly at (x, y) (its top-left), for the scrubber's words (issue 17).
+ */
+export type OverlayCorner = 'bottom-right' | 'bottom-left' | 'top-left' | 'top-right' | 'pointer' | 'at';
 
 /** A 2D overlay line in pixels (framebuffer space, scaled by the pixel ratio by the renderer). */
 export interface OverlayText {
@@ -61,8 +65,8 @@ export interface OverlayText {
   corner: OverlayCorner;
   /** Line index stacked away from the corner (0 = nearest the corner). */
   line: number;
-  /** 'large' = the 44 px stage-name font, 'small' = status/help lines. */
-  size: 'large' | 'small';
+  /** 'large' = the 44 px stage-name font, 'small' = status/help lines, 'tiny' = scrubber tick names. */
+  size: 'large' | 'small' | 'tiny';
   alpha: number;
   background: boolean;
   /** Text colour (linear RGB); pushOverlay sets white. */
@@ -71,6 +75,9 @@ export interface OverlayText {
   b: number;
   /** 'field': drawn as a text field (lighter box with an outline, issue 13's prompt line); pushOverlay sets false. */
   field: boolean;
+  /** For corner 'pointer': the pointer in framebuffer pixels, origin top-left. */
+  x: number;
+  y: number;
 }
 
 /**
@@ -89,6 +96,18 @@ export interface ChoiceChart {
   /** Row of the chosen (sampled / argmax) character. */
   highlight: number;
   alpha: number;
+}
+
+/** A filled 2D rectangle in framebuffer pixels (origin top-left), drawn under the overlay text (the scrubber). */
+export interface OverlayRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  r: number;
+  g: number;
+  b: number;
+  a: number;
 }
 
 export interface CameraPose {
@@ -110,6 +129,8 @@ export interface FrameDesc {
   labelCount: number;
   readonly overlays: OverlayText[];
   overlayCount: number;
+  readonly rects: OverlayRect[];
+  rectCount: number;
   readonly camera: CameraPose;
   /** Clear colour RGBA. */
   readonly clearColor: Float32Array; // [4]
@@ -137,6 +158,8 @@ export function createFrame(capacity = 65536): FrameDesc {
     labelCount: 0,
     overlays: [],
     overlayCount: 0,
+    rects: [],
+    rectCount: 0,
     camera: { position: new Float64Array(3), target: new Float64Array(3), orthoSize: 10 },
     clearColor: Float32Array.of(0, 0, 0, 1),
     time: 0,
@@ -158,6 +181,7 @@ export function clearFrame(out: FrameDesc): void {
   out.reservedBottomPx = 0;
   out.chart.count = 0;
   out.chart.alpha = 0;
+  out.rectCount = 0;
 }
 
 function grow(out: FrameDesc): void {
@@ -220,17 +244,29 @@ export function pushLabel(
 
 /** Take the next overlay line from the pool. */
 export function pushOverlay(
-  out: FrameDesc, text: string, corner: OverlayCorner, line: number, size: 'large' | 'small', alpha: number,
+  out: FrameDesc, text: string, corner: OverlayCorner, line: number, size: 'large' | 'small' | 'tiny', alpha: number,
   background = true,
 ): OverlayText {
   let o = out.overlays[out.overlayCount];
   if (o === undefined) {
-    o = { text, corner, line, size, alpha, background, r: 1, g: 1, b: 1, field: false };
+    o = { text, corner, line, size, alpha, background, r: 1, g: 1, b: 1, field: false, x: 0, y: 0 };
     out.overlays.push(o);
   } else {
     o.text = text; o.corner = corner; o.line = line; o.size = size; o.alpha = alpha; o.background = background;
-    o.r = 1; o.g = 1; o.b = 1; o.field = false;
+    o.r = 1; o.g = 1; o.b = 1; o.field = false; o.x = 0; o.y = 0;
   }
   out.overlayCount++;
   return o;
+}
+
+/** Take the next 2D rectangle from the pool (pixels, origin top-left; linear RGBA). */
+export function pushRect(out: FrameDesc, x: number, y: number, w: number, h: number, r: number, g: number, b: number, a: number): void {
+  let o = out.rects[out.rectCount];
+  if (o === undefined) {
+    o = { x, y, w, h, r, g, b, a };
+    out.rects.push(o);
+  } else {
+    o.x = x; o.y = y; o.w = w; o.h = h; o.r = r; o.g = g; o.b = b; o.a = a;
+  }
+  out.rectCount++;
 }

@@ -13,7 +13,9 @@
  * Multi-step rules: a generation with ≥ 2 steps plays each step once; at the end of a step's
  * timeline the next step starts at t = 0; the final display stays on its last frame. Random mode
  * and single-step generation loop. → past the last stage goes to the next step, ← before the first
- * goes back to the previous step's last stage, R restarts the whole generation.
+ * goes back to the previous step's last stage, R restarts the whole generation. Issue 17 (stop and
+ * study): jumps, seeks and frame steps keep play or pause (R and the frame steps set it), and a
+ * stage jump lands at the start of the stage's compute, never in its empty appear phase.
  *
  * Deliberate differences from the reference (spec §11.3 #7): stage jumps skip zero-length stages,
  * so ← from QKV in a generation scene reaches the character display; the user's speed is kept
@@ -31,6 +33,8 @@ export const MAX_DT = 0.05;
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 5.0;
 export const SPEED_STEP = 0.25;
+/** Timeline seconds of one `,` / `.` frame step (issue 17). */
+export const FRAME_STEP_S = 1 / 30;
 
 /** The steps to play: one timeline per generation step (one for random mode). */
 export interface PlaybackPlan {
@@ -144,10 +148,13 @@ export function slowDown(p: Playback): Playback {
   return p;
 }
 
+/**
+ * A jump (stage keys, Home/End, frame steps, seeking): playing or paused stays as it was (issue 17:
+ * ← / → while paused hold still on the new stage).
+ */
 function jumpTo(p: Playback, step: number, time: number): Playback {
   p.step = step;
   p.time = time;
-  p.playing = true;
   p.completed = false;
   p.seeks++;
   return p;
@@ -155,7 +162,47 @@ function jumpTo(p: Playback, step: number, time: number): Playback {
 
 /** Back to step 0, t = 0, and play (spec §8.1 R); the speed is kept; counts as a seek. */
 export function reset(p: Playback): Playback {
-  return jumpTo(p, 0, 0);
+  jumpTo(p, 0, 0);
+  p.playing = true;
+  return p;
+}
+
+/**
+ * Seek within the step on screen to `time`, clamped to [0, duration] (the timeline bar, Home/End;
+ * issue 17); playing or paused stays as it was.
+ * @example seek(p, plan, 3.5).time // → 3.5
+ */
+export function seek(p: Playback, plan: PlaybackPlan, time: number): Playback {
+  const d = currentTimeline(p, plan).duration;
+  return jumpTo(p, p.step, Math.min(d, Math.max(0, Number.isFinite(time) ? time : 0)));
+}
+
+/**
+ * `,` / `.` (issue 17): one frame (FRAME_STEP_S) back (dir −1) or forward (+1) within the step, and pause.
+ * @example frameStep(p, plan, 1).playing // → false
+ */
+export function frameStep(p: Playback, plan: PlaybackPlan, dir: -1 | 1): Playback {
+  p.playing = false;
+  return seek(p, plan, p.time + dir * FRAME_STEP_S);
+}
+
+/**
+ * Where a stage jump lands (issue 17): the start of the stage's compute, where its inputs are
+ * fully on screen — never in the empty appear phase; stages without a compute land on their end
+ * of appear too (settled content).
+ * @example landing(tl, 2) // → tl.stages[2].start + tl.stages[2].appear
+ */
+export function landing(tl: Timeline, i: number): number {
+  const st = tl.stages[i]!;
+  const t = st.start + st.appear;
+  // (start + appear) − start can round below appear; land just past it so the phase is compute.
+  return Math.min(st.end, t - st.start < st.appear ? t + 1e-9 : t);
+}
+
+/** Landing of a step's first stage with any length (0 when there is none). */
+function firstLanding(tl: Timeline): number {
+  for (let i = 0; i < tl.stages.length; i++) if (hasLength(tl, i)) return landing(tl, i);
+  return 0;
 }
 
 /** Where a stage jump lands: a stage index, or past the last / before the first stage. */
@@ -206,14 +253,15 @@ export function lastStageStart(tl: Timeline): number {
 }
 
 /**
- * → (spec §8.1): jump to the next non-empty stage and play; past the last stage go to the next
- * step, or wrap to the start of a looping plan, or end on the last step's final frame, completed.
+ * → (spec §8.1; issue 17): jump to the next non-empty stage's landing, keeping play or pause; past
+ * the last stage go to the next step's first landing, or wrap to the start of a looping plan, or
+ * end on the last step's final frame, completed.
  */
 export function nextStage(p: Playback, plan: PlaybackPlan): Playback {
   const tl = currentTimeline(p, plan);
   const target = nextStageTarget(tl, p.time);
-  if (target.kind === 'stage') return jumpTo(p, p.step, tl.stages[target.index]!.start);
-  if (p.step < plan.timelines.length - 1) return jumpTo(p, p.step + 1, 0);
+  if (target.kind === 'stage') return jumpTo(p, p.step, landing(tl, target.index));
+  if (p.step < plan.timelines.length - 1) return jumpTo(p, p.step + 1, firstLanding(plan.timelines[p.step + 1]!));
   if (plan.loop) return jumpTo(p, p.step, 0);
   // The last step: go to its end and stay there (the finished text).
   jumpTo(p, p.step, tl.duration);
@@ -223,13 +271,16 @@ export function nextStage(p: Playback, plan: PlaybackPlan): Playback {
 }
 
 /**
- * ← (spec §8.1): jump to the previous non-empty stage and play; before the first stage go back to
- * the previous step's last stage, or restart the first step.
+ * ← (spec §8.1; issue 17): jump to the previous non-empty stage's landing, keeping play or pause;
+ * before the first stage go back to the previous step's last stage, or restart the first step.
  */
 export function prevStage(p: Playback, plan: PlaybackPlan): Playback {
   const tl = currentTimeline(p, plan);
   const target = prevStageTarget(tl, p.time);
-  if (target.kind === 'stage') return jumpTo(p, p.step, tl.stages[target.index]!.start);
-  if (p.step > 0) return jumpTo(p, p.step - 1, lastStageStart(plan.timelines[p.step - 1]!));
+  if (target.kind === 'stage') return jumpTo(p, p.step, landing(tl, target.index));
+  if (p.step > 0) {
+    const prev = plan.timelines[p.step - 1]!;
+    return jumpTo(p, p.step - 1, landing(prev, Math.max(0, currentStageIndex(prev, lastStageStart(prev)))));
+  }
   return jumpTo(p, 0, 0);
 }

@@ -128,3 +128,26 @@ export function stageTitle(name: StageName): string {
   if (k > 0) return `Block ${k}`;
   return TITLES[name] ?? name;
 }
+
+/** What each compute group of a stage does (issue 17 status line), in the text layout's markup. */
+const SUB_OPS: Readonly<Record<string, readonly string[]>> = {
+  char_display: ['the characters fly into the rows'],
+  qkv_projection: ['X·W_{Q}, X·W_{K}, X·W_{V}'],
+  multi_head_attn: ['Q·K^{T} / √d_{k} per head, causal mask', 'softmax of each row', 'weights·V'],
+  concat_output_proj: ['concat of the heads · W_{O}'],
+  residual_ln1: ['X + Attn Out (residual)', 'LayerNorm of each row'],
+  ffn: ['LN1·W1 + b1', 'ReLU', 'hidden·W2 + b2'],
+  residual_ln2: ['LN1 + FFN Out (residual)', 'LayerNorm of each row'],
+  output_projection: ['output·Embed^{T} → logits'],
+  token_probs: ['softmax(logits / T)', 'the prediction row', 'the chosen token'],
+};
+
+/**
+ * The sub-operation of a stage's compute group g (markup), or '' when the stage has none.
+ *
+ * @example subOperation('multi_head_attn', 0) // → 'Q·K^{T} / √d_{k} per head, causal mask'
+ */
+export function subOperation(name: StageName, g: number): string {
+  if (blockNumber(name) > 0) return 'the next block turns this block\'s output into its own';
+  return SUB_OPS[name]?.[Math.max(0, g)] ?? '';
+}

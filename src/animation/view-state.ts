@@ -93,6 +93,15 @@ export function tickView(view: ViewState, dtReal: number): ViewState {
 }
 
 /**
+ * Start easing back to the path now (the C key, issue 17): the offsets return over VIEW_RETURN_S.
+ * @example viewWeight(releaseView(drag(INITIAL_VIEW, 10, 0))) // → 1, then tickView eases it to 0
+ */
+export function releaseView(view: ViewState): ViewState {
+  if (view.overrideTimer <= 0) return view;
+  return Object.freeze({ yaw: view.yaw, pitch: view.pitch, zoom: view.zoom, overrideTimer: 0 });
+}
+
+/**
  * Apply the view offsets to a pose from the path, in place (spec §6.4): orbit the position around
  * the target keeping its distance — yaw = atan2(d.x, d.z) + yaw offset, pitch = clamp(asin(d.y/|d|)
  * + pitch offset, ±1.2) — and scale orthoSize by 2^(−zoom). A pose without effective offset is left

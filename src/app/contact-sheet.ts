@@ -19,6 +19,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import type { RunOptions } from '../run/run.js';
 import { buildRun } from '../run/run.js';
 import { captionAt } from '../visualization/captions.js';
+import { plainText } from '../visualization/inspect.js';
 import { contactMoments } from '../visualization/contact-moments.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 
@@ -92,11 +93,11 @@ export function contactSheet(o: ContactSheetOptions): string {
       g.strokeRect(x + 0.5, y + 0.5, cw - 1, ch + under - 1);
       g.fillStyle = '#ddd';
       g.font = '15px "DejaVu Sans"';
-      g.fillText(`t = ${m.time.toFixed(2)} s   ${m.caption}`, x + 8, y + ch + 20, cw - 16);
+      g.fillText(`t = ${m.time.toFixed(2)} s   ${plainText(m.caption)}`, x + 8, y + ch + 20, cw - 16);
       if (o.captions === true) {
         g.fillStyle = '#bbb';
         g.font = WORDS_FONT;
-        const lines = wrapWords(captionAt(scene.captions, scene.timeline, m.time), (t) => g.measureText(t).width, cw - 16);
+        const lines = wrapWords(plainText(captionAt(scene.captions, scene.timeline, m.time)), (t) => g.measureText(t).width, cw - 16);
         lines.slice(0, WORDS_LINES).forEach((line, k) => g.fillText(line, x + 8, y + ch + CAPTION_H + 14 + k * WORDS_LINE_H));
       }
     });

@@ -12,13 +12,18 @@
 
 /** GLFW key codes we use (glfw3.h). */
 export const KEY_SPACE = 32;
+export const KEY_COMMA = 44;
 export const KEY_MINUS = 45;
+export const KEY_PERIOD = 46;
 export const KEY_EQUAL = 61;
+export const KEY_C = 67;
 export const KEY_H = 72;
 export const KEY_R = 82;
 export const KEY_ESCAPE = 256;
 export const KEY_RIGHT = 262;
 export const KEY_LEFT = 263;
+export const KEY_HOME = 268;
+export const KEY_END = 269;
 export const KEY_KP_SUBTRACT = 333;
 export const KEY_KP_ADD = 334;
 /** GLFW key/button actions. */
@@ -38,6 +43,13 @@ export type Action =
   | { readonly kind: 'reset' }
   | { readonly kind: 'toggle-help' }
   | { readonly kind: 'quit' }
+  /** Issue 17 (stop and study): ±1 frame (1/30 s) and pause; Home / End of the step; the camera back on its path; seek to a time. */
+  | { readonly kind: 'frame-forward' }
+  | { readonly kind: 'frame-back' }
+  | { readonly kind: 'step-start' }
+  | { readonly kind: 'step-end' }
+  | { readonly kind: 'reset-view' }
+  | { readonly kind: 'seek'; readonly time: number }
   | { readonly kind: 'drag'; readonly dx: number; readonly dy: number }
   | { readonly kind: 'scroll'; readonly amount: number };
 
@@ -51,6 +63,11 @@ const SLOW_DOWN: Action = Object.freeze({ kind: 'slow-down' });
 const RESET: Action = Object.freeze({ kind: 'reset' });
 const TOGGLE_HELP: Action = Object.freeze({ kind: 'toggle-help' });
 const QUIT: Action = Object.freeze({ kind: 'quit' });
+const FRAME_FORWARD: Action = Object.freeze({ kind: 'frame-forward' });
+const FRAME_BACK: Action = Object.freeze({ kind: 'frame-back' });
+const STEP_START: Action = Object.freeze({ kind: 'step-start' });
+const STEP_END: Action = Object.freeze({ kind: 'step-end' });
+const RESET_VIEW: Action = Object.freeze({ kind: 'reset-view' });
 
 /**
  * The action of a key event, or null (release, auto-repeat, or a key we do not use). The `+` on
@@ -72,6 +89,11 @@ export function keyAction(key: number, action: number): Action | null {
     case KEY_R: return RESET;
     case KEY_H: return TOGGLE_HELP;
     case KEY_ESCAPE: return QUIT;
+    case KEY_PERIOD: return FRAME_FORWARD;
+    case KEY_COMMA: return FRAME_BACK;
+    case KEY_HOME: return STEP_START;
+    case KEY_END: return STEP_END;
+    case KEY_C: return RESET_VIEW;
     default: return null;
   }
 }
@@ -135,18 +157,23 @@ export const KEY_NAMES: Readonly<Record<string, number>> = Object.freeze({
   r: KEY_R,
   h: KEY_H,
   escape: KEY_ESCAPE,
+  comma: KEY_COMMA,
+  period: KEY_PERIOD,
+  home: KEY_HOME,
+  end: KEY_END,
+  c: KEY_C,
   // Issue 13's talk keys (app/prompt-line.ts).
   enter: 257,
   backspace: 259,
   delete: 261,
-  home: 268,
-  end: 269,
   '[': 91,
   ']': 93,
   k: 75,
 });
 
 /** The on-screen help line (H toggles it); only glyphs of the atlas (ASCII + font-atlas EXTRA_GLYPHS). */
-export const HELP_LINE = 'Space play/pause · Left/Right stage · +/− speed · R reset · drag orbit · scroll zoom · H help · Esc quit';
+export const HELP_LINE = 'Space play/pause · ←/→ stage · , . frame · Home/End · +/− speed · R reset · drag/scroll camera · C camera back · Esc quit';
 /** The second help line: issue 13's talk keys. */
 export const HELP_TALK_LINE = 'Enter type a prompt (Enter runs it, Esc cancels) · [ ] temperature −/+ 0.1 · K captions on/off';
+/** The third help line: the inspector (issue 17). */
+export const HELP_INSPECT = 'hover a cube: value, token and formula · click: pin it (Esc or click empty space: unpin) · click/drag the bar: seek';

@@ -6,14 +6,17 @@
  * stays on screen).
  *
  * Per frame: real dt (clamped to 0.05 s in tickSession) → poll events (the GLFW callbacks map
- * keys/mouse to Actions, input.ts, and apply them, session.ts) → tickSession → frameAt → status,
- * help and speed overlays → render → swap. No allocation in the steady state: one FrameDesc, one
+ * keys/mouse to Actions, input.ts, and apply them, session.ts) → tickSession → frameAt → captions
+ * → the inspector (hover / pinned cell, issue 17) → status, help and speed overlays → the
+ * timeline bar → render → swap. No allocation in the steady state: one FrameDesc, one
  * session record mutated in place, overlay strings rebuilt only when what they say changes.
  * A 0×0 framebuffer (minimised) draws nothing and sleeps instead of spinning.
  *
  * The scenes come from the run layer (run/run.ts). Issue 13: keys reach the talk layer (talk.ts:
  * the prompt line, temperature, captions) first; a typed prompt becomes a new run, printed as
- * `gptviz generate` prints it and played from its first step. The live audio follows the session
+ * `gptviz generate` prints it and played from its first step. Issue 17: the pointer inspects the
+ * cube under it (inspector.ts; a click pins it), and the timeline bar at the bottom (scrubber.ts)
+ * seeks; Esc closes the prompt line first, then unpins, then quits. The live audio follows the session
  * (see LiveAudio below); this module never lets audio drive the picture. GPTVIZ_TEST_SCRIPT
  * (test-script.ts, test-hook.ts) injects input and reports status for tests.
  *
@@ -25,6 +28,10 @@ import { signalExitCode } from './signal-exit.js';
 import { INITIAL_VIEW } from '../animation/camera-path.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
+import type { StageName } from '../animation/stages.js';
+import { subOperation } from '../animation/stages.js';
+import type { PhaseOut, Timeline } from '../animation/timeline.js';
+import { writePhase } from '../animation/timeline.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import type { FrameDesc } from '../frame.js';
@@ -36,9 +43,14 @@ import type { RunScene } from '../run/scenes.js';
 import type { FrameScratch } from '../visualization/frame-at.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
 import { requireDisplay } from './display.js';
+import { Inspector } from './inspector.js';
 import type { Action } from './input.js';
-import { HELP_LINE, HELP_TALK_LINE, createCursorTracker, cursorMove, keyAction, mouseButton, scrollAction } from './input.js';
+import {
+  ACTION_PRESS, ACTION_RELEASE, HELP_INSPECT, HELP_LINE, HELP_TALK_LINE, KEY_ESCAPE, MOUSE_BUTTON_LEFT, createCursorTracker,
+  cursorMove, keyAction, mouseButton, scrollAction,
+} from './input.js';
 import { formatTemperature } from './prompt-line.js';
+import { BAR_RESERVE_PX, drawScrubber, keepClearOfOverlays, scrubTime, scrubberLayout } from './scrubber.js';
 import type { SessionState } from './session.js';
 import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from './session.js';
 import { Talk } from './talk.js';
@@ -49,6 +61,8 @@ import type { ViewOptions } from './view-options.js';
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
 export const WINDOW_TITLE = 'GPT Visualizer';
+/** Lines the help adds under the status line. */
+const HELP_LINES = 4;
 /** Sleep while minimised, ms. */
 const MINIMISED_SLEEP_MS = 50;
 
@@ -86,16 +100,50 @@ class Overlays {
 
   constructor(private readonly steps: readonly RunScene[], private readonly generation: boolean) {}
 
+  private keySub = -2;
+  private keyTime = -1;
+  private keyTimeStep = -1;
+  /** The timeline bar's words: `step 3/12 · 14.4 / 99.1 s`. */
+  scrub = '';
+  private readonly phase: PhaseOut = { kind: 'inactive', local: 0 };
+
+  /** Compute group under way at t in stage `stage` (−1 before its compute). */
+  private groupAt(tl: Timeline, stage: number, t: number): number {
+    const st = tl.stages[stage];
+    if (st === undefined) return -1;
+    const ph = writePhase(this.phase, st, t);
+    if (ph.kind === 'appear' || ph.kind === 'inactive') return -1;
+    if (ph.kind !== 'compute') return st.segments.length - 1;
+    for (let g = 0; g < st.segments.length; g++) if (ph.local < st.segments[g]![1]) return g;
+    return st.segments.length - 1;
+  }
+
   update(s: SessionState, stage: number, temperature: number): void {
     const mode = s.completed ? 2 : s.playing ? 0 : 1;
-    if (s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode || temperature !== this.keyTemp) {
+    const tl = this.steps[s.step]!.scene.timeline;
+    const sub = this.groupAt(tl, stage, s.time);
+    const tenths = Math.round(s.time * 10);
+    if (s.step !== this.keyTimeStep || tenths !== this.keyTime) {
+      this.keyTime = tenths;
+      this.keyTimeStep = s.step;
+      const where = this.generation ? `step ${s.step + 1}/${this.steps.length} · ` : '';
+      this.scrub = `${where}${(tenths / 10).toFixed(1)} / ${tl.duration.toFixed(1)} s`;
+    }
+    if (
+      s.step !== this.keyStep || stage !== this.keyStage || s.speed !== this.keySpeed || mode !== this.keyMode
+      || temperature !== this.keyTemp || sub !== this.keySub
+    ) {
       this.keyStep = s.step;
       this.keyStage = stage;
       this.keySpeed = s.speed;
       this.keyMode = mode;
       this.keyTemp = temperature;
+      this.keySub = sub;
       const titles = this.steps[s.step]!.scene.titles;
-      const name = stage >= 0 && stage < titles.length ? titles[stage]! : '';
+      const stName = stage >= 0 && stage < tl.stages.length ? tl.stages[stage]!.name as StageName : undefined;
+      const op = stName !== undefined && sub >= 0 ? subOperation(stName, sub) : '';
+      const title = stage >= 0 && stage < titles.length ? titles[stage]! : '';
+      const name = `${title}${op !== '' ? ` — ${op}` : ''}`;
       const where = this.generation ? `step ${s.step + 1}/${this.steps.length}` : 'random weights';
       const state = mode === 2 ? ' · end' : mode === 1 ? ' · paused' : '';
       this.status = `${where} · ${name} · ${formatSpeed(s.speed)}${state} · ${formatTemperature(temperature)} · Enter prompt · H help`;
@@ -111,11 +159,16 @@ class Overlays {
     if (s.help) {
       pushOverlay(out, HELP_LINE, 'top-left', 1, 'small', 1);
       pushOverlay(out, HELP_TALK_LINE, 'top-left', 2, 'small', 1);
+      pushOverlay(out, HELP_INSPECT, 'top-left', 3, 'small', 1);
+      pushOverlay(out, LEGEND_LINE, 'top-left', 4, 'small', 1);
     }
     const a = speedFlashAlpha(s);
     if (a > 0) pushOverlay(out, this.speed, 'top-right', 0, 'large', a);
   }
 }
+
+/** The colour legend in the help overlay (issue 17); the inspected matrix's own scale shows in its tooltip. */
+export const LEGEND_LINE = 'colours: blue = negative · white = 0 · red = positive, each matrix scaled to its own range (hover shows it)';
 
 /** The live audio (issue 8's player following the session), or null with --mute. Loaded lazily. */
 async function openAudio(opts: ViewOptions, steps: readonly RunScene[]): Promise<LiveAudio | null> {
@@ -164,7 +217,10 @@ export async function interactive(opts: ViewOptions): Promise<number> {
     temperature: opts.temperature,
     noWeights: weights === undefined ? `typing a prompt needs trained weights (none at ${DEFAULT_WEIGHTS}; train with 'gptviz train' or pass --weights)` : undefined,
   });
-  say('=== GPT Visualizer ===  Space play/pause · ←/→ stage · +/− speed · R reset · Enter type a prompt · [/] temperature · K captions · drag/scroll camera · H help · Esc quit');
+  say(
+    '=== GPT Visualizer ===  Space play/pause · ←/→ stage · , . frame · +/− speed · R reset · Enter type a prompt · [/] temperature'
+    + ' · K captions · drag/scroll camera · hover/click inspect · H help · Esc quit',
+  );
 
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
@@ -269,17 +325,72 @@ function loop(
   const input = (a: Action | null): void => {
     if (a !== null) applyAction(s, p.plan, a);
   };
-  // Keys reach the talk layer first (the prompt line takes every key while it is open).
+  // Pointer in framebuffer pixels; a press on the bar scrubs, a press-release elsewhere without
+  // moving is a click (pin / unpin), a press-move orbits (issue 17).
+  const inspector = new Inspector();
+  let bar = scrubberLayout(fb[0]!, fb[1]!, ratio);
+  let scrubbing = false;
+  let pressed = false;
+  let pressX = 0;
+  let pressY = 0;
+  let clickPending = false;
+  const toFb = (x: number, y: number): void => {
+    inspector.x = win[0]! > 0 ? (x * fb[0]!) / win[0]! : x;
+    inspector.y = win[1]! > 0 ? (y * fb[1]!) / win[1]! : y;
+  };
+  const seekBar = (dragging: boolean): void => {
+    const t = scrubTime(bar, p.plan.timelines[s.step]!, inspector.x, inspector.y, dragging);
+    if (t !== null) input({ kind: 'seek', time: t });
+  };
+  const mouse = {
+    move: (x: number, y: number): void => {
+      toFb(x, y);
+      if (scrubbing) {
+        seekBar(true);
+        cursor.x = x;
+        cursor.y = y;
+        return;
+      }
+      input(cursorMove(cursor, x, y));
+    },
+    button: (button: number, action: number): void => {
+      if (button === MOUSE_BUTTON_LEFT && action === ACTION_PRESS) {
+        if (scrubTime(bar, p.plan.timelines[s.step]!, inspector.x, inspector.y) !== null) {
+          scrubbing = true;
+          seekBar(false);
+          return;
+        }
+        pressed = true;
+        pressX = inspector.x;
+        pressY = inspector.y;
+      } else if (button === MOUSE_BUTTON_LEFT && action === ACTION_RELEASE) {
+        if (scrubbing) {
+          scrubbing = false;
+          return;
+        }
+        if (pressed && Math.hypot(inspector.x - pressX, inspector.y - pressY) < 5) clickPending = true;
+        pressed = false;
+      }
+      mouseButton(cursor, button, action);
+    },
+  };
+  // Keys reach the talk layer first (the prompt line takes every key while it is open, Esc closes
+  // it); then Esc unpins a pinned cell, and quits only when nothing is pinned.
   const onKey = (key: number, action: number, mods = 0): void => {
-    if (talk.key(key, action, mods) === 'pass') input(keyAction(key, action));
+    if (talk.key(key, action, mods) !== 'pass') return;
+    if (key === KEY_ESCAPE && action === ACTION_PRESS && inspector.pinned !== null) inspector.pinned = null;
+    else input(keyAction(key, action));
   };
   window.handlers = {
     onKey: (key, _scancode, action, mods) => onKey(key, action, mods),
     onChar: (codepoint) => talk.char(codepoint),
-    onMouseButton: (button, action) => mouseButton(cursor, button, action),
-    onCursorPos: (x, y) => input(cursorMove(cursor, x, y)),
+    onMouseButton: (button, action) => mouse.button(button, action),
+    onCursorPos: (x, y) => mouse.move(x, y),
     onScroll: (_dx, dy) => input(scrollAction(dy)),
-    onFramebufferSize: () => measure(),
+    onFramebufferSize: () => {
+      measure();
+      bar = scrubberLayout(fb[0]!, fb[1]!, ratio);
+    },
     onClose: () => {
       s.quit = true;
     },
@@ -295,7 +406,7 @@ function loop(
         const dt = fixedDt ?? (now - last) / 1000;
         last = now;
         window.pollEvents();
-        hook?.apply(n, input, onKey, (text) => talk.type(text));
+        hook?.apply(n, input, onKey, (text) => talk.type(text), mouse);
         if (window.shouldClose()) s.quit = true;
         if (s.quit) {
           hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
@@ -324,10 +435,25 @@ function loop(
         if (drawn) {
           const stage = stageIndex(s, p.plan);
           const scene = p.steps[s.step]!.scene;
-          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame, p.scratches[s.step]!);
+          const scratch = p.scratches[s.step]!;
+          frameAt(scene, s.time, s.view, fb[0]! / fb[1]!, frame, scratch);
+          talk.draw(frame, scene.captions, scene.timeline, s.time);
+          // The timeline bar keeps the bottom strip: the caption band sits above it and the picture
+          // above both (drawn once into the rest; the renderer's squeeze), clear of the status line
+          // and the stage title too.
+          frame.reservedBottomPx = BAR_RESERVE_PX;
+          const picH = fb[1]! - renderer.bottomPx(frame, fb[1]!);
+          keepClearOfOverlays(frame.camera, picH, bar, s.help ? HELP_LINES : 0);
+          if (clickPending) {
+            clickPending = false;
+            inspector.click(scene, scratch.state, s.step, frame, fb[0]!, picH);
+          }
+          const onBar = inspector.y > picH;
+          inspector.draw(scene, scratch.state, s.step, frame, fb[0]!, picH, cursor.dragging || scrubbing || onBar);
+          if (hook !== undefined) hook.inspected = inspector.shown;
           p.overlays.update(s, stage, talk.temperature);
           p.overlays.draw(frame, s);
-          talk.draw(frame, scene.captions, scene.timeline, s.time);
+          drawScrubber(frame, bar, scene.timeline, s.time, p.overlays.scrub);
           const t1 = hook !== undefined ? performance.now() : 0;
           renderer.setSize(fb[0]!, fb[1]!, ratio);
           renderer.render(frame);

@@ -17,10 +17,11 @@
  */
 import type { Playback, PlaybackPlan } from '../animation/playback.js';
 import {
-  MAX_DT, createPlayback, nextStage, prevStage, reset, slowDown, speedUp, tickPlayback, togglePlay,
+  MAX_DT, createPlayback, currentTimeline, frameStep, nextStage, prevStage, reset, seek, slowDown, speedUp, tickPlayback,
+  togglePlay,
 } from '../animation/playback.js';
 import type { ViewState } from '../animation/view-state.js';
-import { INITIAL_VIEW, drag, scroll, tickView } from '../animation/view-state.js';
+import { INITIAL_VIEW, drag, releaseView, scroll, tickView } from '../animation/view-state.js';
 import type { Action } from './input.js';
 
 /** Real seconds the speed is shown after a change. */
@@ -46,14 +47,16 @@ export function createSession(options: { speed?: number } = {}): SessionState {
 }
 
 /**
- * One frame: dtReal real seconds passed. The view override and the speed flash count down (also
- * while paused; dt clamped to [0, MAX_DT] like the playback), then tickPlayback. Returns `s`.
+ * One frame: dtReal real seconds passed. The speed flash counts down (also while paused; dt
+ * clamped to [0, MAX_DT] like the playback), then tickPlayback. The camera stays where the user
+ * put it while paused (issue 17): the view override eases back only while playing, or once a
+ * return has begun (C). Returns `s`.
  *
  * @example tickSession(s, plan, 1 / 60)
  */
 export function tickSession(s: SessionState, plan: PlaybackPlan, dtReal: number): SessionState {
   const dt = dtReal > 0 ? Math.min(dtReal, MAX_DT) : 0;
-  s.view = tickView(s.view, dt);
+  if (s.playing || s.view.overrideTimer <= 0) s.view = tickView(s.view, dt);
   if (s.speedFlash > 0) s.speedFlash -= dt;
   tickPlayback(s, plan, dt);
   return s;
@@ -85,6 +88,24 @@ export function applyAction(s: SessionState, plan: PlaybackPlan, a: Action): Ses
       break;
     case 'reset':
       reset(s);
+      break;
+    case 'frame-forward':
+      frameStep(s, plan, 1);
+      break;
+    case 'frame-back':
+      frameStep(s, plan, -1);
+      break;
+    case 'step-start':
+      seek(s, plan, 0);
+      break;
+    case 'step-end':
+      seek(s, plan, currentTimeline(s, plan).duration);
+      break;
+    case 'seek':
+      seek(s, plan, a.time);
+      break;
+    case 'reset-view':
+      s.view = releaseView(s.view);
       break;
     case 'toggle-help':
       s.help = !s.help;

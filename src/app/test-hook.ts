@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import type { FrameDesc } from '../frame.js';
 import type { RunScene } from '../run/scenes.js';
 import type { Action } from './input.js';
-import { ACTION_PRESS, ACTION_REPEAT, scrollAction } from './input.js';
+import { ACTION_PRESS, ACTION_RELEASE, ACTION_REPEAT, MOUSE_BUTTON_LEFT, scrollAction } from './input.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { stageIndex, timeScale } from '../animation/playback.js';
 import type { SessionState } from './session.js';
@@ -33,6 +33,8 @@ export class Hook {
   /** Wall ms spent so far in JS (events, tick, frameAt, overlays) and in GL (render + swap), for the benchmark. */
   jsMs = 0;
   glMs = 0;
+  /** What the inspector showed in the last frame: `key[row,col]`, or null (issue 17). */
+  inspected: string | null = null;
 
   constructor(readonly script: TestScript, private readonly ctx: GlContext) {
     this.cursor = new ScriptCursor(script);
@@ -42,6 +44,7 @@ export class Hook {
   /** Apply the events due at this frame (before the tick). */
   apply(
     frame: number, input: (a: Action | null) => void, onKey: (key: number, action: number) => void, type: (text: string) => void,
+    mouse: { move(x: number, y: number): void; button(button: number, action: number): void },
   ): void {
     let e: ScriptEvent | null;
     while ((e = this.cursor.next(frame, (performance.now() - this.t0) / 1000)) !== null) {
@@ -53,6 +56,12 @@ export class Hook {
         case 'resize': this.ctx.window.setSize(a.width, a.height); break;
         case 'close': this.ctx.window.setShouldClose(true); break;
         case 'text': type(a.text); break;
+        case 'pointer': mouse.move(a.x, a.y); break;
+        case 'click':
+          mouse.move(a.x, a.y);
+          mouse.button(MOUSE_BUTTON_LEFT, ACTION_PRESS);
+          mouse.button(MOUSE_BUTTON_LEFT, ACTION_RELEASE);
+          break;
         case 'dump': this.pendingDumps.push(a.path); break;
         case 'status': break;
       }
@@ -87,7 +96,7 @@ export class Hook {
         step: s.step + 1, steps: steps.length, kind: st.kind, stage: tl.stages[si]?.name ?? null, stageIndex: si,
         time: s.time, speed: s.speed, timeScale: timeScale(s, plan), playing: s.playing, completed: s.completed,
         help: s.help, seeks: s.seeks, viewYaw: s.view.yaw, viewZoom: s.view.zoom, framebuffer: [fb[0], fb[1]],
-        text: st.text ?? null, prediction: st.prediction ?? null, labels,
+        text: st.text ?? null, prediction: st.prediction ?? null, labels, inspected: this.inspected,
         prompt: talk.line?.text ?? null, promptNote: talk.line?.note ?? null, message: talk.message,
         temperature: talk.temperature, captions: talk.captions, caption: out.caption, chart: out.chart.count > 0 ? out.chart.labels : null,
       })}\n`);

@@ -13,6 +13,8 @@
  *       { "frame": 8, "scroll": 1 },
  *       { "frame": 9, "resize": [640, 360] },      // window size in screen coordinates
  *       { "frame": 10, "text": "to be" },          // typed characters (as GLFW's char callback)
+ *       { "frame": 11, "pointer": [800, 450] },    // move the pointer (window pixels): hover-inspect
+ *       { "frame": 12, "click": [800, 450] },      // left click there: pin / unpin, or seek on the bar
  *       { "at": 20, "close": true } ] }            // at: real seconds since the first frame
  *
  * After every event the app prints one JSON status line on stdout (session.ts state, stage,
@@ -33,6 +35,9 @@ export type ScriptAction =
   | { readonly kind: 'drag'; readonly dx: number; readonly dy: number }
   | { readonly kind: 'scroll'; readonly amount: number }
   | { readonly kind: 'resize'; readonly width: number; readonly height: number }
+  /** Issue 17: move the pointer to (x, y) window pixels (no button), or click the left button there. */
+  | { readonly kind: 'pointer'; readonly x: number; readonly y: number }
+  | { readonly kind: 'click'; readonly x: number; readonly y: number }
   | { readonly kind: 'close' }
   | { readonly kind: 'text'; readonly text: string };
 
@@ -80,7 +85,15 @@ function parseAction(e: Record<string, unknown>): ScriptAction {
   }
   if (e.close === true) return { kind: 'close' };
   if (typeof e.text === 'string') return { kind: 'text', text: e.text };
-  throw new Error('an event needs one of key, text, dump, status, drag, scroll, resize, close');
+  if (e.pointer !== undefined) {
+    const [x, y] = pair(e.pointer, 'pointer');
+    return { kind: 'pointer', x, y };
+  }
+  if (e.click !== undefined) {
+    const [x, y] = pair(e.click, 'click');
+    return { kind: 'click', x, y };
+  }
+  throw new Error('an event needs one of key, text, dump, status, drag, scroll, resize, close, pointer, click');
 }
 
 function labelOf(a: ScriptAction): string {
@@ -93,6 +106,8 @@ function labelOf(a: ScriptAction): string {
     case 'resize': return `resize:${a.width}x${a.height}`;
     case 'close': return 'close';
     case 'text': return `text:${a.text}`;
+    case 'pointer': return 'pointer';
+    case 'click': return 'click';
   }
 }
 

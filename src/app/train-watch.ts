@@ -203,6 +203,8 @@ export class TrainWatch {
       case 'drag': this.view = drag(this.view, a.dx, a.dy); break;
       case 'scroll': this.view = scroll(this.view, a.amount); break;
       case 'next-stage': case 'prev-stage': case 'speed-up': case 'slow-down': case 'reset': return;
+      // Issue 17's study keys and the timeline bar belong to the visualiser's window.
+      case 'frame-forward': case 'frame-back': case 'step-start': case 'step-end': case 'reset-view': case 'seek': return;
     }
     this.dirty = true;
   }

@@ -45,6 +45,8 @@ export interface ViewOptions extends RunOptions {
   readonly step: number;
   /** Absolute path of the PNG --snapshot writes (set exactly when `snapshot` is). */
   readonly out: string | undefined;
+  /** --pointer X,Y: the snapshot's inspected pixel (origin top-left), or undefined. */
+  readonly pointer: readonly [number, number] | undefined;
   /** --captions: the caption band in --snapshot and --record (the window starts with it on anyway; issue 13). */
   readonly captions: boolean;
 }

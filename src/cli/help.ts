@@ -27,16 +27,21 @@ export const SUBCOMMANDS: readonly { readonly name: string; readonly summary: st
 /** Interactive controls (keys act on press, not on auto-repeat). */
 export const CONTROLS: readonly (readonly [string, string])[] = Object.freeze([
   ['Space', 'play / pause'],
-  ['← / →', 'previous / next stage (across generation steps too)'],
+  ['← / →', 'previous / next stage, keeping play or pause (across generation steps too)'],
+  [', / .', 'one frame back / forward, and pause'],
+  ['Home / End', 'start / end of the step'],
   ['+ / −', 'speed up / slow down (0.25× – 5×)'],
   ['R', 'reset to the beginning of the generation'],
-  ['H', 'show / hide the on-screen help lines'],
+  ['H', 'show / hide the on-screen help and colour legend'],
   ['Enter', 'type a prompt at the bottom; Enter generates and plays it, Esc cancels'],
   ['[ / ]', 'temperature of the next generation −/+ 0.1 (0 – 2)'],
   ['K', 'captions on / off'],
-  ['mouse drag', 'orbit the camera'],
+  ['mouse drag', 'orbit the camera (it stays while paused)'],
   ['scroll', 'zoom'],
-  ['Esc', 'quit (closing the window too)'],
+  ['C', 'camera back to its path'],
+  ['hover / click', 'inspect a cube: value, token, formula / pin it'],
+  ['timeline bar', 'click or drag to seek'],
+  ['Esc', 'close the prompt line; else unpin; quit when nothing is pinned (closing the window too)'],
 ]);
 
 function table(rows: readonly (readonly [string, string])[]): string[] {

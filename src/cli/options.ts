@@ -54,6 +54,7 @@ export const VIEW_FLAGS = {
   snapshot: { type: 'number', min: 0, placeholder: 'SECONDS', help: 'render the frame at this timeline time to --out and exit' },
   out: { type: 'string', placeholder: 'FILE.png', help: 'the PNG file --snapshot writes' },
   step: { type: 'integer', min: 1, max: 4096, placeholder: 'N', help: 'with --snapshot: the generation step to show (default 1)' },
+  pointer: { type: 'string', placeholder: 'X,Y', help: 'with --snapshot: inspect the cube at this pixel (tooltip drawn, one JSON line printed)' },
   version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
 } as const;
 
@@ -124,6 +125,7 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
     snapshot: v.snapshot,
     step: v.step ?? 1,
     out: undefined,
+    pointer: undefined,
   };
   if (help || v.version) return defaults;
   if (positionals.length > 0) throw unknownCommand(positionals[0]!);
@@ -133,6 +135,8 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   if (v.out !== undefined && v.snapshot === undefined) throw usageError('', '--out only applies to --snapshot SECONDS');
   if (v.snapshot !== undefined && v.out === undefined) throw usageError('', '--snapshot needs --out FILE.png');
   if (v.step !== undefined && v.snapshot === undefined) throw usageError('', '--step only applies to --snapshot SECONDS');
+  if (v.pointer !== undefined && v.snapshot === undefined) throw usageError('', '--pointer only applies to --snapshot SECONDS');
+  const pointer = v.pointer !== undefined ? parsePointer(v.pointer) : undefined;
   if (v.out !== undefined && !/\.png$/i.test(v.out)) throw usageError('', `--out must name a .png file (got '${v.out}')`);
 
   // Video encoders need even frame sizes (yuv420p).
@@ -161,7 +165,14 @@ export function parseViewArgs(argv: readonly string[], warn: Warn = stderrWarn):
   }
   if (v.music && v.mute) warn('warning: --mute silences --music too');
 
-  return { ...defaults, text, weights, out: v.out !== undefined ? resolve(v.out) : undefined };
+  return { ...defaults, text, weights, pointer, out: v.out !== undefined ? resolve(v.out) : undefined };
+}
+
+/** `X,Y` → two non-negative pixel coordinates (usage error otherwise). */
+function parsePointer(raw: string): [number, number] {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+  if (m === null) throw usageError('', `--pointer must be X,Y pixels of the output image, e.g. 800,450 (got '${raw}')`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** The visualiser's complete `--help` text. */

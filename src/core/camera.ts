@@ -215,3 +215,30 @@ export function applyOrbit(pose: CameraPose, yawOffset: number, pitchOffset: num
   pose.orthoSize *= Math.pow(2, -zoomOffset);
   return pose;
 }
+
+/**
+ * Keep the scene clear of the window's overlays (issue 17): shrink the picture into the band
+ * between `topPx` and `bottomPx` of a `heightPx`-tall framebuffer — orthoSize grows by
+ * H / (H − top − bottom) and the camera slides along its screen-up axis so the band's centre is
+ * the old picture's centre. In place; allocation-free.
+ */
+export function reserveMargins(pose: CameraPose, heightPx: number, topPx: number, bottomPx: number): CameraPose {
+  const band = heightPx - topPx - bottomPx;
+  if (!(band > heightPx * 0.3)) return pose;
+  const h = pose.orthoSize * (heightPx / band);
+  // World units per pixel after the change; the band's centre sits (bottom − top)/2 px above the middle.
+  const shift = ((bottomPx - topPx) / 2) * ((2 * h) / heightPx);
+  cameraForward(dir, pose);
+  const side = Math.abs(dir[1]) > 0.999999;
+  // screen-up = forward × (up × forward) normalised, as lookAt builds it.
+  const ux = side ? 1 : 0, uy = side ? 0 : 1;
+  const rx = dir[1] * 0 - dir[2] * uy, ry = dir[2] * ux - dir[0] * 0, rz = dir[0] * uy - dir[1] * ux;
+  let yx = ry * dir[2] - rz * dir[1], yy = rz * dir[0] - rx * dir[2], yz = rx * dir[1] - ry * dir[0];
+  const yl = Math.hypot(yx, yy, yz) || 1;
+  yx /= yl; yy /= yl; yz /= yl;
+  // Moving the camera down (−up) moves the picture up on screen.
+  pose.position[0] -= yx * shift; pose.position[1] -= yy * shift; pose.position[2] -= yz * shift;
+  pose.target[0] -= yx * shift; pose.target[1] -= yy * shift; pose.target[2] -= yz * shift;
+  pose.orthoSize = h;
+  return pose;
+}

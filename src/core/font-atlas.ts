@@ -16,7 +16,7 @@ import type { FontMetrics, GlyphMetrics } from './text-layout.js';
 import { findPackageRoot } from './shader.js';
 
 /** Characters beyond ASCII 32…126 the scene draws. */
-export const EXTRA_GLYPHS = 'ᵀ·×→−…√²';
+export const EXTRA_GLYPHS = 'ᵀ·×→←−…√²␣Σμσγβ≤⁹⁻⁵–—';
 const FAMILY = 'GptvizDejaVuSans';
 const PAD = 2;
 const SOLID = 8;

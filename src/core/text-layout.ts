@@ -8,7 +8,24 @@
  *
  * Each quad is 8 floats: x0 y0 x1 y1 (local) u0 v0 u1 v1 (atlas, v0 at the quad's top).
  * Unknown characters fall back to the space glyph. Allocation-free.
+ *
+ * Markup (issue 17): `_{…}` sets its contents as a subscript and `^{…}` as a superscript
+ * (SCRIPT_SCALE of the size, lowered / raised), so `W_{Q}` and `K^{T}` read as typography. A `_`
+ * or `^` not followed by `{` is an ordinary character.
  */
+
+/** Size of sub/superscripts relative to the text. */
+export const SCRIPT_SCALE = 0.68;
+/** Baseline shifts as fractions of the ascent: subscript down, superscript up. */
+const SUB_SHIFT = -0.18;
+const SUP_SHIFT = 0.42;
+
+/** Script mode starting at text[i]: 1 = subscript, 2 = superscript, 0 = none. */
+function scriptAt(text: string, i: number): number {
+  const ch = text.charCodeAt(i);
+  if ((ch !== 95 && ch !== 94) || text.charCodeAt(i + 1) !== 123) return 0;
+  return ch === 95 ? 1 : 2;
+}
 
 /** One glyph of an atlas, in atlas pixels relative to the pen on the baseline. */
 export interface GlyphMetrics {
@@ -49,10 +66,22 @@ function glyphOf(font: FontMetrics, code: number): GlyphMetrics {
  */
 export function measureText(font: FontMetrics, text: string): number {
   let w = 0;
+  let mode = 0;
   for (let i = 0; i < text.length; i++) {
+    if (mode === 0) {
+      const m = scriptAt(text, i);
+      if (m !== 0) {
+        mode = m;
+        i++;
+        continue;
+      }
+    } else if (text.charCodeAt(i) === 125) {
+      mode = 0;
+      continue;
+    }
     const code = text.codePointAt(i)!;
     if (code > 0xffff) i++;
-    w += glyphOf(font, code).advance;
+    w += glyphOf(font, code).advance * (mode === 0 ? 1 : SCRIPT_SCALE);
   }
   return w;
 }
@@ -76,18 +105,32 @@ export function layoutLine(
   out: Float32Array, offset: number, font: FontMetrics, text: string, x: number, y: number, scale: number,
 ): number {
   let pen = x;
-  const baseline = y + font.descent * scale;
+  const base0 = y + font.descent * scale;
   let n = 0;
   let o = offset;
+  let mode = 0;
   for (let i = 0; i < text.length; i++) {
+    if (mode === 0) {
+      const m = scriptAt(text, i);
+      if (m !== 0) {
+        mode = m;
+        i++;
+        continue;
+      }
+    } else if (text.charCodeAt(i) === 125) {
+      mode = 0;
+      continue;
+    }
     const code = text.codePointAt(i)!;
     if (code > 0xffff) i++;
     const g = glyphOf(font, code);
+    const sc = mode === 0 ? scale : scale * SCRIPT_SCALE;
+    const baseline = mode === 0 ? base0 : base0 + font.ascent * scale * (mode === 1 ? SUB_SHIFT : SUP_SHIFT);
     if (g.x1 > g.x0 && code !== 32) {
-      out[o] = pen + g.x0 * scale;
-      out[o + 1] = baseline + g.y0 * scale;
-      out[o + 2] = pen + g.x1 * scale;
-      out[o + 3] = baseline + g.y1 * scale;
+      out[o] = pen + g.x0 * sc;
+      out[o + 1] = baseline + g.y0 * sc;
+      out[o + 2] = pen + g.x1 * sc;
+      out[o + 3] = baseline + g.y1 * sc;
       out[o + 4] = g.u0;
       out[o + 5] = g.v0;
       out[o + 6] = g.u1;
@@ -95,7 +138,7 @@ export function layoutLine(
       o += QUAD_FLOATS;
       n++;
     }
-    pen += g.advance * scale;
+    pen += g.advance * sc;
   }
   return n;
 }

@@ -35,6 +35,7 @@ export const OVERLAY_ATLAS_PX = 44;
 /** Overlay text heights: the stage name and the smaller status/help lines. */
 export const OVERLAY_LARGE_PX = 44;
 export const OVERLAY_SMALL_PX = 24;
+export const OVERLAY_TINY_PX = 15;
 export const OVERLAY_MARGIN_PX = 26;
 /** Framebuffer height (CSS pixels) from which overlay text has its full size, and the smallest fit factor. */
 const OVERLAY_FULL_HEIGHT_PX = 900;
@@ -76,6 +77,8 @@ function widthOf(b: Batch, text: string): number {
 export class TextRenderer {
   private labelBatch: Batch | null = null;
   private overlayBatch: Batch | null = null;
+  /** Widest tooltip line of the frame being built, in atlas pixels. */
+  private pointerWidth = 0;
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
@@ -215,7 +218,22 @@ export class TextRenderer {
     lb.count = this.vertCount - lb.first;
     ob.first = this.vertCount;
     const bottom = this.bottomPx(frame, fbHeight);
-    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, bottom);
+    this.ensureVerts(frame.rectCount);
+    const oa = ob.atlas;
+    for (let i = 0; i < frame.rectCount; i++) {
+      const q = frame.rects[i]!;
+      this.pushQuad(0, 0, 0, 1, 1, q.x, fbHeight - q.y - q.h, q.x + q.w, fbHeight - q.y, oa.solidU, oa.solidV, oa.solidU, oa.solidV, q.r, q.g, q.b, q.a);
+    }
+    let pointerLines = 0;
+    let pointerWidth = 0;
+    for (let i = 0; i < frame.overlayCount; i++) {
+      const o = frame.overlays[i]!;
+      if (o.corner !== 'pointer') continue;
+      pointerLines++;
+      pointerWidth = Math.max(pointerWidth, widthOf(ob, o.text));
+    }
+    this.pointerWidth = pointerWidth;
+    for (let i = 0; i < frame.overlayCount; i++) this.buildOverlay(frame.overlays[i]!, fbWidth, fbHeight, bottom, pointerLines);
     if (frame.captionLines > 0 || (frame.chart.count > 0 && frame.chart.alpha > 0.004)) {
       this.panels.draw(frame, fbWidth, fbHeight, this.overlayScale(fbHeight));
     }
@@ -261,11 +279,11 @@ export class TextRenderer {
     }
   }
 
-  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number, bottomPx: number): void {
+  private buildOverlay(t: OverlayText, fbWidth: number, fbHeight: number, bottomPx: number, pointerLines: number): void {
     if (!(t.alpha > 0.004) || t.text.length === 0) return;
     const oa = this.overlayBatch!.atlas;
     const r = this.overlayScale(fbHeight);
-    const px = (t.size === 'large' ? OVERLAY_LARGE_PX : OVERLAY_SMALL_PX) * r;
+    const px = (t.size === 'large' ? OVERLAY_LARGE_PX : t.size === 'tiny' ? OVERLAY_TINY_PX : OVERLAY_SMALL_PX) * r;
     const scale = px / oa.pixelSize;
     const cellH = oa.lineHeight * scale;
     const w = widthOf(this.overlayBatch!, t.text) * scale;
@@ -273,8 +291,26 @@ export class TextRenderer {
     const step = cellH + 16 * r;
     const right = t.corner === 'bottom-right' || t.corner === 'top-right';
     const bottom = t.corner === 'bottom-right' || t.corner === 'bottom-left';
-    const x = right ? fbWidth - w - margin : margin;
-    const y = bottom ? bottomPx + margin + t.line * step : fbHeight - margin - cellH - t.line * step;
+    let x = right ? fbWidth - w - margin : margin;
+    let y = bottom ? bottomPx + margin + t.line * step : fbHeight - margin - cellH - t.line * step;
+    if (t.corner === 'pointer') {
+      // Tooltip (issue 17): below-right of the pointer, flipped left / above near the far edges,
+      // lines stacked downward; kept on screen.
+      const gap = 18 * r;
+      const tight = 0.8;
+      const block = pointerLines * step * tight;
+      const py = fbHeight - t.y;
+      // The block of lines is left-aligned; it flips to the pointer's left as a whole.
+      const blockW = this.pointerWidth * scale;
+      x = t.x + gap + blockW > fbWidth - margin / 2 ? t.x - gap - blockW : t.x + gap;
+      const top = py - gap > block + margin ? py - gap : py + gap + block;
+      y = top - cellH - t.line * step * tight;
+      x = Math.max(margin / 2, Math.min(x, fbWidth - blockW - margin / 2));
+      y = Math.max(margin / 2, Math.min(y, fbHeight - cellH - margin / 2));
+    } else if (t.corner === 'at') {
+      x = t.x;
+      y = fbHeight - t.y - cellH;
+    }
     this.ensureQuads(t.text.length);
     this.ensureVerts(t.text.length + 2);
     if (t.field) {
@@ -306,7 +342,7 @@ export class TextRenderer {
   draw(frame: FrameDesc, fbWidth: number, fbHeight: number, viewProj: mat4, pixelProj: mat4, forward: Float32Array): void {
     this.quadCount = 0;
     this.drawCalls = 0;
-    if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
+    if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
     if (this.vertCount === 0) return;

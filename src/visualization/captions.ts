@@ -66,15 +66,15 @@ export function stageCaptions(name: StageName, groups: number, c: ModelConfig, f
       }
       return [`Each character becomes a learned vector of ${D} numbers (its row of the ${V}×${D} embedding table) plus a learned vector for its position: the ${S}×${D} input matrix X.${pad}`];
     case 'qkv_projection':
-      return [`Each position's ${D} numbers are multiplied by three ${learned} ${D}×${D} matrices W_Q, W_K and W_V, giving its query (what it looks for), key (what it offers) and value (what it passes on).`];
+      return [`Each position's ${D} numbers are multiplied by three ${learned} ${D}×${D} matrices W_{Q}, W_{K} and W_{V}, giving its query (what it looks for), key (what it offers) and value (what it passes on).`];
     case 'multi_head_attn':
       return fit(groups, [
-        `${H} heads, each using ${dk} of the ${D} columns: every query is compared with every key (Q·Kᵀ, divided by √${dk}), giving ${S}×${S} scores. A position may only look back, so later positions are masked out.`,
+        `${H} heads, each using ${dk} of the ${D} columns: every query is compared with every key (Q·K^{T}, divided by √${dk}), giving ${S}×${S} scores. A position may only look back, so later positions are masked out.`,
         'Softmax turns each row of scores into attention weights that are positive and sum to 1: how much each position listens to each earlier one.',
         `Each head mixes the value vectors with those weights (weights × V), giving every position a ${dk}-number summary of what it attended to.`,
       ]);
     case 'concat_output_proj':
-      return [`The ${H} heads' outputs are placed side by side (${S}×${D}) and multiplied by the ${learned} ${D}×${D} matrix W_O, combining what the heads found into ${D} numbers per position.`];
+      return [`The ${H} heads' outputs are placed side by side (${S}×${D}) and multiplied by the ${learned} ${D}×${D} matrix W_{O}, combining what the heads found into ${D} numbers per position.`];
     case 'residual_ln1':
       return fit(groups, [
         'Residual connection: the attention output is added to the block\'s input X, so each position keeps what it had and adds what it gathered.',

@@ -15,19 +15,37 @@ const MIN_VMAX = 0.01;
 /** |value| below which the fading maps make an element (or row) transparent. */
 const FADE_EPS = 1e-8;
 
+/** |values| at or above this are sentinels (the causal mask's −1e9), not data: they never set the scale. */
+const SENTINEL = 1e8;
+/** Robust scale (issue 17): the percentile used, and how far the largest |value| may exceed it before it counts as an outlier. */
+const ROBUST_Q = 0.95;
+const OUTLIER_RATIO = 2;
+const ROBUST_HEADROOM = 1.25;
+const ROBUST_MIN_COUNT = 20;
+
 /**
- * Diverging normalisation limit of a matrix: max(|max|, |min|, 0.01).
+ * Diverging normalisation limit of a matrix, robust to outliers (issue 17): the largest |value|
+ * (at least 0.01), ignoring mask sentinels (|v| ≥ 1e8, which then show full blue); but when that
+ * largest value is more than twice the 95th percentile of |value| — one very negative column, as
+ * the PAD column of the logits — 1.25 × the 95th percentile instead, so the outliers saturate and
+ * the rest keeps its contrast.
  *
  * @example vmaxOf(matrixFrom(1, 2, [-3, 2])) === 3
  */
 export function vmaxOf(m: Matrix): number {
-  let v = MIN_VMAX;
   const d = m.data;
+  const abs: number[] = [];
   for (let i = 0; i < d.length; i++) {
     const a = Math.abs(d[i]);
-    if (a > v) v = a;
+    if (a < SENTINEL) abs.push(a);
   }
-  return v;
+  if (abs.length === 0) return MIN_VMAX;
+  abs.sort((x, y) => x - y);
+  const max = abs[abs.length - 1]!;
+  const q = abs[Math.floor(ROBUST_Q * (abs.length - 1))]!;
+  // A percentile means little for a handful of values: small matrices keep their max.
+  const v = abs.length >= ROBUST_MIN_COUNT && max > OUTLIER_RATIO * q ? ROBUST_HEADROOM * q : max;
+  return Math.max(MIN_VMAX, v);
 }
 
 /** Write the diverging colour of `v` (limit `vmax`) at out[o … o+3]. */

@@ -22,7 +22,7 @@ type Pick = readonly [StageName | 'return', 'appear' | 'compute' | 'settle' | 'r
 /** Block 1 from the QKV projection to the first residual add: the same moments in both sheets. */
 const ATTENTION: readonly Pick[] = [
   ['qkv_projection', 'compute', 0.5, 'X·W'],
-  ['multi_head_attn', 'compute', 0.14, 'Q·Kᵀ'],
+  ['multi_head_attn', 'compute', 0.14, 'Q·K^{T}'],
   ['multi_head_attn', 'compute', 0.44, 'softmax'],
   ['multi_head_attn', 'compute', 0.8, 'weights·V'],
   ['concat_output_proj', 'compute', 0.5, 'concat·W_O'],
@@ -55,7 +55,7 @@ const FULL: readonly Pick[] = [
   FFN_W2,
   ['residual_ln2', 'compute', 0.76, 'LayerNorm'],
   FLIGHT,
-  ['output_projection', 'compute', 0.5, 'output·Embedᵀ'],
+  ['output_projection', 'compute', 0.5, 'output·Embed^{T}'],
   ['token_probs', 'compute', 0.24, 'softmax'],
   ['token_probs', 'compute', 0.9, 'the chosen token'],
   ['return', 'return', 0.93, 'the predicted character lands'],

@@ -239,7 +239,10 @@ function labelLoop(
       const a = labelAlphaAt(scene, st, labels, fades, i, t);
       if (a < 0.01) continue;
       const h = Math.min((l.size === 'title' ? 0.75 : 0.55) * ortho / 10, l.maxHeight);
-      pushLabel(out, l.text, l.pos[0], l.pos[1], l.pos[2], h, l.alignX, l.alignX === 0 ? 0.5 : 0, a, l.background);
+      const lab = pushLabel(out, l.text, l.pos[0], l.pos[1], l.pos[2], h, l.alignX, l.alignX === 0 ? 0.5 : 0, a, l.background);
+      if (l.dim) {
+        lab.r = 0.5; lab.g = 0.5; lab.b = 0.5;
+      }
     }
   }
 }

@@ -30,6 +30,8 @@ export const MATRIX_X_GAP = 4;
 export const QKV_STACK_Y_GAP = 4;
 /** Vertical gap between attention heads. */
 export const MHA_HEAD_Y_GAP = 3.5;
+/** How much further to the side (−X) the scores, V and head outputs sit than side_by_side puts them, leaving room for K_hᵀ. */
+export const MHA_SCORES_SHIFT = 4;
 /** Depth of a matmul's B behind A, and of its C in front of B (C is to the side, 3 behind A by default). */
 export const MATMUL_Z_B = 6;
 export const MATMUL_C_BEFORE_B = 3;
@@ -113,6 +115,18 @@ const at = (xNom: number, cols: number, y: number, z: number): Vec3 => v3(xNom +
 const shiftX = (p: Vec3, dx: number): Vec3 => v3(p[0] + dx, p[1], p[2]);
 
 /**
+ * The anchor at depth z whose element (0, 0) appears `right` view units to the screen-right of
+ * `p`'s and `up` units above it, seen along the fixed view (screen-right = (−x + z)/√2,
+ * screen-up = x/2 + y/√2 + z/2): placement by what the learner sees rather than by world offsets.
+ */
+function beside(p: Vec3, z: number, right: number, up: number): Vec3 {
+  const dz = z - p[2];
+  const dx = dz - right * Math.SQRT2;
+  const dy = Math.SQRT2 * (up - 0.5 * dx - 0.5 * dz);
+  return v3(p[0] + dx, p[1] + dy, z);
+}
+
+/**
  * Every anchor of the scene for `config` (frozen).
  *
  * @example layout(DEFAULT_CONFIG).ffn.w2 // → [-24.5, 2, 90]
@@ -144,13 +158,20 @@ export function layout(config: ModelConfig): Layout {
   const zScores = zKT - MATMUL_C_BEFORE_B;
   const zV = zScores + MATMUL_Z_B + grow(S);
   const zOut = zV - MATMUL_C_BEFORE_B;
-  const [xS, xQ] = sideBySide([WS, WS], G);
+  const [xS0, xQ] = sideBySide([WS, WS], G);
+  // Issue 17 (a fault inherited from the reference): K_hᵀ sat Δz behind Q_h at the same x/y, which
+  // on screen lifts it almost one head up (and leaves the bottom head without one), and Head Out
+  // overlapped V. Each operand is now placed by where it should appear on screen beside its own
+  // head (beside(), below), and the scores/V/out column moves right to leave K_hᵀ room.
+  const xS = xS0 - MHA_SCORES_SHIFT;
   const mha = Array.from({ length: H }, (_, h) => {
     const y = 0 - h * (Math.max(S, dk) * SP + MHA_HEAD_Y_GAP);
     const dx = 0 - h * dk * SP;
+    const q = at(xQ, dk, y, zMha);
+    const v = at(xS, dk, y, zV);
     return Object.freeze({
-      q: at(xQ, dk, y, zMha), kT: at(xQ, S, y, zKT), scores: at(xS, S, y, zScores), v: at(xS, dk, y, zV),
-      out: at(xS - Wk - G, dk, y, zOut),
+      q, kT: beside(q, zKT, Wk * Math.SQRT1_2 + 1.2, 1), scores: at(xS, S, y, zScores), v,
+      out: beside(v, zOut, Wk * Math.SQRT1_2 + 1.5, 0),
       qSrc: shiftX(qkv[0].c, dx), kSrc: shiftX(qkv[1].c, dx), vSrc: shiftX(qkv[2].c, dx),
     });
   });

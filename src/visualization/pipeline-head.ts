@@ -17,9 +17,11 @@ import { diverging, sequentialFading, sequentialPerRow, sequentialPerRowFading }
 import type { Layout } from './layout.js';
 import type { SceneBuilder } from './scene-builder.js';
 import { place } from './visuals.js';
-import { rowPos, titlePos } from './scene-builder.js';
+import { rowPos, titlePos, tokenRowLabel } from './scene-builder.js';
 import type { Vec3 } from './visual-types.js';
 import { SP } from './visual-types.js';
+import { part } from './inspect-refs.js';
+import { modelRefs } from './model-refs.js';
 
 /** Character display (§5.11.1): a 2×2 placeholder that carries the stage state and never draws. */
 export function buildCharPlaceholder(b: SceneBuilder, st: Stage, charZ: number, y: number): void {
@@ -39,8 +41,10 @@ export function buildOutputProjection(b: SceneBuilder, st: Stage, rec: ForwardRe
   const v = b.visual({
     kind: 'matmul', a, b: w, c, sourceA: L.outProj.a, seamlessA: true, seamlessB: true, transposeFlyB: false,
   }, 0, { output: true });
+  const R = modelRefs(rec);
+  b.inspect(v, part(a, R.blockOut[rec.config.numBlocks - 1]!), part(w, R.wOut!), part(c, R.logits!));
   b.title('Output', a, v, 'appear');
-  b.title('Embedᵀ', w, v, 'compute');
+  b.title('Embed^{T}', w, v, 'compute');
   b.title('Logits', c, v, 'compute');
   b.end();
 }
@@ -51,6 +55,7 @@ export function buildBlockHop(b: SceneBuilder, st: Stage, rec: ForwardRecord, L:
   const m = place(rec.blocks[k - 1]!.output, L.logitsOnly.blocks[k - 1]!);
   const source = k === 1 ? L.input : L.logitsOnly.blocks[k - 2]!;
   const v = b.visual({ kind: 'static', m, source, seamless: true }, 0);
+  b.inspect(v, part(m, modelRefs(rec).blockOut[k - 1]!));
   b.title(`Block ${k}`, m, v, 'appear');
   b.end();
 }
@@ -62,6 +67,7 @@ export function buildStaticLogits(b: SceneBuilder, st: Stage, rec: ForwardRecord
   const B = rec.config.numBlocks;
   const m = place(rec.logits, L.logitsOnly.logits);
   const v = b.visual({ kind: 'static', m, source: L.logitsOnly.blocks[B - 1]!, seamless: true }, 0);
+  b.inspect(v, part(m, modelRefs(rec).logits!));
   b.title('Logits', m, v, 'appear');
   b.end();
 }
@@ -105,18 +111,25 @@ export function buildTokenProbs(
   b.begin(st);
   const p0 = place(logits, L.probs, diverging(logits));
   const g0 = b.visual({ kind: 'activation', pre: p0, post: perRow, source: logitsAnchor, seamless: true }, 0);
-  const g1 = b.visual({
-    kind: 'activation', pre: place(probs, L.probs, perRow), post: rowColors, source: L.probs, seamless: true,
-  }, 1);
-  const g2 = b.visual({
-    kind: 'activation', pre: place(rowSel, L.probs, rowColors), post: sequentialFading(oneHot), source: L.probs, seamless: true,
-  }, 2, { output: true });
-  void g1;
+  const p1 = place(probs, L.probs, perRow);
+  const g1 = b.visual({ kind: 'activation', pre: p1, post: rowColors, source: L.probs, seamless: true }, 1);
+  const p2 = place(rowSel, L.probs, rowColors);
+  const oneHotColors = sequentialFading(oneHot);
+  const g2 = b.visual({ kind: 'activation', pre: p2, post: oneHotColors, source: L.probs, seamless: true }, 2, { output: true });
+  const R = modelRefs(rec);
+  // Every role of these cubes shows the model's probabilities (row selection and one-hot are only colourings).
+  b.inspect(g0, part(p0, R.logits!), part(p0, R.probs!, perRow));
+  b.inspect(g1, part(p1, R.probs!), part(p1, R.probs!, rowColors));
+  b.inspect(g2, part(p2, R.probs!), part(p2, R.probs!, oneHotColors));
   const argmax = b.label('argmax', titlePos(p0, 2.2), g2, 'appear');
   b.label('Softmax', titlePos(p0, 2.2), g0, 'appear', { hiddenBy: argmax });
+  // Every column named (issue 17): ␣ for the space, PAD (dimmed) for padding.
   for (let c = 0; c < Vn; c++) {
-    const text = c === PAD_ID ? '-' : tokenLabel(c);
-    b.label(text, [L.probs[0] - c * SP, L.probs[1] + 0.8, L.probs[2]], g0, 'appear', { background: false, size: 'row' });
+    const tok = tokenRowLabel(c === PAD_ID ? '_' : tokenLabel(c));
+    // PAD (the last column) starts at its column and runs outward, clear of its neighbour's name.
+    b.label(tok.text, [L.probs[0] - c * SP + (tok.dim ? 0.15 : 0), L.probs[1] + 0.8, L.probs[2]], g0, 'appear', {
+      background: false, size: 'row', dim: tok.dim, alignX: tok.dim ? 0 : 0.5,
+    });
   }
   b.label(pred.label, rowPos(p0, pred.row), g2, 'appear', { alignX: 0 });
   b.end();

@@ -16,18 +16,42 @@ import { diverging, vmaxOf } from './colormap.js';
 import type { Layout } from './layout.js';
 import type { SceneBuilder } from './scene-builder.js';
 import { place } from './visuals.js';
-import { rowPos, sliceCols, stackTitleRoom, transposed } from './scene-builder.js';
+import { rowPos, sliceCols, stackTitleRoom, titlePos, tokenRowLabel, transposed } from './scene-builder.js';
+import type { Placed } from './visual-types.js';
+
+/** Token labels are at most this tall (world units), so neighbouring rows never overlap. */
+const TOKEN_LABEL_MAX = 0.42;
+
+/**
+ * Token names along the rows (screen-right) and over the columns of an attention matrix; PAD
+ * columns stay unnamed (they are all masked, and a 3-letter name would run into its neighbours).
+ */
+function tokenLabels(b: SceneBuilder, p: Placed, tokens: readonly string[], owner: number, kind: 'appear' | 'compute'): void {
+  for (let r = 0; r < Math.min(p.rows, tokens.length); r++) {
+    const tok = tokenRowLabel(tokens[r]!);
+    b.label(tok.text, rowPos(p, r), owner, kind, { background: false, alignX: 0, size: 'row', dim: tok.dim, maxHeight: TOKEN_LABEL_MAX });
+  }
+  for (let c = 0; c < Math.min(p.cols, tokens.length); c++) {
+    const tok = tokenRowLabel(tokens[c]!);
+    if (tok.dim) continue;
+    b.label(tok.text, [p.anchor[0] - c * SP, p.anchor[1] + 0.5, p.anchor[2]], owner, kind, { background: false, size: 'row', maxHeight: TOKEN_LABEL_MAX });
+  }
+}
 import { SP } from './visual-types.js';
+import { part } from './inspect-refs.js';
+import { modelRefs } from './model-refs.js';
 
 /** Input embeddings (§5.9.2): fades/grows in place; row labels = the input characters. */
 export function buildInput(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout, inputLabels: readonly string[] | undefined, withTitle: boolean): void {
   b.begin(st);
   const x = place(rec.blockInput, L.input);
   const v = b.visual({ kind: 'static', m: x, seamless: false }, 0, { output: true });
+  b.inspect(v, part(x, modelRefs(rec).x));
   if (withTitle) b.title('X', x, v, 'appear');
   if (inputLabels !== undefined) {
     inputLabels.forEach((text, r) => {
-      if (r < x.rows) b.label(text, rowPos(x, r), v, 'appear', { background: false, alignX: 0, size: 'row', inputRow: true });
+      const tok = tokenRowLabel(text);
+      if (r < x.rows) b.label(tok.text, rowPos(x, r), v, 'appear', { background: false, alignX: 0, size: 'row', inputRow: true, dim: tok.dim, maxHeight: tok.dim ? TOKEN_LABEL_MAX : Infinity });
     });
   }
   b.end();
@@ -49,15 +73,17 @@ export function buildQkv(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
       { kind: 'matmul', a, b: w, c, sourceA: L.input, seamlessA: true, seamlessB: true, transposeFlyB: false },
       0, { output: i < 2 },
     );
+    const R = modelRefs(rec);
+    b.inspect(v, part(a, R.x), part(w, [R.wq, R.wk, R.wv][i]!), part(c, [R.q, R.k, R.v][i]!));
     b.title('X', a, v, 'appear', room);
-    b.title(`W_${names[i]}`, w, v, 'compute', room);
+    b.title(`W_{${names[i]}}`, w, v, 'compute', room);
     b.title(names[i]!, c, v, 'compute', room);
   }
   b.end();
 }
 
 /** Multi-head attention (§5.9.4): per head Q_h·K_hᵀ → softmax → weights·V_h. */
-export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout): void {
+export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout, tokens?: readonly string[]): void {
   const blk = rec.blocks[0]!;
   const dk = rec.config.dK;
   const vQ = vmaxOf(blk.Q);
@@ -79,13 +105,21 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
       sourceA: M.qSrc, sourceB: M.kSrc,
       seamlessA: true, seamlessB: true, transposeFlyB: true,
     }, 0, { fadeOnTakeover: true });
+    const HR = modelRefs(rec).heads[h]!;
+    b.inspect(g0, part(a0, HR.q), part(b0, HR.kT), part(scores, HR.scores));
     b.title('Q', a0, g0, 'appear', room);
-    b.title('Kᵀ', b0, g0, 'compute', room);
-    b.title('Scores', scores, g0, 'compute', room);
+    b.title('K^{T}', b0, g0, 'compute', room);
+    // With tokens, the scores carry them along rows and columns (issue 17) and the titles rise above the column names.
+    const lift = tokens !== undefined ? 2.4 : 1.2;
+    b.label('Scores', titlePos(scores, lift), g0, 'compute', { maxHeight: room });
 
     const weights = diverging(blk.attention_weights[h]!);
     const g1 = b.visual({ kind: 'activation', pre: scores, post: weights, source: M.scores, seamless: true }, 1);
-    b.title('Softmax', scores, g1, 'appear', room);
+    b.inspect(g1, part(scores, HR.scores), part(scores, HR.weights, weights));
+    b.label('Softmax', titlePos(scores, lift), g1, 'appear', { maxHeight: room });
+    if (tokens !== undefined) {
+      for (const [owner, kind] of [[g0, 'compute'], [g1, 'appear']] as const) tokenLabels(b, scores, tokens, owner, kind);
+    }
 
     const vh = sliceCols(blk.V, h * dk, (h + 1) * dk);
     const a2 = place(blk.attention_weights[h]!, M.scores, weights);
@@ -95,6 +129,7 @@ export function buildAttention(b: SceneBuilder, st: Stage, rec: ForwardRecord, L
       kind: 'matmul', a: a2, b: b2, c: c2, sourceA: M.scores, sourceB: M.vSrc,
       seamlessA: true, seamlessB: false, transposeFlyB: false,
     }, 2, { output: true });
+    b.inspect(g2, part(a2, HR.weights), part(b2, HR.v), part(c2, HR.out));
     b.title('V', b2, g2, 'compute', room);
     b.title('Head Out', c2, g2, 'compute', room);
   }
@@ -113,8 +148,10 @@ export function buildConcat(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: L
   const v = b.visual({
     kind: 'matmul', a, b: w, c, sliceSources: slices, seamlessA: true, seamlessB: true, transposeFlyB: false,
   }, 0, { output: true });
+  const R = modelRefs(rec);
+  b.inspect(v, part(a, R.concat), part(w, R.wo), part(c, R.attnOut));
   b.title('Concat', a, v, 'appear');
-  b.title('W_O', w, v, 'compute');
+  b.title('W_{O}', w, v, 'compute');
   b.title('Attn Out', c, v, 'compute');
   b.end();
 }
@@ -138,10 +175,14 @@ export function buildResidual(
   const add = b.visual({
     kind: 'add', a: pa, b: pb, c: pc, sourceA: srcA, sourceB: srcB, seamlessA: false, seamlessB: true,
   }, 0);
+  const RR = modelRefs(rec);
+  b.inspect(add, part(pa, which === 1 ? RR.x : RR.ln1), part(pb, which === 1 ? RR.attnOut : RR.ffnOut), part(pc, which === 1 ? RR.res1 : RR.res2));
   b.title(which === 1 ? 'X' : 'LN1', pa, add, 'appear');
   b.title(which === 1 ? 'Attn Out' : 'FFN Out', pb, add, 'appear');
   b.title('Add', pc, add, 'compute');
-  const lnv = b.visual({ kind: 'activation', pre: pc, post: diverging(ln), source: R.c, seamless: true }, 1, { output: true });
+  const lnPost = diverging(ln);
+  const lnv = b.visual({ kind: 'activation', pre: pc, post: lnPost, source: R.c, seamless: true }, 1, { output: true });
+  b.inspect(lnv, part(pc, which === 1 ? RR.res1 : RR.res2), part(pc, which === 1 ? RR.ln1 : RR.ln2, lnPost));
   b.title('LayerNorm', pc, lnv, 'appear');
   b.end();
 }
@@ -156,10 +197,13 @@ export function buildFfn(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
   const m1 = b.visual({
     kind: 'matmul', a: a0, b: w1, c: pre, sourceA: L.ffn.ln1, seamlessA: true, seamlessB: true, transposeFlyB: false,
   }, 0, { fadeOnTakeover: true });
+  const R = modelRefs(rec);
+  b.inspect(m1, part(a0, R.ln1), part(w1, R.w1), part(pre, R.pre));
   b.title('LN1', a0, m1, 'appear');
   b.title('W1', w1, m1, 'compute');
   const hidden = diverging(blk.ffn_hidden);
   const relu = b.visual({ kind: 'activation', pre, post: hidden, source: L.ffn.pre, seamless: true }, 1);
+  b.inspect(relu, part(pre, R.pre), part(pre, R.hidden, hidden));
   b.title('ReLU', pre, relu, 'appear');
   const a2 = place(blk.ffn_hidden, L.ffn.pre, hidden);
   const w2 = place(blk.weights.W2, L.ffn.w2);
@@ -167,6 +211,7 @@ export function buildFfn(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layo
   const m2 = b.visual({
     kind: 'matmul', a: a2, b: w2, c: out, sourceA: L.ffn.pre, seamlessA: true, seamlessB: true, transposeFlyB: false,
   }, 2, { output: true });
+  b.inspect(m2, part(a2, R.hidden), part(w2, R.w2), part(out, R.ffnOut));
   b.title('W2', w2, m2, 'compute');
   b.title('FFN Out', out, m2, 'compute');
   b.end();
@@ -177,6 +222,7 @@ export function buildBlockOutput(b: SceneBuilder, st: Stage, rec: ForwardRecord,
   b.begin(st);
   const m = place(rec.blocks[0]!.output, L.blocks[0]!);
   const v = b.visual({ kind: 'static', m, source: L.res2.c, seamless: true }, 0, { output: true });
+  b.inspect(v, part(m, modelRefs(rec).blockOut[0]!));
   b.title('Block 1', m, v, 'appear');
   b.end();
 }
@@ -185,9 +231,12 @@ export function buildBlockOutput(b: SceneBuilder, st: Stage, rec: ForwardRecord,
 export function buildBlock(b: SceneBuilder, st: Stage, rec: ForwardRecord, L: Layout, k: number): void {
   b.begin(st);
   const pre = place(rec.blocks[k - 2]!.output, L.blocks[k - 1]!);
+  const post = diverging(rec.blocks[k - 1]!.output);
   const v = b.visual({
-    kind: 'activation', pre, post: diverging(rec.blocks[k - 1]!.output), source: L.blocks[k - 2]!, seamless: true,
+    kind: 'activation', pre, post, source: L.blocks[k - 2]!, seamless: true,
   }, 0, { output: true });
+  const R = modelRefs(rec);
+  b.inspect(v, part(pre, R.blockOut[k - 2]!), part(pre, R.blockOut[k - 1]!, post));
   b.title(`Block ${k}`, pre, v, 'appear');
   b.end();
 }

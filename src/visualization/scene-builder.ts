@@ -13,6 +13,7 @@ import type { LabelKind, SceneLabel, SceneStage, SceneVisual } from './scene-typ
 import type { Placed, Vec3, Visual } from './visual-types.js';
 import { SP } from './visual-types.js';
 import type { Box } from '../animation/camera-path.js';
+import type { InspectPart } from './inspect-refs.js';
 import { placedBox } from './visuals.js';
 
 export interface VisualFlags {
@@ -51,6 +52,16 @@ export function titlePos(p: Placed, raise = 1.2): Vec3 {
   return [p.anchor[0] - (p.cols - 1) * SP / 2, p.anchor[1] + raise, p.anchor[2]];
 }
 
+/**
+ * A token as a row/column label (issue 17): `␣` for the space, `PAD` for padding (dimmed), the
+ * character otherwise; the input labels spell PAD as `_`.
+ * @example tokenRowLabel('_') // → {text: 'PAD', dim: true}
+ */
+export function tokenRowLabel(text: string): { text: string; dim: boolean } {
+  if (text === '_') return { text: 'PAD', dim: true };
+  return { text: text === ' ' ? '␣' : text, dim: false };
+}
+
 /** Row-label position of row r: just past the last column (screen-right). */
 export function rowPos(p: Placed, r: number): Vec3 {
   return [p.anchor[0] - p.cols * SP - 0.8, p.anchor[1] - r * SP, p.anchor[2]];
@@ -63,6 +74,7 @@ export interface LabelOptions {
   readonly inputRow?: boolean;
   readonly hiddenBy?: number;
   readonly maxHeight?: number;
+  readonly dim?: boolean;
 }
 
 /**
@@ -80,6 +92,8 @@ export class SceneBuilder {
   readonly visuals: SceneVisual[] = [];
   readonly labels: SceneLabel[] = [];
   readonly stages: SceneStage[] = [];
+  /** Per visual: what its cubes show, for the inspector (inspect-refs.ts). */
+  readonly parts: (readonly InspectPart[])[] = [];
   private stageIndex = -1;
   private timing: Stage | undefined;
   private firstVisual = 0;
@@ -103,7 +117,13 @@ export class SceneBuilder {
       drawn: flags.drawn ?? true,
       boxes,
     });
+    this.parts.push([]);
     return this.visuals.length - 1;
+  }
+
+  /** Say what visual `vi`'s cubes show (for the inspector). */
+  inspect(vi: number, ...parts: InspectPart[]): void {
+    this.parts[vi] = Object.freeze(parts);
   }
 
   /** Add a label; returns its index. */
@@ -119,6 +139,7 @@ export class SceneBuilder {
       inputRow: opts.inputRow ?? false,
       hiddenBy: opts.hiddenBy ?? -1,
       maxHeight: opts.maxHeight ?? Infinity,
+      dim: opts.dim ?? false,
     });
     return this.labels.length - 1;
   }

@@ -49,6 +49,8 @@ export interface SceneLabel {
   readonly hiddenBy: number;
   /** Largest text height in world units (the free space above a stacked matrix), or Infinity. */
   readonly maxHeight: number;
+  /** Drawn grey (a PAD token, issue 17). */
+  readonly dim: boolean;
 }
 
 /** One stage of the scene: timing plus the range of visuals and labels it owns. */

@@ -34,9 +34,10 @@ import type { CaptionTable } from './captions.js';
 import { captionTable } from './captions.js';
 import type { ChoiceData } from './choice-chart.js';
 import { buildChoice } from './choice-chart.js';
-import { rowPos, SceneBuilder } from './scene-builder.js';
+import { rowPos, SceneBuilder, tokenRowLabel } from './scene-builder.js';
 import type { CharReturn, DisplayChar, SceneCore, SceneLabel } from './scene-types.js';
 import type { Vec3 } from './visual-types.js';
+import type { InspectPart } from './inspect-refs.js';
 
 /** Overlay title of the final scene's character display. */
 export const FINAL_TITLE = 'Generated Text';
@@ -91,6 +92,9 @@ export interface Scene extends SceneCore {
   readonly captions: CaptionTable;
   /** The choice chart of the token-probabilities stage (issue 13), or undefined. */
   readonly choice?: ChoiceData;
+  readonly parts: readonly (readonly InspectPart[])[];
+  /** Token ids of the rows (undefined in random mode), for the inspector. */
+  readonly tokenIds?: Int32Array;
 }
 
 function checkInput(inp: SceneInput): void {
@@ -104,6 +108,29 @@ function checkInput(inp: SceneInput): void {
   }
   if ((inp.kind === 'full' || inp.kind === 'logits') && (rec.logits === undefined || rec.probs === undefined || rec.W_out === undefined)) {
     throw new UserError(`scene: a '${inp.kind}' scene needs a CharLM record (logits, probs, W_out)`, { hint: SCENE_HINT });
+  }
+}
+
+/** Brightness kept by the cubes of PAD rows (issue 17: padding visibly marked). */
+export const PAD_ROW_DIM = 0.4;
+
+/** Darken every token-row matrix's PAD rows, once per colour array (arrays are shared between roles). */
+function dimPadRows(b: SceneBuilder, ids: Int32Array): void {
+  const done = new Set<Float32Array>();
+  for (const parts of b.parts) {
+    for (const p of parts) {
+      if (!p.ref.rowTokens || p.ref.transposed || done.has(p.colors)) continue;
+      done.add(p.colors);
+      const C = p.placed.cols;
+      for (let r = 0; r < p.placed.rows && r < ids.length; r++) {
+        if (ids[r] !== PAD_ID) continue;
+        for (let o = r * C * 4; o < (r + 1) * C * 4; o += 4) {
+          p.colors[o] *= PAD_ROW_DIM;
+          p.colors[o + 1] *= PAD_ROW_DIM;
+          p.colors[o + 2] *= PAD_ROW_DIM;
+        }
+      }
+    }
   }
 }
 
@@ -133,7 +160,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
       case 'char_display': buildCharPlaceholder(b, st, L.charZ, y); break;
       case 'input': buildInput(b, st, rec, L, labelsIn, inp.kind !== 'logits'); break;
       case 'qkv_projection': buildQkv(b, st, rec, L); break;
-      case 'multi_head_attn': buildAttention(b, st, rec, L); break;
+      case 'multi_head_attn': buildAttention(b, st, rec, L, labelsIn); break;
       case 'concat_output_proj': buildConcat(b, st, rec, L); break;
       case 'residual_ln1': buildResidual(b, st, rec, L, 1); break;
       case 'ffn': buildFfn(b, st, rec, L); break;
@@ -197,7 +224,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     nextCharPositions = [...existing.map((e) => e.start), endPos];
   }
   const persistent = inp.kind === 'logits' && labelsIn !== undefined
-    ? labelsIn.map((text, r) => ({ text, pos: inputPlacedRows[r]! })).filter((p) => p.text.length > 0 && p.pos !== undefined)
+    ? labelsIn.map((text, r) => ({ text: tokenRowLabel(text).text, pos: inputPlacedRows[r]! })).filter((p) => p.text.length > 0 && p.pos !== undefined)
     : [];
   const persistentFrom = charIdx >= 0 ? stages[charIdx]!.timing.start + stages[charIdx]!.timing.appear + stages[charIdx]!.timing.compute
     : inputIdx >= 0 ? stages[inputIdx]!.timing.start : 0;
@@ -217,6 +244,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   const finalTitle = inp.kind === 'final' && inp.fullText !== undefined && inp.fullText.length > displayed.length
     ? `${FINAL_TITLE} (last ${displayed.length} of ${inp.fullText.length} characters)` : FINAL_TITLE;
   const choice = predicts ? buildChoice(rec, pred.row, pred.id, timeline) : undefined;
+  if (inp.kind !== 'random' && rec.tokenIds !== undefined) dimPadRows(b, rec.tokenIds);
   return Object.freeze({
     ...core,
     kind: inp.kind, timeline, layout: L, labels: b.labels, fades, characters,
@@ -232,5 +260,7 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     nextCharPositions,
     captions,
     choice,
+    parts: Object.freeze(b.parts.slice()),
+    tokenIds: inp.kind === 'random' ? undefined : rec.tokenIds,
   });
 }

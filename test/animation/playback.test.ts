@@ -1,16 +1,16 @@
 /**
  * The one playback machine (spec §3.3, §4.5, §8.1, §11.3 #7) — the functions the window runs:
  * tick with clamped dt, loop and completion, frame-rate independence, speed limits, stage jumps
- * that skip zero-length stages, the multi-step rules (next step at the end, the final display
+ * that skip zero-length stages and keep play or pause (issue 17), frame steps and seeks, the multi-step rules (next step at the end, the final display
  * stays, random mode loops), → / ← across steps, R, and seeks for followers.
  */
 import test from 'ava';
 import {
-  MAX_DT, createPlayback, lastStageStart, nextStage, nextStageTarget, playbackPlan, prevStage, prevStageTarget,
-  reset, slowDown, speedUp, stageIndex, tickPlayback, timeScale, timelineRate, togglePlay,
+  FRAME_STEP_S, MAX_DT, createPlayback, frameStep, landing, lastStageStart, nextStage, nextStageTarget, playbackPlan, prevStage, prevStageTarget,
+  reset, seek, slowDown, speedUp, stageIndex, tickPlayback, timeScale, timelineRate, togglePlay,
 } from '../../src/animation/playback.js';
 import type { Playback, PlaybackPlan } from '../../src/animation/playback.js';
-import { buildTimeline, stageIndex as stageNamed } from '../../src/animation/timeline.js';
+import { buildTimeline, currentStageIndex, phaseAt, stageIndex as stageNamed } from '../../src/animation/timeline.js';
 import type { Timeline } from '../../src/animation/timeline.js';
 
 const FULL = buildTimeline('full', { hasCharDisplay: true });
@@ -161,12 +161,12 @@ test('Space pauses and resumes', (t) => {
 test('← from QKV reaches the character display (zero-length input skipped; spec §11.3 #7 fixed)', (t) => {
   const qkv = stageNamed(FULL, 'qkv_projection');
   t.deepEqual(prevStageTarget(FULL, FULL.stages[qkv]!.start), { kind: 'stage', index: 0 });
-  t.is(prevStage(at(0, FULL.stages[qkv]!.start), GEN).time, 0);
+  t.is(prevStage(at(0, FULL.stages[qkv]!.start), GEN).time, landing(FULL, 0));
   t.deepEqual(nextStageTarget(FULL, 0), { kind: 'stage', index: qkv });
-  t.is(nextStage(createPlayback(), GEN).time, FULL.stages[qkv]!.start);
-  // mid-FFN → res2 / res1
-  t.is(nextStage(at(0, 50), GEN).time, FULL.stages[stageNamed(FULL, 'residual_ln2')]!.start);
-  t.is(prevStage(at(0, 50), GEN).time, FULL.stages[stageNamed(FULL, 'residual_ln1')]!.start);
+  t.is(nextStage(createPlayback(), GEN).time, landing(FULL, qkv));
+  // mid-FFN → res2 / res1 (issue 17: landing at the start of their compute)
+  t.is(nextStage(at(0, 50), GEN).time, landing(FULL, stageNamed(FULL, 'residual_ln2')));
+  t.is(prevStage(at(0, 50), GEN).time, landing(FULL, stageNamed(FULL, 'residual_ln1')));
 });
 
 test('stage targets past the last / before the first stage', (t) => {
@@ -189,8 +189,28 @@ test('→ walks the non-empty stages of a step, then goes to the next step', (t)
   const nonEmpty = FULL.stages.filter((st) => st.end > st.start).map((st) => st.index);
   t.deepEqual(seen, nonEmpty, 'every non-empty stage once, in order (the zero-length input stage skipped)');
   t.is(p.step, 1);
-  t.is(p.time, 0);
-  t.true(p.playing);
+  const first = LOGITS.stages.findIndex((st) => st.end > st.start);
+  t.is(p.time, landing(LOGITS, first), 'the next step lands on its first stage\'s content');
+  t.true(p.playing, 'playing stays playing');
+});
+
+test('jumps keep play or pause (issue 17) and land in compute, never in an empty appear', (t) => {
+  const p = togglePlay(createPlayback());
+  for (let k = 0; k < 6; k++) {
+    nextStage(p, GEN);
+    t.false(p.playing, '→ keeps the pause');
+    const i = stageIndex(p, GEN);
+    t.not(phaseAt(FULL.stages[i]!, p.time).kind, 'appear', FULL.stages[i]!.name);
+  }
+  prevStage(p, GEN);
+  t.false(p.playing, '← keeps the pause');
+  seek(p, GEN, 12.5);
+  t.false(p.playing, 'seeking keeps the pause');
+  t.is(p.time, 12.5);
+  togglePlay(p);
+  frameStep(p, GEN, 1);
+  t.false(p.playing, 'a frame step pauses');
+  t.is(p.time, 12.5 + FRAME_STEP_S);
 });
 
 test('→ through the whole generation ends on the final display, which stays', (t) => {
@@ -213,7 +233,7 @@ test('← before the first stage goes back to the previous step\'s last stage; a
   const p = at(1, 0);
   prevStage(p, GEN);
   t.is(p.step, 0);
-  t.is(p.time, lastStageStart(FULL));
+  t.is(p.time, landing(FULL, currentStageIndex(FULL, lastStageStart(FULL))));
   prevStage(p, GEN);
   t.is(p.step, 0);
   t.true(p.time < lastStageStart(FULL));

@@ -20,11 +20,23 @@ import { countBright, decodePng } from '../helpers/images.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
 import { fixtureWeights } from '../transformer/fixture-weights.js';
+import { mat4, vec3 } from 'gl-matrix';
+import { INITIAL_VIEW } from '../../src/animation/camera-path.js';
+import { landing } from '../../src/animation/playback.js';
+import { keepClearOfOverlays, scrubberLayout } from '../../src/app/scrubber.js';
+import { projectToPixel, projectionMatrix, viewMatrix } from '../../src/core/camera.js';
+import { createFrame } from '../../src/frame.js';
+import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
+import { randomModeForward } from '../../src/transformer/model.js';
+import { createFrameScratch, frameAt } from '../../src/visualization/frame-at.js';
+import { buildScene } from '../../src/visualization/scene.js';
+import { SP } from '../../src/visualization/visual-types.js';
+import { RANDOM } from '../helpers/fixtures.js';
 
 interface Status {
   event: string; frame: number; step: number; steps: number; kind: string; stage: string | null; stageIndex: number;
   time: number; speed: number; timeScale: number; playing: boolean; completed: boolean; help: boolean; seeks: number;
-  framebuffer: [number, number]; text: string | null; prediction: string | null; labels: string[];
+  framebuffer: [number, number]; text: string | null; prediction: string | null; labels: string[]; inspected: string | null;
 }
 
 interface WindowRun {
@@ -129,6 +141,58 @@ test.serial('Space pauses, → moves on, repeat is ignored, + doubles the speed,
   t.is(reset.speed, 2, 'R keeps the speed');
   // Not muted: the live audio opened (or, with no device, said so in one line) and never crashed.
   t.true(lines(r.stderr).filter((l) => /audio/.test(l)).length <= 1, r.stderr);
+});
+
+test.serial('Space, → and waiting: the picture holds still on the next stage; . steps one frame; hover inspects, click pins, Esc unpins first (issue 17)', async (t) => {
+  const a = path.join(dir, 'study-a.png');
+  const b = path.join(dir, 'study-b.png');
+  // Where X[3,5] of the Q row of the QKV projection appears in a 640×360 window at the landing time
+  // (captions off: the picture is the window above the timeline bar's strip).
+  const scene = buildScene({ kind: 'random', record: randomModeForward(DEFAULT_CONFIG) });
+  const qkv = scene.timeline.stages.find((st) => st.name === 'qkv_projection')!;
+  const f = frameAt(scene, landing(scene.timeline, scene.timeline.stages.indexOf(qkv)), INITIAL_VIEW, 640 / 360, createFrame(), createFrameScratch(scene));
+  const bar = scrubberLayout(640, 360, 1);
+  const picH = 360 - bar.reserve;
+  keepClearOfOverlays(f.camera, picH, bar);
+  const vi = scene.stages.find((st) => st.name === 'qkv_projection')!.firstVisual;
+  const x = scene.parts[vi]![0]!.placed;
+  const vp = mat4.multiply(mat4.create(), projectionMatrix(mat4.create(), f.camera, 640 / picH), viewMatrix(mat4.create(), f.camera));
+  const px = projectToPixel(vec3.create(), vp, x.anchor[0] - 5 * SP, x.anchor[1] - 3 * SP, x.anchor[2], 640, picH);
+  const r = await runWindow(['--width', '640', '--height', '360', '--mute'], {
+    dt: 0.02,
+    events: [
+      { frame: 1, key: 'k' },
+      { frame: 2, key: 'space' },
+      { frame: 3, key: 'right' },
+      { frame: 4, dump: a },
+      { frame: 40, dump: b },
+      { frame: 41, key: 'period' },
+      { frame: 42, key: 'comma' },
+      { frame: 43, pointer: [px[0], px[1]] },
+      { frame: 45, status: true },
+      { frame: 46, click: [px[0], px[1]] },
+      { frame: 47, pointer: [5, 5] },
+      { frame: 49, status: true },
+      { frame: 50, key: 'escape' },
+      { frame: 52, status: true },
+      { frame: 53, key: 'escape' },
+    ],
+  });
+  t.is(r.code, 0, r.stderr);
+  const right = by(r, 'key:right');
+  t.false(right.playing, '→ keeps the pause');
+  t.is(right.stage, 'qkv_projection');
+  t.is(right.time, landing(scene.timeline, scene.timeline.stages.indexOf(qkv)), 'landed at the compute start');
+  t.is(by(r, 'dump', 1).time, right.time, 'the timeline holds still');
+  t.true(readFileSync(a).equals(readFileSync(b)), 'the picture holds still over 36 frames');
+  t.true(Math.abs(by(r, 'key:period').time - (right.time + 1 / 30)) < 1e-12, '. steps 1/30 s');
+  t.is(by(r, 'key:comma').time, right.time);
+  const hover = by(r, 'status');
+  const X = loadFixture(RANDOM).forward.blocks[0].input;
+  t.is(hover.inspected, `input[3,5]=${X.data[3 * 16 + 5]}`, 'hovering X[3,5] shows the fixture value');
+  t.is(by(r, 'status', 1).inspected, hover.inspected, 'the clicked cell stays pinned when the pointer leaves');
+  t.is(by(r, 'status', 2).inspected, null, 'the first Esc unpins and does not quit');
+  t.is(by(r, 'key:escape', 1).inspected, null, 'the second Esc quits (its status is the last; the run ended with code 0)');
 });
 
 test.serial('closing the window exits 0; a resize is followed by the framebuffer and the frames', async (t) => {

@@ -7,9 +7,9 @@
 import test from 'ava';
 import type { Playback } from '../../src/animation/playback.js';
 import {
-  createPlayback, nextStage, playbackPlan, prevStage, reset, slowDown, speedUp, togglePlay,
+  FRAME_STEP_S, createPlayback, frameStep, nextStage, playbackPlan, prevStage, reset, seek, slowDown, speedUp, stageIndex, togglePlay,
 } from '../../src/animation/playback.js';
-import { buildTimeline } from '../../src/animation/timeline.js';
+import { buildTimeline, phaseAt } from '../../src/animation/timeline.js';
 import { INITIAL_VIEW } from '../../src/animation/view-state.js';
 import type { Action } from '../../src/app/input.js';
 import type { SessionState } from '../../src/app/session.js';
@@ -31,6 +31,8 @@ test('keys drive the playback functions themselves (same fields as calling them 
   const cases: [Action['kind'], (p: Playback) => Playback][] = [
     ['toggle-play', (p) => togglePlay(p)], ['next-stage', (p) => nextStage(p, GEN)], ['prev-stage', (p) => prevStage(p, GEN)],
     ['speed-up', (p) => speedUp(p)], ['slow-down', (p) => slowDown(p)], ['reset', (p) => reset(p)],
+    ['frame-forward', (p) => frameStep(p, GEN, 1)], ['frame-back', (p) => frameStep(p, GEN, -1)],
+    ['step-start', (p) => seek(p, GEN, 0)], ['step-end', (p) => seek(p, GEN, GEN.timelines[p.step]!.duration)],
   ];
   for (const [kind, fn] of cases) {
     for (const [step, time] of [[0, 0], [0, 50], [1, 0], [3, FINAL.duration]] as const) {
@@ -75,7 +77,60 @@ test('drag and scroll set a view offset that returns to the path in real time', 
   t.true(Math.abs(s.view.yaw - 0.3) < 1e-12);
   t.true(Math.abs(s.view.zoom - 0.2) < 1e-12);
   for (let i = 0; i < 250; i++) tickSession(s, LOOP, 0.02);
-  t.is(s.view, INITIAL_VIEW, 'back on the path after the hold and the ease, while paused');
+  t.true(Math.abs(s.view.yaw - 0.3) < 1e-12, 'while paused the camera stays where the user put it (issue 17)');
+  act(s, 'toggle-play');
+  for (let i = 0; i < 250; i++) tickSession(s, LOOP, 0.02);
+  t.is(s.view, INITIAL_VIEW, 'back on the path after the hold and the ease, while playing');
+});
+
+test('C eases the camera back to its path, also while paused', (t) => {
+  const s = createSession();
+  act(s, 'toggle-play');
+  applyAction(s, LOOP, { kind: 'drag', dx: 100, dy: 0 });
+  act(s, 'reset-view');
+  for (let i = 0; i < 50; i++) tickSession(s, LOOP, 0.02);
+  t.is(s.view, INITIAL_VIEW);
+  t.false(s.playing);
+});
+
+test('Space then → holds still on the next stage, landed where its content is fully shown (issue 17)', (t) => {
+  const s = createSession();
+  act(s, 'toggle-play', GEN);
+  for (let k = 0; k < 6; k++) {
+    act(s, 'next-stage', GEN);
+    t.false(s.playing, '→ keeps the pause');
+    const i = stageIndex(s, GEN);
+    const time = s.time;
+    t.not(phaseAt(FULL.stages[i]!, time).kind, 'appear', `stage ${FULL.stages[i]!.name} is not in its appear phase`);
+    for (let f = 0; f < 60; f++) tickSession(s, GEN, 1 / 60);
+    t.is(s.time, time, 'the picture holds still');
+  }
+  act(s, 'prev-stage', GEN);
+  t.false(s.playing, '← keeps the pause too');
+});
+
+test(', and . step one frame and pause; Home and End go to the ends of the step; seek is exact and clamped', (t) => {
+  const s = createSession();
+  s.time = 10;
+  const seeks = s.seeks;
+  act(s, 'frame-forward', GEN);
+  t.false(s.playing);
+  t.is(s.time, 10 + FRAME_STEP_S);
+  act(s, 'frame-back', GEN);
+  act(s, 'frame-back', GEN);
+  t.is(s.time, 10 + FRAME_STEP_S - 2 * FRAME_STEP_S);
+  act(s, 'step-end', GEN);
+  t.is(s.time, FULL.duration);
+  act(s, 'step-start', GEN);
+  t.is(s.time, 0);
+  act(s, 'frame-back', GEN);
+  t.is(s.time, 0, 'clamped at the start');
+  applyAction(s, GEN, { kind: 'seek', time: 42.125 });
+  t.is(s.time, 42.125);
+  applyAction(s, GEN, { kind: 'seek', time: 1e9 });
+  t.is(s.time, FULL.duration);
+  t.is(s.step, 0);
+  t.is(s.seeks, seeks + 8);
 });
 
 test('H toggles help, Esc quits', (t) => {

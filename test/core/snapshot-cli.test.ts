@@ -83,3 +83,28 @@ test.serial('--step N shows generation step N; a step or time past the end is a 
   assertUserError(t, lone, 2, /^--step only applies to --snapshot SECONDS$/);
   t.false(readdirSync(dir).some((f) => f.startsWith('past') || f.startsWith('far') || f.startsWith('r.')), 'no file for a refused snapshot');
 });
+
+test.serial('--snapshot … --pointer X,Y prints exactly one JSON line naming the inspected cell (issue 17)', async (t) => {
+  const out = path.join(dir, 'pointer.png');
+  const env = { env: { DISPLAY: display.name }, timeoutMs: 60000 };
+  const r = await runBin(['--snapshot', '14.4', '--out', out, '--pointer', '835,418'], env);
+  t.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  t.is(lines.length, 1, r.stdout);
+  const j = JSON.parse(lines[0]!) as Record<string, unknown>;
+  t.like(j, { matrix: 'attention_scores', label: 'Scores', block: 1, head: 2 });
+  t.is(typeof j.value, 'number');
+  t.regex(String(j.formula), /Σ_k Q_h2\[\d+,k\]·Kᵀ_h2\[k,\d+\] \/ √4/);
+  t.regex(r.stderr, /wrote .*pointer\.png/);
+  const none = await runBin(['--snapshot', '14.4', '--out', out, '--pointer', '2,2'], env);
+  t.is(none.stdout.trim(), 'null', 'over nothing: null');
+  const bad = await runBin(['--snapshot', '1', '--out', out, '--pointer', 'x'], env);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /^gptviz: error: --pointer must be X,Y pixels/);
+  const outside = await runBin(['--snapshot', '1', '--out', out, '--pointer', '5000,1'], env);
+  t.is(outside.code, 2);
+  t.regex(outside.stderr, /outside the 1600×900 image/);
+  const alone = await runBin(['--pointer', '1,1'], env);
+  t.is(alone.code, 2);
+  t.regex(alone.stderr, /--pointer only applies to --snapshot/);
+});

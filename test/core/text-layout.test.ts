@@ -1,7 +1,7 @@
 /** Text layout (spec §7.5) with hand-made metrics: pure, no canvas, no GL. */
 import test from 'ava';
 import type { FontMetrics, GlyphMetrics } from '../../src/core/text-layout.js';
-import { QUAD_FLOATS, countQuads, layoutLine, measureText, wrapText } from '../../src/core/text-layout.js';
+import { QUAD_FLOATS, SCRIPT_SCALE, countQuads, layoutLine, measureText, wrapText } from '../../src/core/text-layout.js';
 
 function glyph(advance: number, x0: number, x1: number, u0: number): GlyphMetrics {
   return { advance, x0, x1, y0: -3, y1: 9, u0, v0: 0, u1: u0 + 0.1, v1: 1 };
@@ -52,4 +52,22 @@ test('wrapText: greedy lines within the width; a long word gets its own line', (
   t.deepEqual(wrapText(font, 'one  two', 1e9), ['one two']);
   t.deepEqual(wrapText(font, 'supercalifragilistic a', w('a b')), ['supercalifragilistic', 'a']);
   t.deepEqual(wrapText(font, '', 100), []);
+});
+
+test('markup: _{…} sets a smaller, lowered subscript, ^{…} a raised superscript; a bare _ stays a character (issue 17)', (t) => {
+  // 'A' (10) then 'i' at SCRIPT_SCALE: the braces take no room.
+  t.is(measureText(font, 'A_{i}'), 10 + 3 * SCRIPT_SCALE);
+  t.true(Math.abs(measureText(font, 'A^{ii}') - (10 + 6 * SCRIPT_SCALE)) < 1e-9);
+  t.is(measureText(font, 'A_i'), 10 + 4 + 3, 'no brace: "_" is an ordinary (here unknown → space) character');
+  const out = new Float32Array(QUAD_FLOATS * 4);
+  const base = layoutLine(out, 0, font, 'Ai', 0, 0, 1);
+  t.is(base, 2);
+  const plainI = [...out.subarray(QUAD_FLOATS, QUAD_FLOATS + 4)];
+  t.is(layoutLine(out, 0, font, 'A_{i}', 0, 0, 1), 2);
+  const sub = [...out.subarray(QUAD_FLOATS, QUAD_FLOATS + 4)];
+  t.is(layoutLine(out, 0, font, 'A^{i}', 0, 0, 1), 2);
+  const sup = [...out.subarray(QUAD_FLOATS, QUAD_FLOATS + 4)];
+  t.true(sub[1]! < plainI[1]! && sup[1]! > plainI[1]!, 'lowered / raised');
+  t.true(Math.abs((sub[3]! - sub[1]!) - (plainI[3]! - plainI[1]!) * SCRIPT_SCALE) < 1e-5, 'smaller');
+  t.is(sub[0], plainI[0], 'starts where the plain glyph would');
 });

@@ -7,10 +7,20 @@ import {
 
 const rgba = (c: Float32Array, i: number): number[] => Array.from(c.subarray(i * 4, i * 4 + 4), (v) => Math.round(v * 1e4) / 1e4);
 
-test('vmaxOf is max(|max|, |min|, 0.01)', (t) => {
+test('vmaxOf is max(|max|, |min|, 0.01) without outliers', (t) => {
   t.is(vmaxOf(matrixFrom(1, 3, [-3, 2, 1])), 3);
   t.is(vmaxOf(matrixFrom(1, 2, [0.5, 2])), 2);
   t.is(vmaxOf(matrixFrom(1, 2, [0, 0.001])), 0.01);
+  const even = Array.from({ length: 64 }, (_, i) => Math.sin(i) * 2);
+  t.is(vmaxOf(matrixFrom(8, 8, even)), Math.max(...Float32Array.from(even).map(Math.abs)));
+});
+
+test('vmaxOf is robust (issue 17): mask sentinels never set the scale; one outlier column saturates', (t) => {
+  t.is(vmaxOf(matrixFrom(1, 3, [0.3, -1e9, -0.1])), Math.fround(0.3));
+  // 16 rows × 32 columns in ±1, column 31 at −20 (the logits' PAD column).
+  const d = Array.from({ length: 16 * 32 }, (_, i) => (i % 32 === 31 ? -20 : Math.cos(i)));
+  const v = vmaxOf(matrixFrom(16, 32, d));
+  t.true(v > 0.9 && v < 1.3, `scale ${v} follows the bulk of the values, not the −20 column`);
 });
 
 test('diverging: −vmax blue, 0 white, +vmax red, half-way pale', (t) => {
@@ -22,12 +32,12 @@ test('diverging: −vmax blue, 0 white, +vmax red, half-way pale', (t) => {
   t.deepEqual(rgba(c, 4), [1, 0, 0, 1]);
 });
 
-test('diverging: explicit vmax clamps beyond the limit; masked −1e9 scores are blue, real scores white', (t) => {
+test('diverging: explicit vmax clamps beyond the limit; masked −1e9 scores are blue, real scores in their own scale', (t) => {
   const c = diverging(matrixFrom(1, 2, [-5, 5]), 1);
   t.deepEqual(rgba(c, 0), [0, 0, 1, 1]);
   t.deepEqual(rgba(c, 1), [1, 0, 0, 1]);
   const s = diverging(matrixFrom(1, 2, [0.3, -1e9]));
-  t.deepEqual(rgba(s, 0), [1, 1, 1, 1]);
+  t.deepEqual(rgba(s, 0), [1, 0, 0, 1]);
   t.deepEqual(rgba(s, 1), [0, 0, 1, 1]);
 });
 

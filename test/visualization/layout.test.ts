@@ -29,10 +29,20 @@ test('default anchors equal the spec table (§5.7.2)', (t) => {
   L.mha.forEach((h, i) => {
     const y = i === 0 ? 0 : -11.5 * i;
     t.deepEqual(h.q, [3.5, y, 42]);
-    t.deepEqual(h.kT, [9.5, y, 48]);
-    t.deepEqual(h.scores, [-2.5, y, 45]);
-    t.deepEqual(h.v, [-8.5, y, 51]);
-    t.deepEqual(h.out, [-14.5, y, 48]);
+    // Issue 17: the spec had K_hᵀ at [9.5, y, 48] (on screen one head too high) and Head Out at
+    // [−14.5, y, 48] (over V). Now K_hᵀ's element (0, 0) appears 2.61 view units right of and 1
+    // above Q_h's, Head Out 2.91 right of V_h's at the same height; scores/V/out moved 4 along −X.
+    const screen = (p: readonly number[]): [number, number] =>
+      [(-p[0]! + p[2]!) * Math.SQRT1_2, 0.5 * p[0]! + Math.SQRT1_2 * p[1]! + 0.5 * p[2]!];
+    const near = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
+    const [qx, qy] = screen(h.q);
+    const [kx, ky] = screen(h.kT);
+    t.true(near(kx - qx, 2 * Math.SQRT1_2 + 1.2) && near(ky - qy, 1) && h.kT[2] === 48, `Kᵀ beside Q (head ${i + 1})`);
+    t.deepEqual(h.scores, [-6.5, y, 45]);
+    t.deepEqual(h.v, [-12.5, y, 51]);
+    const [vx, vy] = screen(h.v);
+    const [ox, oy] = screen(h.out);
+    t.true(near(ox - vx, 2 * Math.SQRT1_2 + 1.5) && near(oy, vy) && h.out[2] === 48, `Head Out beside V (head ${i + 1})`);
     t.deepEqual(h.qSrc, [-2.5 - 2 * i, 0, 21]);
     t.deepEqual(h.kSrc, [-2.5 - 2 * i, -12, 21]);
     t.deepEqual(h.vSrc, [-2.5 - 2 * i, -24, 21]);
