@@ -60,6 +60,23 @@ function glyphOf(font: FontMetrics, code: number): GlyphMetrics {
   return font.glyphs.get(code) ?? font.fallback;
 }
 
+/** `scan` flags: an opening `_{` / `^{` (mode in the low bits), or the closing `}` of a script. */
+const OPEN = 4;
+const CLOSE = 8;
+
+/**
+ * One step of the markup scanner at `text[i]` in `mode` (0 plain, 1 subscript, 2 superscript):
+ * the mode to go on with, or OPEN | mode / CLOSE when `text[i]` is markup, not a glyph.
+ * Allocation-free: measureText and layoutLine call it per character.
+ */
+function scan(text: string, i: number, mode: number): number {
+  if (mode === 0) {
+    const m = scriptAt(text, i);
+    return m === 0 ? 0 : OPEN | m;
+  }
+  return text.charCodeAt(i) === 125 ? CLOSE : mode;
+}
+
 /**
  * Width of `text` in atlas pixels (sum of advances).
  * @example measureText(font, 'ab') === font.glyphs.get(97).advance + font.glyphs.get(98).advance
@@ -68,15 +85,10 @@ export function measureText(font: FontMetrics, text: string): number {
   let w = 0;
   let mode = 0;
   for (let i = 0; i < text.length; i++) {
-    if (mode === 0) {
-      const m = scriptAt(text, i);
-      if (m !== 0) {
-        mode = m;
-        i++;
-        continue;
-      }
-    } else if (text.charCodeAt(i) === 125) {
-      mode = 0;
+    const step = scan(text, i, mode);
+    if (step >= OPEN) {
+      mode = step & 3;
+      if ((step & OPEN) !== 0) i++; // the `{` after `_` / `^`
       continue;
     }
     const code = text.codePointAt(i)!;
@@ -110,15 +122,10 @@ export function layoutLine(
   let o = offset;
   let mode = 0;
   for (let i = 0; i < text.length; i++) {
-    if (mode === 0) {
-      const m = scriptAt(text, i);
-      if (m !== 0) {
-        mode = m;
-        i++;
-        continue;
-      }
-    } else if (text.charCodeAt(i) === 125) {
-      mode = 0;
+    const step = scan(text, i, mode);
+    if (step >= OPEN) {
+      mode = step & 3;
+      if ((step & OPEN) !== 0) i++; // the `{` after `_` / `^`
       continue;
     }
     const code = text.codePointAt(i)!;
