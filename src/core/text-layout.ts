@@ -78,23 +78,37 @@ function scan(text: string, i: number, mode: number): number {
 }
 
 /**
+ * The glyph walk shared by measureText and layoutLine: `cursor` (module-level, so the walk
+ * allocates nothing; neither caller re-enters it) holds the next index, the script mode and the
+ * code point found by `nextGlyph`.
+ */
+const cursor = { i: 0, mode: 0, code: 0 };
+
+/** Move `cursor` to the next glyph of `text` (markup skipped); false at the end. */
+function nextGlyph(text: string): boolean {
+  while (cursor.i < text.length) {
+    const step = scan(text, cursor.i, cursor.mode);
+    if (step >= OPEN) {
+      cursor.mode = step & 3;
+      cursor.i += (step & OPEN) !== 0 ? 2 : 1; // `_{` / `^{`, or `}`
+      continue;
+    }
+    cursor.code = text.codePointAt(cursor.i)!;
+    cursor.i += cursor.code > 0xffff ? 2 : 1;
+    return true;
+  }
+  return false;
+}
+
+/**
  * Width of `text` in atlas pixels (sum of advances).
  * @example measureText(font, 'ab') === font.glyphs.get(97).advance + font.glyphs.get(98).advance
  */
 export function measureText(font: FontMetrics, text: string): number {
   let w = 0;
-  let mode = 0;
-  for (let i = 0; i < text.length; i++) {
-    const step = scan(text, i, mode);
-    if (step >= OPEN) {
-      mode = step & 3;
-      if ((step & OPEN) !== 0) i++; // the `{` after `_` / `^`
-      continue;
-    }
-    const code = text.codePointAt(i)!;
-    if (code > 0xffff) i++;
-    w += glyphOf(font, code).advance * (mode === 0 ? 1 : SCRIPT_SCALE);
-  }
+  cursor.i = 0;
+  cursor.mode = 0;
+  while (nextGlyph(text)) w += glyphOf(font, cursor.code).advance * (cursor.mode === 0 ? 1 : SCRIPT_SCALE);
   return w;
 }
 
@@ -120,16 +134,10 @@ export function layoutLine(
   const base0 = y + font.descent * scale;
   let n = 0;
   let o = offset;
-  let mode = 0;
-  for (let i = 0; i < text.length; i++) {
-    const step = scan(text, i, mode);
-    if (step >= OPEN) {
-      mode = step & 3;
-      if ((step & OPEN) !== 0) i++; // the `{` after `_` / `^`
-      continue;
-    }
-    const code = text.codePointAt(i)!;
-    if (code > 0xffff) i++;
+  cursor.i = 0;
+  cursor.mode = 0;
+  while (nextGlyph(text)) {
+    const { mode, code } = cursor;
     const g = glyphOf(font, code);
     const sc = mode === 0 ? scale : scale * SCRIPT_SCALE;
     const baseline = mode === 0 ? base0 : base0 + font.ascent * scale * (mode === 1 ? SUB_SHIFT : SUP_SHIFT);
