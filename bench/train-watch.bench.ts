@@ -98,7 +98,7 @@ export async function bench(): Promise<BenchRow[]> {
   try {
     const data = path.join(dir, 'corpus.txt');
     writeFileSync(data, syntheticCorpus(1_100_000));
-    const base = ['--data', data, '--epochs', '3', '--out', path.join(dir, 'w.npz')];
+    const base = ['--data', data, '--epochs', '3', '--out', path.join(dir, 'w.npz'), '--force'];
     const load0 = loadavg()[0]!;
     const plain: number[] = [];
     const watched: number[] = [];

@@ -43,7 +43,7 @@ export const VIEW_FLAGS = {
   width: { type: 'integer', default: 1920, min: 16, max: 8192, placeholder: 'PX', help: 'output width in pixels, even for --record' },
   height: { type: 'integer', default: 1080, min: 16, max: 8192, placeholder: 'PX', help: 'output height in pixels, even for --record' },
   quality: {
-    type: 'string', default: 'final', choices: ['final', 'draft'],
+    type: 'string', default: 'draft', choices: ['final', 'draft'],
     help: '--record encoding: final = small files (x264 medium/CRF 18), draft = least CPU (ultrafast/CRF 20, ~3× larger)',
   },
   format: { type: 'string', default: 'jpg', choices: ['jpg', 'png'], help: 'also write numbered frames in this format (--record)' },

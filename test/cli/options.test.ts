@@ -26,7 +26,7 @@ test('defaults follow spec §3.1 / the product README', (t) => {
   const o = parseViewArgs([], warn);
   t.like(o, {
     help: false, version: false, text: undefined, weights: undefined, temperature: 0.3, seed: undefined,
-    record: false, fps: 30, speed: 1, width: 1920, height: 1080, sizeGiven: false, quality: 'final', format: 'jpg', formatGiven: false,
+    record: false, fps: 30, speed: 1, width: 1920, height: 1080, sizeGiven: false, quality: 'draft', format: 'jpg', formatGiven: false,
     maxDuration: 180, music: false, mute: false, snapshot: undefined, out: undefined,
   });
   t.is(o.outputDir, resolve('recordings'));
@@ -38,10 +38,10 @@ test('a full recording command line', (t) => {
   const o = parseViewArgs([
     '--record', '--text', 'Hello', '--weights', WEIGHTS, '--width', '1920', '--height', '1024', '--fps', '60',
     '--speed', '2', '--format', 'png', '--output-dir', join(TMP, 'out'), '--max-duration', '0',
-    '--temperature', '0', '--seed', '7', '--music', '--quality', 'draft',
+    '--temperature', '0', '--seed', '7', '--music', '--quality', 'final',
   ], warn);
   t.like(o, {
-    record: true, text: 'hello', weights: WEIGHTS, width: 1920, height: 1024, sizeGiven: true, quality: 'draft', fps: 60, speed: 2,
+    record: true, text: 'hello', weights: WEIGHTS, width: 1920, height: 1024, sizeGiven: true, quality: 'final', fps: 60, speed: 2,
     format: 'png', formatGiven: true, outputDir: join(TMP, 'out'), maxDuration: 0, temperature: 0, seed: 7, music: true,
   });
   t.deepEqual(warnings, []);
