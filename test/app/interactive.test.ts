@@ -19,6 +19,8 @@ import { HELLO, loadFixture } from '../helpers/fixtures.js';
 import { countBright, decodePng } from '../helpers/images.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
+import type { WindowRun as WindowRunOf } from '../helpers/window.js';
+import { runWindow as runWindowOn } from '../helpers/window.js';
 import { fixtureWeights } from '../transformer/fixture-weights.js';
 import { mat4, vec3 } from 'gl-matrix';
 import { INITIAL_VIEW } from '../../src/animation/camera-path.js';
@@ -39,11 +41,7 @@ interface Status {
   framebuffer: [number, number]; text: string | null; prediction: string | null; labels: string[]; inspected: string | null;
 }
 
-interface WindowRun {
-  code: number | null;
-  statuses: Status[];
-  stderr: string;
-}
+type WindowRun = WindowRunOf<Status>;
 
 let display: Display;
 const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-app-'));
@@ -58,29 +56,9 @@ test.after.always(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let scripts = 0;
-
 /** Launch the window with a script; resolve at exit. */
-function runWindow(args: readonly string[], script: object, timeoutMs = 90_000): Promise<WindowRun> {
-  const file = path.join(dir, `script-${scripts++}.json`);
-  writeFileSync(file, JSON.stringify(script));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DISPLAY: display.name, GPTVIZ_TEST_SCRIPT: file },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const statuses = lines(stdout).map((l) => JSON.parse(l) as Status);
-      resolve({ code, statuses, stderr });
-    });
-  });
-}
+const runWindow = (args: readonly string[], script: object, timeoutMs?: number): Promise<WindowRun> =>
+  runWindowOn<Status>(display.name, dir, args, script, timeoutMs);
 
 const by = (r: WindowRun, event: string, nth = 0): Status => {
   const all = r.statuses.filter((s) => s.event === event);

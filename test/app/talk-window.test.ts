@@ -7,15 +7,16 @@
  * change the temperature of the next generation; K toggles the captions (on by default).
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { saveWeights } from '../../src/transformer/weights-file.js';
-import { BIN, lines, runBin } from '../helpers/bin.js';
+import { lines, runBin } from '../helpers/bin.js';
 import { HELLO, loadFixture } from '../helpers/fixtures.js';
 import type { Display } from '../helpers/xvfb.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
+import type { WindowRun } from '../helpers/window.js';
+import { runWindow as runWindowOn } from '../helpers/window.js';
 import { fixtureWeights } from '../transformer/fixture-weights.js';
 
 interface Status {
@@ -39,25 +40,8 @@ test.after.always(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let scripts = 0;
-
-function runWindow(args: readonly string[], script: object): Promise<{ code: number | null; statuses: Status[]; stderr: string }> {
-  const file = path.join(dir, `script-${scripts++}.json`);
-  writeFileSync(file, JSON.stringify(script));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DISPLAY: display.name, GPTVIZ_TEST_SCRIPT: file },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, statuses: lines(stdout).map((l) => JSON.parse(l) as Status), stderr }));
-  });
-}
+const runWindow = (args: readonly string[], script: object): Promise<WindowRun<Status>> =>
+  runWindowOn<Status>(display.name, dir, args, script, 120_000);
 
 const by = (statuses: readonly Status[], event: string, nth = 0): Status => {
   const s = statuses.filter((x) => x.event === event)[nth];
