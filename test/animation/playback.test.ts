@@ -10,16 +10,10 @@ import {
   reset, seek, slowDown, speedUp, stageIndex, tickPlayback, timeScale, timelineRate, togglePlay,
 } from '../../src/animation/playback.js';
 import type { Playback, PlaybackPlan } from '../../src/animation/playback.js';
-import { buildTimeline, currentStageIndex, phaseAt, stageIndex as stageNamed } from '../../src/animation/timeline.js';
+import { currentStageIndex, phaseAt, stageIndex as stageNamed } from '../../src/animation/timeline.js';
 import type { Timeline } from '../../src/animation/timeline.js';
+import { FINAL, FULL, GEN, LOGITS, LOOP, RANDOM } from '../helpers/timelines.js';
 
-const FULL = buildTimeline('full', { hasCharDisplay: true });
-const LOGITS = buildTimeline('logits', { hasCharDisplay: true });
-const FINAL = buildTimeline('final', { hasCharDisplay: true });
-const RANDOM = buildTimeline('random', { hasCharDisplay: false });
-/** A 4-step generation: full, logits, logits, final. */
-const GEN = playbackPlan([FULL, LOGITS, LOGITS, FINAL]);
-const LOOP = playbackPlan([RANDOM]);
 /** One step that does not loop: the last step of a generation, alone. */
 const once = (tl: Timeline): PlaybackPlan => ({ timelines: [tl], loop: false });
 const at = (step: number, time: number, speed?: number): Playback => Object.assign(createPlayback({ speed }), { step, time });

@@ -7,20 +7,15 @@
 import test from 'ava';
 import type { Playback } from '../../src/animation/playback.js';
 import {
-  FRAME_STEP_S, createPlayback, frameStep, nextStage, playbackPlan, prevStage, reset, seek, slowDown, speedUp, stageIndex, togglePlay,
+  FRAME_STEP_S, createPlayback, frameStep, nextStage, prevStage, reset, seek, slowDown, speedUp, stageIndex, togglePlay,
 } from '../../src/animation/playback.js';
-import { buildTimeline, phaseAt } from '../../src/animation/timeline.js';
+import { phaseAt } from '../../src/animation/timeline.js';
 import { INITIAL_VIEW } from '../../src/animation/view-state.js';
 import type { Action } from '../../src/app/input.js';
 import type { SessionState } from '../../src/app/session.js';
 import { applyAction, createSession, formatSpeed, speedFlashAlpha, tickSession } from '../../src/app/session.js';
+import { FINAL, FULL, GEN, LOOP } from '../helpers/timelines.js';
 
-const FULL = buildTimeline('full', { hasCharDisplay: true });
-const LOGITS = buildTimeline('logits', { hasCharDisplay: true });
-const FINAL = buildTimeline('final', { hasCharDisplay: true });
-const RANDOM = buildTimeline('random', { hasCharDisplay: false });
-const GEN = playbackPlan([FULL, LOGITS, LOGITS, FINAL]);
-const LOOP = playbackPlan([RANDOM]);
 
 const act = (s: SessionState, kind: Action['kind'], plan = LOOP): SessionState => applyAction(s, plan, { kind } as Action);
 const playbackOf = (s: SessionState): Playback => ({
