@@ -10,22 +10,17 @@
  * (`promptOverlay` only builds the strings), no generation (the app runs the submitted text).
  */
 import { cleanText } from '../transformer/vocab.js';
-import { ACTION_PRESS, ACTION_REPEAT } from './input.js';
+import { ACTION_PRESS, ACTION_REPEAT, KEY_END, KEY_ESCAPE, KEY_HOME, KEY_LEFT, KEY_RIGHT } from './input.js';
 
-/** GLFW key codes the prompt line and the talk keys use (glfw3.h). */
+/** GLFW key codes the prompt line and the talk keys use besides input.ts's (glfw3.h). */
 export const KEY_ENTER = 257;
 export const KEY_KP_ENTER = 335;
 export const KEY_BACKSPACE = 259;
 export const KEY_DELETE = 261;
-export const KEY_HOME = 268;
-export const KEY_END = 269;
 export const KEY_LEFT_BRACKET = 91;
 export const KEY_RIGHT_BRACKET = 93;
 export const KEY_K = 75;
 export const KEY_U = 85;
-const KEY_ESCAPE = 256;
-const KEY_RIGHT = 262;
-const KEY_LEFT = 263;
 /** GLFW modifier bit of Ctrl. */
 export const MOD_CONTROL = 0x0002;
 
