@@ -224,7 +224,9 @@ export async function interactive(opts: ViewOptions): Promise<number> {
 
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
-  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true });
+  // Single-sampled window: the renderer draws 4× MSAA offscreen, only where the frame shows
+  // something, and resolves that into it (core/renderer.ts; the pixels of --snapshot, issue 15).
+  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true, samples: 0 });
   let hook: Hook | undefined;
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {

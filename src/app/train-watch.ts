@@ -138,6 +138,9 @@ export class TrainWatch {
     const ctx = this.opts.watch
       ? openContext({ width: WATCH_WIDTH, height: WATCH_HEIGHT, title: WATCH_TITLE, visible: true, vsync: false, samples: WINDOW_SAMPLES })
       : openContext({ width: 320, height: 180, title: 'gptviz training video', visible: false, vsync: false });
+    // Drawn straight into the single-sampled window: 4× MSAA over the whole model would cost
+    // training its CPU (the timelapse is drawn offscreen with it).
+    ctx.renderer.windowAntialias = false;
     this.ctx = ctx;
     if (this.opts.video !== undefined) {
       this.timelapse = new Timelapse(ctx, this.ffmpeg!, this.opts.video, this.layout, this.history);

@@ -26,6 +26,7 @@ export const GL_TRIANGLES = 0x0004;
 export const GL_CULL_FACE = 0x0b44;
 export const GL_DEPTH_TEST = 0x0b71;
 export const GL_BLEND = 0x0be2;
+export const GL_SCISSOR_TEST = 0x0c11;
 export const GL_MULTISAMPLE = 0x809d;
 export const GL_BACK = 0x0405;
 export const GL_CCW = 0x0901;

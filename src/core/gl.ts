@@ -26,6 +26,7 @@ export interface Gl {
   glViewport(x: number, y: number, w: number, h: number): void;
   glClearColor(r: number, g: number, b: number, a: number): void;
   glClear(mask: number): void;
+  glScissor(x: number, y: number, w: number, h: number): void;
   glEnable(cap: number): void;
   glDisable(cap: number): void;
   glDepthMask(flag: number): void;
@@ -108,6 +109,7 @@ const PROTOS: readonly string[] = [
   'void glViewport(int x, int y, int w, int h)',
   'void glClearColor(float r, float g, float b, float a)',
   'void glClear(uint32_t mask)',
+  'void glScissor(int x, int y, int w, int h)',
   'void glEnable(uint32_t cap)',
   'void glDisable(uint32_t cap)',
   'void glDepthMask(uint8_t flag)',

@@ -11,6 +11,9 @@
  *   const rgba = off.readPixels();   // synchronous, top-down rows
  *   // pipelined (recording): render(f0, off); off.beginRead(); render(f1, off); off.finishRead() → f0 …
  *
+ * The renderer tells resolve() which screen rectangles it drew (screen-rects.ts); only those are
+ * resolved and read back, and the reader fills the rest with the clear colour.
+ *
  * It knows the GL function table and the GlState cache (every framebuffer bind goes through it),
  * never the Renderer. What it is not: no drawing (renderer.ts), no encoding (png.ts).
  */
@@ -23,6 +26,7 @@ import {
 import type { GlState } from './gl-state.js';
 import type { PixelFormat } from './readback.js';
 import { PixelReader } from './readback.js';
+import { ScreenRects } from './screen-rects.js';
 
 /** Largest side accepted (GL_MAX_RENDERBUFFER_SIZE is ≥ 8192 on every 4.1 driver we target). */
 export const MAX_OFFSCREEN_SIDE = 8192;
@@ -34,9 +38,14 @@ export interface RenderTarget {
   readonly height: number;
   /** The framebuffer the renderer binds for drawing. */
   readonly framebuffer: number;
-  /** Called by the renderer after it drew a frame (a multisampled target resolves here). */
-  resolve(): void;
+  /**
+   * Called by the renderer after it drew a frame (a multisampled target resolves here): only
+   * `shown` was cleared and drawn; every other pixel is `shown.clear`.
+   */
+  resolve(shown: ScreenRects): void;
 }
+
+const NO_CLEAR = new Float32Array(4);
 
 export class Offscreen implements RenderTarget {
   private readonly ids = new Uint32Array(2);
@@ -47,6 +56,8 @@ export class Offscreen implements RenderTarget {
   private h = 0;
   private readonly reader: PixelReader;
   private readonly query = new Int32Array(1);
+  /** What the last resolve filled (the rest of the resolve buffer is stale). */
+  private readonly shown = new ScreenRects();
   private disposed = false;
 
   constructor(
@@ -102,6 +113,9 @@ export class Offscreen implements RenderTarget {
     this.attach(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
     this.w = width;
     this.h = height;
+    // Nothing drawn yet: a read returns the whole buffer, as GL has it.
+    this.shown.reset(width, height, NO_CLEAR);
+    this.shown.setFull();
   }
 
   /** Attach renderbuffers to `fbo` (bound for drawing) and check that it is complete. */
@@ -122,17 +136,40 @@ export class Offscreen implements RenderTarget {
     return this.query[0]!;
   }
 
-  /** Resolve the multisampled buffer into the single-sampled one (the renderer calls this after drawing). */
-  resolve(): void {
+  /**
+   * Resolve the rectangles `shown` of the multisampled buffer into the single-sampled one (the
+   * renderer calls this after drawing) and remember them for the reads: the rest of the resolve
+   * buffer is stale, and readback fills it with the clear colour instead.
+   */
+  resolve(shown: ScreenRects): void {
+    this.shown.copyFrom(shown);
+    this.blitRects(this.resolveFbo, shown);
+  }
+
+  /**
+   * Resolve the rectangles `shown` of the multisampled buffer straight into the draw framebuffer
+   * `fbo` (0: the window's, which must be single-sampled and of this size), at the same place;
+   * the caller cleared the rest. Nothing is left to read back.
+   */
+  resolveInto(fbo: number, shown: ScreenRects): void {
+    this.blitRects(fbo, shown);
+  }
+
+  private blitRects(drawFbo: number, rects: ScreenRects): void {
     const st = this.state;
     st.bindReadFramebuffer(this.framebuffer);
-    st.bindDrawFramebuffer(this.resolveFbo);
-    this.gl.glBlitFramebuffer(0, 0, this.w, this.h, 0, 0, this.w, this.h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    st.bindDrawFramebuffer(drawFbo);
+    const r = rects.xyxy;
+    for (let i = 0; i < rects.count; i++) {
+      const o = 4 * i;
+      const x0 = r[o]!, y0 = r[o + 1]!, x1 = r[o + 2]!, y1 = r[o + 3]!;
+      this.gl.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    }
   }
 
   /** Start reading the last resolved frame (asynchronous, at most two in flight). */
   beginRead(format: PixelFormat = 'rgba'): void {
-    this.reader.begin(this.resolveFbo, this.w, this.h, format);
+    this.reader.begin(this.resolveFbo, this.w, this.h, format, this.shown);
   }
 
   /** Oldest pending read as top-down rows (into `out` when given); null when none is pending. */

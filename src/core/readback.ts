@@ -5,21 +5,40 @@
  * one) and flips the rows so row 0 is the top of the image. Reading frame N therefore overlaps
  * drawing frame N+1: render(N) → begin() → render(N+1) → finish() gives N → begin() → …
  *
+ * With `ScreenRects` (an offscreen target that drew only part of the frame, issue 15), begin()
+ * reads only those rectangles, packed one after the other into the buffer, and finish() copies
+ * them into place and fills everything else with the clear colour. A buffer passed to finish()
+ * is remembered with the rectangles it received: when the next frame into it has the same size
+ * and clear colour, only the old rectangles are re-filled (the rest still holds the clear
+ * colour), so a mostly-empty 1080p frame costs a few hundred kilobytes of copying, not 8 MB.
+ * Such a buffer must not be written by anyone else between finishes.
+ *
  * What it is not: no framebuffer management (offscreen.ts), no encoding (png.ts).
  */
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
+import { ScreenRects } from './screen-rects.js';
 import { GL_PACK_ALIGNMENT, GL_PIXEL_PACK_BUFFER, GL_RGB, GL_RGBA, GL_STREAM_READ, GL_UNSIGNED_BYTE } from './gl-enums.js';
 
 export type PixelFormat = 'rgba' | 'rgb';
 
 const RING = 2;
+/** Clear colour of a plain full-frame read (never used to fill). */
+const NO_CLEAR = new Float32Array(4);
 
 interface Pending {
   slot: number;
   width: number;
   height: number;
   channels: number;
+  /** The rectangles read (packed in this order); the rest is their clear colour. */
+  rects: ScreenRects;
+}
+
+/** What a caller's buffer holds: the rectangles last copied in (the rest is the clear colour). */
+interface Held {
+  channels: number;
+  rects: ScreenRects;
 }
 
 export class PixelReader {
@@ -29,6 +48,10 @@ export class PixelReader {
   private readonly pending: Pending[] = [];
   private scratch = Buffer.alloc(0);
   private disposed = false;
+  /** Rectangles per ring slot (no allocation per frame). */
+  private readonly slotRects = Array.from({ length: RING }, () => new ScreenRects());
+  private readonly held = new WeakMap<Buffer, Held>();
+  private readonly pattern = Buffer.alloc(4);
 
   constructor(private readonly gl: Gl, private readonly state: GlState) {
     gl.glGenBuffers(RING, this.pbos);
@@ -40,26 +63,41 @@ export class PixelReader {
   }
 
   /**
-   * Start reading width × height pixels of `framebuffer` (0: the window's back buffer). At most
-   * two reads are in flight; finish() returns them in order.
+   * Start reading width × height pixels of `framebuffer` (0: the window's back buffer), or only
+   * the rectangles `shown` of it (the rest: `shown.clear`). At most two reads are in flight;
+   * finish() returns them in order.
    */
-  begin(framebuffer: number, width: number, height: number, format: PixelFormat = 'rgba'): void {
+  begin(framebuffer: number, width: number, height: number, format: PixelFormat = 'rgba', shown?: ScreenRects): void {
     if (this.pending.length >= RING) throw new Error('PixelReader: two reads in flight; call finish() first');
     const gl = this.gl;
     this.state.bindReadFramebuffer(framebuffer);
     const channels = format === 'rgba' ? 4 : 3;
-    const bytes = width * height * channels;
     const slot = this.next;
     this.next = (this.next + 1) % RING;
+    const rects = this.slotRects[slot]!;
+    if (shown !== undefined && shown.width === width && shown.height === height) {
+      rects.copyFrom(shown);
+    } else {
+      rects.reset(width, height, NO_CLEAR);
+      rects.setFull();
+    }
+    const bytes = rects.area * channels;
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[slot]!);
     if (this.sizes[slot]! < bytes) {
       gl.glBufferData(GL_PIXEL_PACK_BUFFER, bytes, null, GL_STREAM_READ);
       this.sizes[slot] = bytes;
     }
     gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    gl.glReadPixels(0, 0, width, height, format === 'rgba' ? GL_RGBA : GL_RGB, GL_UNSIGNED_BYTE, 0);
+    const r = rects.xyxy;
+    const glFormat = format === 'rgba' ? GL_RGBA : GL_RGB;
+    for (let i = 0, offset = 0; i < rects.count; i++) {
+      const o = 4 * i;
+      const w = r[o + 2]! - r[o]!, h = r[o + 3]! - r[o + 1]!;
+      gl.glReadPixels(r[o]!, r[o + 1]!, w, h, glFormat, GL_UNSIGNED_BYTE, offset);
+      offset += w * h * channels;
+    }
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
-    this.pending.push({ slot, width, height, channels });
+    this.pending.push({ slot, width, height, channels, rects });
   }
 
   /**
@@ -70,16 +108,70 @@ export class PixelReader {
     const p = this.pending.shift();
     if (p === undefined) return null;
     const gl = this.gl;
-    const row = p.width * p.channels;
+    const rects = p.rects;
+    const ch = p.channels;
+    const packed = rects.area * ch;
+    const row = p.width * ch;
     const bytes = row * p.height;
-    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
+    if (this.scratch.length < packed) this.scratch = Buffer.alloc(packed);
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[p.slot]!);
-    gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, bytes, this.scratch);
+    gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, packed, this.scratch);
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
     const dst = out ?? Buffer.allocUnsafe(bytes);
     if (dst.length < bytes) throw new Error(`PixelReader.finish: buffer of ${dst.length} bytes < ${bytes}`);
-    flipRows(dst, this.scratch, row, p.height);
+    if (rects.full) {
+      flipRows(dst, this.scratch, row, p.height);
+    } else {
+      this.fillOutside(dst, p);
+      const r = rects.xyxy;
+      for (let i = 0, src = 0; i < rects.count; i++) {
+        const o = 4 * i;
+        const w = (r[o + 2]! - r[o]!) * ch, h = r[o + 3]! - r[o + 1]!;
+        // GL row y (bottom-up) is output row height − 1 − y.
+        let d = (p.height - 1 - r[o + 1]!) * row + r[o]! * ch;
+        for (let y = 0; y < h; y++, src += w, d -= row) this.scratch.copy(dst, d, src, src + w);
+      }
+    }
+    if (out !== undefined) this.remember(out, p);
     return dst;
+  }
+
+  /**
+   * Give every pixel of `dst` outside `p.rects` the clear colour: only the rectangles it last
+   * received when it is known to hold the same size and clear colour, else all of it.
+   */
+  private fillOutside(dst: Buffer, p: Pending): void {
+    const ch = p.channels;
+    const pat = this.pattern.subarray(0, ch);
+    for (let k = 0; k < ch; k++) pat[k] = p.rects.clear[k]!;
+    const h = this.held.get(dst);
+    const prev = h?.rects;
+    const row = p.width * ch;
+    let same = h !== undefined && prev !== undefined && h.channels === ch && prev.width === p.width && prev.height === p.height;
+    for (let k = 0; same && k < ch; k++) same = prev!.clear[k] === p.rects.clear[k];
+    if (!same) {
+      dst.fill(pat, 0, row * p.height);
+      return;
+    }
+    const r = prev!.xyxy;
+    for (let i = 0; i < prev!.count; i++) {
+      const o = 4 * i;
+      const a = r[o]! * ch, b = r[o + 2]! * ch;
+      for (let y = r[o + 1]!; y < r[o + 3]!; y++) {
+        const base = (p.height - 1 - y) * row;
+        dst.fill(pat, base + a, base + b);
+      }
+    }
+  }
+
+  private remember(out: Buffer, p: Pending): void {
+    let h = this.held.get(out);
+    if (h === undefined) {
+      h = { channels: p.channels, rects: new ScreenRects() };
+      this.held.set(out, h);
+    }
+    h.channels = p.channels;
+    h.rects.copyFrom(p.rects);
   }
 
   dispose(): void {

@@ -19,7 +19,19 @@
  * its size, draws, and lets the target resolve. Targets are created and owned by whoever needs
  * them (GlContext.createOffscreen); they know gl and GlState, never this object.
  *
- * What it is not: no window, no event loop, no scene logic, no framebuffer objects.
+ * Pay only for the pixels that show something (issue 15): on llvmpipe, clearing and resolving a
+ * 4× MSAA pixel costs more than drawing cubes over it, and most of a frame is the clear colour.
+ * Into a target the renderer clears only the screen rectangles the frame's cubes and quads can
+ * touch (screen-rects.ts), and the target resolves and reads back only those; `wholeFrames`
+ * turns that off (the reference the partial path is tested against). Same pixels.
+ *
+ * The window: a 4× MSAA default framebuffer is drawn into directly; a single-sampled one (the
+ * app opens its windows so) gets its frames through a 4× MSAA Offscreen of its size, drawn like
+ * any target, its rectangles resolved straight into the cleared window — the pixels of
+ * --snapshot and --record, for a fraction of the work.
+ *
+ * What it is not: no window, no event loop, no scene logic; no framebuffer objects of its own
+ * (the window's is an Offscreen).
  */
 import { mat4, vec3 } from 'gl-matrix';
 import type { FrameDesc } from '../frame.js';
@@ -29,11 +41,13 @@ import { CUBE_VERTEX_FLOATS, FACING_VERTEX_COUNT, buildFacingMeshes, viewOctant 
 import type { Gl } from './gl.js';
 import {
   GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST,
-  GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_SRC_ALPHA, GL_STATIC_DRAW,
-  GL_TRIANGLES,
+  GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_SAMPLES, GL_SCISSOR_TEST, GL_SRC_ALPHA,
+  GL_STATIC_DRAW, GL_TRIANGLES,
 } from './gl-enums.js';
 import { GlState } from './gl-state.js';
 import type { RenderTarget } from './offscreen.js';
+import { Offscreen } from './offscreen.js';
+import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
 import { TextRenderer } from './text-renderer.js';
@@ -52,6 +66,8 @@ export interface RenderStats {
   instances: number;
   textQuads: number;
   uploadBytes: number;
+  /** Pixels cleared and resolved: the screen rectangles of a render target, else the whole window. */
+  pixels: number;
 }
 
 export interface RendererOptions {
@@ -65,10 +81,11 @@ type BoxUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
 
 export class Renderer {
   readonly state: GlState;
-  readonly stats: RenderStats = { drawCalls: 0, instances: 0, textQuads: 0, uploadBytes: 0 };
+  readonly stats: RenderStats = { drawCalls: 0, instances: 0, textQuads: 0, uploadBytes: 0, pixels: 0 };
   private readonly box: Program<BoxUniforms>;
   private readonly text: TextRenderer;
   private readonly textProgram: Program<'u_matrix' | 'u_atlas'>;
+  private readonly flatProgram: Program<'u_matrix'>;
   private readonly cube: VertexArray;
   private readonly instanceVbo: number;
   private gpuInstances = 0;
@@ -83,6 +100,23 @@ export class Renderer {
   private readonly pixelProj = mat4.create();
   private readonly forward = vec3.create();
   private readonly cameraPos = new Float32Array(3);
+  private readonly query = new Int32Array(1);
+  /**
+   * True: clear, resolve and read back the whole frame of a render target (the reference the
+   * partial path is tested against, and the benchmark's A/B switch). The pixels are the same.
+   */
+  wholeFrames = false;
+  /**
+   * False: a single-sampled window is drawn into directly, without antialiasing (the training
+   * view, whose ≈ 22,700 cubes cover most of the window, keeps its CPU for training).
+   */
+  windowAntialias = true;
+  /** Where a single-sampled window's frames are drawn first (render(frame)); made on first use. */
+  private windowTarget: Offscreen | null = null;
+  /** GL_SAMPLES of the default framebuffer; −1 until asked. */
+  private defaultSamples = -1;
+  /** The screen rectangles of the frame being drawn into a render target. */
+  private readonly rects = new ScreenRects();
   private disposed = false;
 
   constructor(readonly gl: Gl, opts: RendererOptions = {}) {
@@ -94,6 +128,7 @@ export class Renderer {
     this.textProgram = buildProgram(gl, readShader('text.vert', root), readShader('text.frag', root), [
       'u_matrix', 'u_atlas',
     ] as const);
+    this.flatProgram = buildProgram(gl, readShader('text.vert', root), readShader('flat.frag', root), ['u_matrix'] as const);
     const st = this.state;
     // Position and normal per vertex (CUBE_VERTEX_FLOATS = 3 + 3).
     this.cube = createVertexArray(gl, st, [3, CUBE_VERTEX_FLOATS - 3]);
@@ -111,7 +146,7 @@ export class Renderer {
     this.pointInstances(0);
     this.growInstances(MIN_GPU_INSTANCES);
     st.bindVao(0);
-    this.text = new TextRenderer(gl, st, this.textProgram);
+    this.text = new TextRenderer(gl, st, this.textProgram, this.flatProgram);
     gl.glDepthFunc(GL_LESS);
     // Colour: classic over; alpha: keep the destination opaque so read-back frames stay opaque.
     gl.glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
@@ -191,28 +226,42 @@ export class Renderer {
   render(frame: FrameDesc, target?: RenderTarget): void {
     if (this.disposed) throw new Error('Renderer used after dispose()');
     const s = this.stats;
-    s.drawCalls = s.instances = s.textQuads = s.uploadBytes = 0;
-    if (target === undefined) {
-      if (this.width <= 0 || this.height <= 0) return;
-      this.state.bindDrawFramebuffer(0);
-      this.draw(frame, this.width, this.height, this.pixelRatio);
-    } else {
-      this.state.bindDrawFramebuffer(target.framebuffer);
-      this.draw(frame, target.width, target.height, 1);
-      target.resolve();
+    s.drawCalls = s.instances = s.textQuads = s.uploadBytes = s.pixels = 0;
+    const st = this.state;
+    if (target !== undefined) {
+      st.bindDrawFramebuffer(target.framebuffer);
+      this.draw(frame, target.width, target.height, 1, this.rects);
+      target.resolve(this.rects);
+      return;
     }
+    if (this.width <= 0 || this.height <= 0) return;
+    if (this.windowSamples() > 0 || !this.windowAntialias) {
+      st.bindDrawFramebuffer(0);
+      this.draw(frame, this.width, this.height, this.pixelRatio);
+      return;
+    }
+    const off = this.windowTarget ??= new Offscreen(this.gl, st, this.width, this.height);
+    off.resize(this.width, this.height);
+    st.bindDrawFramebuffer(off.framebuffer);
+    this.draw(frame, this.width, this.height, this.pixelRatio, this.rects);
+    st.bindDrawFramebuffer(0);
+    st.viewport(0, 0, this.width, this.height);
+    st.clearColor(frame.clearColor);
+    this.gl.glClear(GL_COLOR_BUFFER_BIT);
+    off.resolveInto(0, this.rects);
   }
 
-  /** Draw `frame` into the bound draw framebuffer of width × height pixels. */
-  private draw(frame: FrameDesc, width: number, height: number, pixelRatio: number): void {
+  /**
+   * Draw `frame` into the bound draw framebuffer of width × height pixels. With `rects`, only the
+   * screen rectangles the frame can touch are cleared (scissored) and `rects` says which they are
+   * (the target resolves and reads only those); without, the whole framebuffer is cleared.
+   */
+  private draw(frame: FrameDesc, width: number, height: number, pixelRatio: number, rects?: ScreenRects): void {
     const gl = this.gl;
     const st = this.state;
     const s = this.stats;
     this.text.setPixelRatio(pixelRatio);
     st.viewport(0, 0, width, height);
-    st.clearColor(frame.clearColor);
-    st.depthMask(true);
-    gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
 
     viewMatrix(this.view, frame.camera);
     // The caption band and reserved strip (issue 13) keep the bottom: the picture is drawn in the
@@ -222,6 +271,36 @@ export class Renderer {
     if (band > 0) squeezeY(this.proj, 1 - band / height, band / height);
     mat4.multiply(this.viewProj, this.proj, this.view);
     cameraForward(this.forward, frame.camera);
+    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
+    this.text.prepare(frame, width, height, this.forward as Float32Array);
+
+    st.clearColor(frame.clearColor);
+    st.depthMask(true);
+    if (rects !== undefined) {
+      rects.reset(width, height, frame.clearColor);
+      if (!this.wholeFrames && isAffine(this.viewProj)) {
+        addInstanceBounds(rects, frame, this.viewProj, width, height);
+        this.text.addBounds(rects, this.viewProj, this.pixelProj, width, height);
+        rects.finish();
+      } else {
+        rects.setFull();
+      }
+    }
+    s.pixels = rects !== undefined ? rects.area : width * height;
+    if (rects === undefined || rects.full) {
+      gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    } else {
+      // Clearing is the one step that would touch every pixel; the draws below touch only pixels
+      // inside the rectangles by construction (screen-rects.ts), so they need no scissor.
+      st.set(GL_SCISSOR_TEST, true);
+      const r = rects.xyxy;
+      for (let i = 0; i < rects.count; i++) {
+        const o = 4 * i;
+        gl.glScissor(r[o]!, r[o + 1]!, r[o + 2]! - r[o]!, r[o + 3]! - r[o + 1]!);
+        gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+      }
+      st.set(GL_SCISSOR_TEST, false);
+    }
 
     const oc = frame.opaqueCount;
     const tc = frame.transparentCount;
@@ -257,8 +336,7 @@ export class Renderer {
       }
       s.instances = oc + tc;
     }
-    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
-    this.text.draw(frame, width, height, this.viewProj, this.pixelProj, this.forward as Float32Array);
+    this.text.draw(this.viewProj, this.pixelProj);
     s.drawCalls += this.text.drawCalls;
     s.textQuads = this.text.quadCount;
   }
@@ -266,6 +344,16 @@ export class Renderer {
   /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
   bottomPx(frame: FrameDesc, height: number): number {
     return this.text.bottomPx(frame, height);
+  }
+
+  /** Samples per pixel of the window's framebuffer (asked once: a window never changes it). */
+  private windowSamples(): number {
+    if (this.defaultSamples < 0) {
+      this.state.bindDrawFramebuffer(0);
+      this.gl.glGetIntegerv(GL_SAMPLES, this.query);
+      this.defaultSamples = this.query[0]!;
+    }
+    return this.defaultSamples;
   }
 
   /** The combined projection·view matrix of the last render (for tests and picking). */
@@ -278,12 +366,14 @@ export class Renderer {
     if (this.disposed) return;
     this.disposed = true;
     this.text.dispose();
+    this.windowTarget?.dispose();
     const gl = this.gl;
     deleteVertexArray(gl, this.cube);
     this.ids[0] = this.instanceVbo;
     gl.glDeleteBuffers(1, this.ids);
     gl.glDeleteProgram(this.box.program);
     gl.glDeleteProgram(this.textProgram.program);
+    gl.glDeleteProgram(this.flatProgram.program);
     this.state.invalidate();
   }
 }

@@ -8,6 +8,8 @@
  *   - issue 13's caption band and choice chart (talk-panels.ts lays them out; bottom-corner overlays
  *     stack above the band).
  * One draw per batch (all labels; all overlay lines). Vertex layout: position xyz, uv, RGBA.
+ * prepare() lays the text out on the CPU before the frame is cleared, so the renderer can bound
+ * it (addBounds) and clear only where something shows; draw() then draws it.
  *
  * What it is not: no layout maths (text-layout.ts), no rasterisation (font-atlas.ts), no GL state
  * outside the GlState it is given. Owned and called by the Renderer.
@@ -23,6 +25,8 @@ import {
   GL_LINEAR_MIPMAP_LINEAR, GL_R8, GL_RED, GL_TEXTURE0, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_TEXTURE_MIN_FILTER, GL_TEXTURE_WRAP_S,
   GL_TEXTURE_WRAP_T, GL_TRIANGLES, GL_UNPACK_ALIGNMENT, GL_UNSIGNED_BYTE,
 } from './gl-enums.js';
+import type { ScreenRects } from './screen-rects.js';
+import { addQuadBounds } from './screen-rects.js';
 import type { Program } from './shader.js';
 import { TalkPanels, panelsBottomPx } from './talk-panels.js';
 import { QUAD_FLOATS, layoutLine, measureText } from './text-layout.js';
@@ -82,6 +86,16 @@ export class TextRenderer {
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
+  /**
+   * Runs of consecutive quads of one kind, solid (no texture: shaders/flat.frag) or glyph, in
+   * drawing order: run i starts at vertex runStart[i]. Drawn in this order with the program of
+   * their kind, so every pixel blends the same fragments in the same order as one draw would.
+   */
+  private runStart = new Int32Array(64);
+  private runSolid = new Uint8Array(64);
+  private runCount = 0;
+  /** First vertex of the batch being built (a run never spans two batches). */
+  private batchStart = 0;
   /** Issue 13's caption band and choice chart, drawn through this renderer's quads. */
   private readonly panels: TalkPanels;
   private quads = new Float32Array(QUAD_FLOATS * 256);
@@ -96,6 +110,7 @@ export class TextRenderer {
     private readonly gl: Gl,
     private readonly state: GlState,
     private readonly program: Program<'u_matrix' | 'u_atlas'>,
+    private readonly flat: Program<'u_matrix'>,
   ) {
     this.panels = new TalkPanels({
       atlas: () => this.overlayBatch!.atlas,
@@ -165,6 +180,10 @@ export class TextRenderer {
     u0: number, v0: number, u1: number, v1: number,
     r: number, g: number, b: number, a: number,
   ): void {
+    const solid = u0 === u1 && v0 === v1 ? 1 : 0;
+    if (this.runCount === 0 || this.runSolid[this.runCount - 1] !== solid || this.runStart[this.runCount - 1]! < this.batchStart) {
+      this.startRun(solid);
+    }
     // Local x maps to world/pixel x·ex (ex = −1 for 3D labels), local y to y·ey.
     const v = this.verts;
     let o = this.vertCount * VERTEX_FLOATS;
@@ -181,9 +200,22 @@ export class TextRenderer {
     this.vertCount += 6;
   }
 
+  private startRun(solid: number): void {
+    if (this.runCount === this.runStart.length) {
+      const start = new Int32Array(2 * this.runCount);
+      start.set(this.runStart);
+      this.runStart = start;
+      const kind = new Uint8Array(2 * this.runCount);
+      kind.set(this.runSolid);
+      this.runSolid = kind;
+    }
+    this.runStart[this.runCount] = this.vertCount;
+    this.runSolid[this.runCount] = solid;
+    this.runCount++;
+  }
+
   /** Lay out the frame's labels and overlay lines into the vertex array (CPU only). */
   private build(frame: FrameDesc, fbWidth: number, fbHeight: number, forward: Float32Array | number[]): void {
-    this.vertCount = 0;
     const lb = this.labelBatch!;
     const ob = this.overlayBatch!;
     lb.first = 0;
@@ -216,7 +248,7 @@ export class TextRenderer {
       }
     }
     lb.count = this.vertCount - lb.first;
-    ob.first = this.vertCount;
+    ob.first = this.batchStart = this.vertCount;
     const bottom = this.bottomPx(frame, fbHeight);
     this.ensureVerts(frame.rectCount);
     const oa = ob.atlas;
@@ -336,15 +368,37 @@ export class TextRenderer {
   }
 
   /**
-   * Draw the frame's labels (with `viewProj`, depth test on, depth writes off) and then its overlay
-   * (pixel projection `pixelProj`, depth test off). Call after the cubes.
+   * Lay out the frame's labels, overlay lines and panels for a framebuffer of fbWidth × fbHeight
+   * (CPU only); draw() then draws them. Separate so the renderer can bound them before it clears.
    */
-  draw(frame: FrameDesc, fbWidth: number, fbHeight: number, viewProj: mat4, pixelProj: mat4, forward: Float32Array): void {
-    this.quadCount = 0;
-    this.drawCalls = 0;
+  prepare(frame: FrameDesc, fbWidth: number, fbHeight: number, forward: Float32Array): void {
+    this.vertCount = 0;
+    this.runCount = 0;
+    this.batchStart = 0;
     if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
+  }
+
+  /**
+   * Mark the prepared quads' screen bounds in `out`: the labels under the affine `viewProj`, the
+   * overlay (lines, panels, rectangles) under the pixel projection `pixelProj`.
+   */
+  addBounds(out: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number): void {
+    if (this.vertCount === 0) return;
+    const lb = this.labelBatch!;
+    const ob = this.overlayBatch!;
+    addQuadBounds(out, this.verts, lb.first, lb.count, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+    addQuadBounds(out, this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+  }
+
+  /**
+   * Draw the prepared labels (with `viewProj`, depth test on, depth writes off) and then the
+   * overlay (pixel projection `pixelProj`, depth test off). Call after the cubes.
+   */
+  draw(viewProj: mat4, pixelProj: mat4): void {
+    this.quadCount = 0;
+    this.drawCalls = 0;
     if (this.vertCount === 0) return;
     const gl = this.gl;
     const st = this.state;
@@ -368,15 +422,34 @@ export class TextRenderer {
     this.quadCount = this.vertCount / 6;
   }
 
-  /** One draw of a batch's vertices with its atlas, under `matrix`, depth-tested or not. */
+  /**
+   * Draw a batch's vertices with its atlas, under `matrix`, depth-tested or not: one draw per run
+   * of solid or glyph quads, each with its program.
+   */
   private drawBatch(b: Batch, depthTest: boolean, matrix: mat4): void {
     if (b.count === 0) return;
     const gl = this.gl;
-    this.state.set(GL_DEPTH_TEST, depthTest);
-    gl.glUniformMatrix4fv(this.program.uniforms.u_matrix, 1, 0, matrix as Float32Array);
+    const st = this.state;
+    st.set(GL_DEPTH_TEST, depthTest);
     gl.glBindTexture(GL_TEXTURE_2D, b.texture);
-    gl.glDrawArrays(GL_TRIANGLES, b.first, b.count);
-    this.drawCalls++;
+    const end = b.first + b.count;
+    let set = 0;
+    for (let i = 0; i < this.runCount; i++) {
+      const first = this.runStart[i]!;
+      if (first < b.first || first >= end) continue;
+      const next = i + 1 < this.runCount ? Math.min(end, this.runStart[i + 1]!) : end;
+      const solid = this.runSolid[i] === 1;
+      const p = solid ? this.flat : this.program;
+      st.useProgram(p.program);
+      // Each program's matrix once per batch (bit 1: glyph program, bit 2: flat program).
+      const bit = solid ? 2 : 1;
+      if ((set & bit) === 0) {
+        gl.glUniformMatrix4fv(p.uniforms.u_matrix, 1, 0, matrix as Float32Array);
+        set |= bit;
+      }
+      gl.glDrawArrays(GL_TRIANGLES, first, next - first);
+      this.drawCalls++;
+    }
   }
 
   private disposeTextures(): void {

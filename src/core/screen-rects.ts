@@ -1,0 +1,257 @@
+/**
+ * The screen rectangles a frame can touch (issue 15, "pay only for the pixels that show
+ * something"). On a software rasteriser clearing, resolving (4× MSAA) and reading back a pixel
+ * costs more than drawing the cubes over it, and most of a frame is the clear colour; a render
+ * target clears, resolves and reads back only these rectangles.
+ *
+ * How: every cube instance and every text quad is bounded on the CPU under the frame's affine
+ * (orthographic) matrices, padded by PAD pixels, and marks the TILE × TILE pixel tiles it
+ * touches; finish() turns the marked tiles into few disjoint rectangles (runs of tiles in a row,
+ * stacked while the rows below have the same run). More than MAX_RECTS and the tiles double in
+ * size, so a busy frame costs a handful of GL calls, not hundreds.
+ *
+ * Why it is exact: a pixel outside every rectangle is covered by no cube and no quad (a box is
+ * bounded by its centre ± the projected half extents, a quad by its vertices), so whole-frame
+ * rendering leaves it at the clear colour; inside, the same primitives hit the same samples. PAD
+ * absorbs rasteriser rounding. A projection that is not affine gives the whole frame (setFull).
+ *
+ * Allocation-free per frame. What it is not: no GL calls (renderer.ts clears, offscreen.ts
+ * resolves, readback.ts reads).
+ */
+import type { mat4 } from 'gl-matrix';
+import type { FrameDesc } from '../frame.js';
+import { INSTANCE_FLOATS } from '../frame.js';
+
+/** Pixels added on every side of a bound. */
+export const PAD = 2;
+/** Side of a tile in pixels, before coarsening. */
+export const TILE = 32;
+/** Most rectangles a frame gives; past it the tiles double in size. */
+export const MAX_RECTS = 24;
+
+export class ScreenRects {
+  /** x0, y0, x1, y1 per rectangle: GL window pixels (origin bottom-left), half-open, clamped, disjoint. */
+  readonly xyxy = new Int32Array(4 * MAX_RECTS);
+  count = 0;
+  /** The frame's size (the clamp). */
+  width = 0;
+  height = 0;
+  /** The clear colour as the framebuffer stores it (RGBA8), for the pixels outside. */
+  readonly clear = new Uint8Array(4);
+  /** Marked tiles (row-major, TILE pixels), grown on demand; `cols` × `rows` in use. */
+  private tiles = new Uint8Array(0);
+  private cols = 0;
+  private rows = 0;
+  private marked = false;
+
+  /** Start a frame of width × height cleared to `clearColor` (linear RGBA floats): nothing marked. */
+  reset(width: number, height: number, clearColor: Float32Array): void {
+    this.count = 0;
+    this.width = width;
+    this.height = height;
+    for (let k = 0; k < 4; k++) this.clear[k] = Math.round(Math.min(1, Math.max(0, clearColor[k]!)) * 255);
+    this.cols = Math.ceil(width / TILE);
+    this.rows = Math.ceil(height / TILE);
+    const n = this.cols * this.rows;
+    if (this.tiles.length < n) this.tiles = new Uint8Array(n);
+    else this.tiles.fill(0, 0, n);
+    this.marked = false;
+  }
+
+  /** The whole frame as one rectangle. */
+  setFull(): void {
+    this.count = 1;
+    const r = this.xyxy;
+    r[0] = 0; r[1] = 0; r[2] = this.width; r[3] = this.height;
+  }
+
+  /** True when one rectangle covers the whole frame. */
+  get full(): boolean {
+    const r = this.xyxy;
+    return this.count === 1 && r[0] === 0 && r[1] === 0 && r[2] === this.width && r[3] === this.height;
+  }
+
+  /** Pixels covered. */
+  get area(): number {
+    let a = 0;
+    const r = this.xyxy;
+    for (let i = 0; i < this.count; i++) a += (r[4 * i + 2]! - r[4 * i]!) * (r[4 * i + 3]! - r[4 * i + 1]!);
+    return a;
+  }
+
+  /** Mark the tiles under the pixel bound [minX, maxX] × [minY, maxY] (fractional pixels), padded. */
+  add(minX: number, minY: number, maxX: number, maxY: number): void {
+    if (!(minX <= maxX && minY <= maxY)) return; // empty (or NaN)
+    const c0 = Math.max(0, Math.floor((minX - PAD) / TILE));
+    const r0 = Math.max(0, Math.floor((minY - PAD) / TILE));
+    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / TILE));
+    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / TILE));
+    const t = this.tiles;
+    for (let y = r0; y <= r1; y++) {
+      const row = y * this.cols;
+      for (let x = c0; x <= c1; x++) t[row + x] = 1;
+    }
+    if (c0 <= c1 && r0 <= r1) this.marked = true;
+  }
+
+  /** Turn the marked tiles into rectangles (call after the last add). */
+  finish(): void {
+    this.count = 0;
+    if (!this.marked) return;
+    for (let size = 1; ; size *= 2) {
+      if (this.collect(size)) return;
+    }
+  }
+
+  /**
+   * Rectangles from the marked tiles grouped `size` × `size`: false (and nothing kept) when more
+   * than MAX_RECTS would be needed. Rows are scanned bottom-up; a run of marked groups in a row
+   * extends the rectangle opened by the identical run of the row below, else opens a new one.
+   */
+  private collect(size: number): boolean {
+    const cols = Math.ceil(this.cols / size);
+    const rows = Math.ceil(this.rows / size);
+    const span = TILE * size;
+    const r = this.xyxy;
+    this.count = 0;
+    /** Rectangles [open, count) may still grow: they end at the row just scanned. */
+    let open = 0;
+    for (let gy = 0; gy < rows; gy++) {
+      const y0 = gy * span;
+      const y1 = Math.min(this.height, y0 + span);
+      const firstNew = this.count;
+      let gx = 0;
+      while (gx < cols) {
+        if (!this.groupMarked(gx, gy, size)) { gx++; continue; }
+        let end = gx + 1;
+        while (end < cols && this.groupMarked(end, gy, size)) end++;
+        const x0 = gx * span;
+        const x1 = Math.min(this.width, end * span);
+        let grown = false;
+        for (let i = open; i < firstNew; i++) {
+          const o = 4 * i;
+          if (r[o] === x0 && r[o + 2] === x1 && r[o + 3] === y0) {
+            r[o + 3] = y1;
+            grown = true;
+            break;
+          }
+        }
+        if (!grown) {
+          if (this.count === MAX_RECTS) return false;
+          const o = 4 * this.count++;
+          r[o] = x0; r[o + 1] = y0; r[o + 2] = x1; r[o + 3] = y1;
+        }
+        gx = end;
+      }
+      // Rectangles that did not reach this row are closed: move the ones that did to the end.
+      open = this.closeStale(open, y1);
+    }
+    return true;
+  }
+
+  /** Reorder [open, count) so rectangles ending at y come last; returns the first of those. */
+  private closeStale(open: number, y: number): number {
+    const r = this.xyxy;
+    let write = open;
+    for (let i = open; i < this.count; i++) {
+      if (r[4 * i + 3] === y) continue;
+      if (i !== write) swap4(r, i, write);
+      write++;
+    }
+    return write;
+  }
+
+  private groupMarked(gx: number, gy: number, size: number): boolean {
+    const t = this.tiles;
+    const xEnd = Math.min(this.cols, (gx + 1) * size);
+    const yEnd = Math.min(this.rows, (gy + 1) * size);
+    for (let y = gy * size; y < yEnd; y++) {
+      const row = y * this.cols;
+      for (let x = gx * size; x < xEnd; x++) if (t[row + x] !== 0) return true;
+    }
+    return false;
+  }
+
+  copyFrom(o: ScreenRects): void {
+    this.xyxy.set(o.xyxy);
+    this.count = o.count;
+    this.width = o.width;
+    this.height = o.height;
+    this.clear.set(o.clear);
+  }
+
+  /** Same size, clear colour and rectangles. */
+  equals(o: ScreenRects): boolean {
+    if (this.count !== o.count || this.width !== o.width || this.height !== o.height) return false;
+    for (let k = 0; k < 4; k++) if (this.clear[k] !== o.clear[k]) return false;
+    for (let k = 0; k < 4 * this.count; k++) if (this.xyxy[k] !== o.xyxy[k]) return false;
+    return true;
+  }
+}
+
+function swap4(a: Int32Array, i: number, j: number): void {
+  for (let k = 0; k < 4; k++) {
+    const t = a[4 * i + k]!;
+    a[4 * i + k] = a[4 * j + k]!;
+    a[4 * j + k] = t;
+  }
+}
+
+/** True when `m` maps w to 1 (orthographic): then screen bounds are affine in world positions. */
+export function isAffine(m: mat4): boolean {
+  return m[3] === 0 && m[7] === 0 && m[11] === 0 && m[15] === 1;
+}
+
+/**
+ * Mark, in pixels of a width × height viewport, every cube instance of `frame` (opaque and
+ * transparent) under the affine `viewProj`. A box centred at c with edge lengths s projects to
+ * ndc = M·c ± ½ Σ_j |M_ij s_j|.
+ */
+export function addInstanceBounds(out: ScreenRects, frame: FrameDesc, viewProj: mat4, width: number, height: number): void {
+  const m = viewProj;
+  const hw = 0.5 * width, hh = 0.5 * height;
+  // Pixel = (ndc + 1)·half-size: fold the viewport into the matrix rows.
+  const m0 = m[0]! * hw, m4 = m[4]! * hw, m8 = m[8]! * hw, m12 = (m[12]! + 1) * hw;
+  const m1 = m[1]! * hh, m5 = m[5]! * hh, m9 = m[9]! * hh, m13 = (m[13]! + 1) * hh;
+  const d = frame.instances;
+  const oc = frame.opaqueCount;
+  const t0 = frame.capacity - frame.transparentCount;
+  const n = frame.opaqueCount + frame.transparentCount;
+  for (let k = 0; k < n; k++) {
+    const i = (k < oc ? k : t0 + k - oc) * INSTANCE_FLOATS;
+    const x = d[i]!, y = d[i + 1]!, z = d[i + 2]!;
+    const sx = d[i + 7]!, sy = d[i + 8]!, sz = d[i + 9]!;
+    const cx = m0 * x + m4 * y + m8 * z + m12;
+    const cy = m1 * x + m5 * y + m9 * z + m13;
+    const ex = 0.5 * (Math.abs(m0 * sx) + Math.abs(m4 * sy) + Math.abs(m8 * sz));
+    const ey = 0.5 * (Math.abs(m1 * sx) + Math.abs(m5 * sy) + Math.abs(m9 * sz));
+    out.add(cx - ex, cy - ey, cx + ex, cy + ey);
+  }
+}
+
+/**
+ * Mark every quad (six vertices) of the `count` vertices starting at vertex `first` of `verts`
+ * (position xyz first, `stride` floats per vertex) under the affine `matrix`, in pixels of a
+ * width × height viewport.
+ */
+export function addQuadBounds(
+  out: ScreenRects, verts: Float32Array, first: number, count: number, stride: number, matrix: mat4, width: number, height: number,
+): void {
+  const m = matrix;
+  const hw = 0.5 * width, hh = 0.5 * height;
+  const m0 = m[0]! * hw, m4 = m[4]! * hw, m8 = m[8]! * hw, m12 = (m[12]! + 1) * hw;
+  const m1 = m[1]! * hh, m5 = m[5]! * hh, m9 = m[9]! * hh, m13 = (m[13]! + 1) * hh;
+  for (let q = first; q + 6 <= first + count; q += 6) {
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    for (let v = q, o = q * stride; v < q + 6; v++, o += stride) {
+      const x = verts[o]!, y = verts[o + 1]!, z = verts[o + 2]!;
+      const px = m0 * x + m4 * y + m8 * z + m12;
+      const py = m1 * x + m5 * y + m9 * z + m13;
+      if (px < minX) minX = px;
+      if (px > maxX) maxX = px;
+      if (py < minY) minY = py;
+      if (py > maxY) maxY = py;
+    }
+    out.add(minX, minY, maxX, maxY);
+  }
+}
