@@ -25,7 +25,6 @@
  */
 import { existsSync } from 'node:fs';
 import { signalExitCode } from './signal-exit.js';
-import { INITIAL_VIEW } from '../animation/camera-path.js';
 import type { PlaybackPlan } from '../animation/playback.js';
 import { playbackPlan, stageIndex, timeScale } from '../animation/playback.js';
 import type { StageName } from '../animation/stages.js';
@@ -57,6 +56,7 @@ import { Talk } from './talk.js';
 import { Hook } from './test-hook.js';
 import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
+import { WarmUp } from './warm-up.js';
 
 export const WINDOW_WIDTH = 1600;
 export const WINDOW_HEIGHT = 900;
@@ -226,7 +226,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   // Single-sampled window: the renderer draws 4× MSAA offscreen, only where the frame shows
   // something, and resolves that into it (core/renderer.ts; the pixels of --snapshot, issue 15).
-  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true, samples: 0 });
+  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true, samples: 0, depth: false });
   let hook: Hook | undefined;
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -283,25 +283,6 @@ async function startGeneration(p: Playing, s: SessionState, talk: Talk, opts: Vi
   p.audio = await openAudio(opts, steps);
 }
 
-/**
- * Evaluate every distinct scene's frames once across its timeline before the first real frame,
- * so V8 has optimised each stage's code path up front: otherwise code first reached minutes
- * into a run (FFN, token probabilities) allocates until it is optimised, and the window stutters
- * on a GC there. About 0.2–0.4 s of CPU, spent while the window is opening.
- */
-function warmUp(steps: readonly RunScene[], frame: FrameDesc): void {
-  const seen = new Set<string>();
-  for (const st of steps) {
-    const scene = st.scene;
-    if (seen.has(st.kind)) continue;
-    seen.add(st.kind);
-    const d = scene.timeline.duration;
-    const n = 2000;
-    const scratch = createFrameScratch(scene);
-    for (let i = 0; i < n; i++) frameAt(scene, (i / n) * d, INITIAL_VIEW, 16 / 9, frame, scratch);
-  }
-}
-
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
   ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
@@ -309,7 +290,8 @@ function loop(
 ): Promise<void> {
   const { window, renderer } = ctx;
   const frame = createFrame();
-  warmUp(p.steps, frame);
+  // First frame first: the scene warm-up runs in slices after each frame (warm-up.ts).
+  let warmUp = new WarmUp(p.steps);
   const fb = new Int32Array(2);
   const win = new Int32Array(2);
   const scale = new Float32Array(2);
@@ -420,7 +402,7 @@ function loop(
           const text = talk.pending;
           talk.pending = null;
           generate(text).then(() => {
-            warmUp(p.steps, frame);
+            warmUp = new WarmUp(p.steps);
             shownStep = -1;
             last = performance.now();
             setImmediate(step);
@@ -466,6 +448,7 @@ function loop(
             hook.jsMs += t1 - now;
             hook.glMs += t2 - t1;
           }
+          warmUp.slice();
         }
         p.audio?.follow(s.step, s.time, s.playing, timeScale(s, p.plan), s.seeks);
         hook?.report(n, s, p.steps, p.plan, fb, frame, talk);

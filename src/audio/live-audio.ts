@@ -9,6 +9,7 @@
  *   … every frame: audio?.follow(step, time, playing, timeScale, seeks);
  *   … finally: await audio?.close();
  */
+import { Worker } from 'node:worker_threads';
 import type { LiveSound } from './live-scheduler.js';
 import { prepareLiveSound } from './live-scheduler.js';
 import type { AudioPlayer, AudioPlayerOptions } from './player.js';
@@ -17,13 +18,17 @@ import type { SceneSound } from './sonification.js';
 
 export interface LiveAudioFollower {
   follow(step: number, time: number, playing: boolean, timeScale: number, seeks: number): void;
+  /** Resolves when the first scene's sound is prepared (it is silent until then). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * A follower for the scenes' sounds (one per generation step), or null when muted. The first
- * scene's live gains are prepared here, before the window's first frame; later scenes (short
- * logits-only steps) are prepared when reached, in a few tens of milliseconds.
+ * scene's live gains (≈ 0.3 s of work) are computed in a worker thread started here, so the
+ * window draws meanwhile; the scene is silent until they arrive (within the first second), then
+ * joins at the picture's time. Later scenes (short logits-only steps) are prepared when reached,
+ * in a few tens of milliseconds. Without worker threads, the first is prepared here too.
  */
 export function createLiveAudio(sounds: readonly SceneSound[], options: AudioPlayerOptions = {}): LiveAudioFollower | null {
   if (options.mute === true) return null;
@@ -36,18 +41,53 @@ class Follower implements LiveAudioFollower {
   private readonly prepared: (LiveSound | undefined)[];
   private step = -1;
   private seeks = NaN;
+  /** The worker computing step 0's gains, until they arrive. */
+  private worker: Worker | undefined;
+  private readonly first: Promise<void>;
+  private firstDone: () => void = () => undefined;
 
   constructor(
     private readonly player: AudioPlayer,
     private readonly sounds: readonly SceneSound[],
   ) {
     this.prepared = sounds.map(() => undefined);
-    if (sounds.length > 0) this.prepared[0] = prepareLiveSound(sounds[0]!);
+    this.first = new Promise((resolve) => (this.firstDone = resolve));
+    if (sounds.length > 0) this.prepareFirst(sounds[0]!);
+    else this.firstDone();
+  }
+
+  ready(): Promise<void> {
+    return this.first;
+  }
+
+  private prepareFirst(sound: SceneSound): void {
+    try {
+      const worker = new Worker(new URL('./gains-worker.js', import.meta.url), { workerData: sound });
+      this.worker = worker;
+      worker.once('message', (gains: Float32Array) => {
+        this.prepared[0] ??= { sound, gains };
+        // Join at the picture's time on the next frame.
+        if (this.step === 0) this.step = -1;
+        this.worker = undefined;
+        this.firstDone();
+      });
+      // A worker that fails leaves step 0 to be prepared on this thread when next shown.
+      worker.once('error', () => {
+        this.worker = undefined;
+        if (this.step === 0) this.step = -1;
+        this.firstDone();
+      });
+      worker.unref();
+    } catch {
+      this.prepared[0] = prepareLiveSound(sound);
+      this.firstDone();
+    }
   }
 
   private live(step: number): LiveSound | undefined {
     const sound = this.sounds[step];
     if (sound === undefined) return undefined;
+    if (step === 0 && this.worker !== undefined) return undefined;
     return (this.prepared[step] ??= prepareLiveSound(sound));
   }
 
@@ -61,7 +101,11 @@ class Follower implements LiveAudioFollower {
     this.player.update(time, playing, timeScale);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.terminate();
+    this.firstDone();
     return this.player.close();
   }
 }

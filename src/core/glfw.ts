@@ -20,6 +20,8 @@ const GLFW_FOCUSED = 0x00020001;
 const GLFW_RESIZABLE = 0x00020003;
 const GLFW_VISIBLE = 0x00020004;
 const GLFW_SAMPLES = 0x0002100d;
+const GLFW_DEPTH_BITS = 0x00021005;
+const GLFW_STENCIL_BITS = 0x00021006;
 const GLFW_CONTEXT_VERSION_MAJOR = 0x00022002;
 const GLFW_CONTEXT_VERSION_MINOR = 0x00022003;
 const GLFW_OPENGL_FORWARD_COMPAT = 0x00022006;
@@ -56,6 +58,8 @@ export interface WindowOptions {
   vsync: boolean;
   /** MSAA samples on the default framebuffer (default 4). */
   samples?: number;
+  /** False: no depth or stencil buffer on the default framebuffer (a window only ever blitted into). */
+  depth?: boolean;
 }
 
 type Fn = (...args: any[]) => any;
@@ -286,6 +290,8 @@ export class Window {
     f.glfwWindowHint!(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     f.glfwWindowHint!(GLFW_OPENGL_FORWARD_COMPAT, 1);
     f.glfwWindowHint!(GLFW_SAMPLES, opts.samples ?? 4);
+    f.glfwWindowHint!(GLFW_DEPTH_BITS, opts.depth === false ? 0 : 24);
+    f.glfwWindowHint!(GLFW_STENCIL_BITS, opts.depth === false ? 0 : 8);
     f.glfwWindowHint!(GLFW_VISIBLE, opts.visible ? 1 : 0);
     f.glfwWindowHint!(GLFW_FOCUSED, opts.visible ? 1 : 0);
     f.glfwWindowHint!(GLFW_RESIZABLE, 1);

@@ -66,6 +66,8 @@ export class Offscreen implements RenderTarget {
     width: number,
     height: number,
     readonly requestedSamples = 4,
+    /** False: no single-sampled resolve buffer (a target only ever resolved into another framebuffer, resolveInto). */
+    private readonly readable = true,
   ) {
     this.reader = new PixelReader(gl, state);
     this.resize(width, height);
@@ -101,16 +103,18 @@ export class Offscreen implements RenderTarget {
     gl.glGenFramebuffers(2, this.ids);
     this.msaaFbo = this.ids[0]!;
     this.resolveFbo = this.ids[1]!;
-    gl.glGenRenderbuffers(3, this.rbs);
+    gl.glGenRenderbuffers(this.readable ? 3 : 2, this.rbs);
     gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[0]!);
     gl.glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, width, height);
     gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[1]!);
     gl.glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH_COMPONENT24, width, height);
-    gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[2]!);
-    gl.glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+    if (this.readable) {
+      gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[2]!);
+      gl.glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+    }
     gl.glBindRenderbuffer(GL_RENDERBUFFER, 0);
     this.attach(this.msaaFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[0]!], [GL_DEPTH_ATTACHMENT, this.rbs[1]!]]);
-    this.attach(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
+    if (this.readable) this.attach(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
     this.w = width;
     this.h = height;
     // Nothing drawn yet: a read returns the whole buffer, as GL has it.
@@ -169,6 +173,7 @@ export class Offscreen implements RenderTarget {
 
   /** Start reading the last resolved frame (asynchronous, at most two in flight). */
   beginRead(format: PixelFormat = 'rgba'): void {
+    if (!this.readable) throw new Error('Offscreen: this target has no resolve buffer to read (readable = false)');
     this.reader.begin(this.resolveFbo, this.w, this.h, format, this.shown);
   }
 

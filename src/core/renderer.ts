@@ -240,7 +240,7 @@ export class Renderer {
       this.draw(frame, this.width, this.height, this.pixelRatio);
       return;
     }
-    const off = this.windowTarget ??= new Offscreen(this.gl, st, this.width, this.height);
+    const off = this.windowTarget ??= new Offscreen(this.gl, st, this.width, this.height, 4, false);
     off.resize(this.width, this.height);
     st.bindDrawFramebuffer(off.framebuffer);
     this.draw(frame, this.width, this.height, this.pixelRatio, this.rects);

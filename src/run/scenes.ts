@@ -68,10 +68,21 @@ export function stepSceneInput(st: StepLike, i: number, n: number, charSpacing?:
   };
 }
 
-function withSound(scene: Scene, record: ForwardRecord, predPos: number, sceneIndex: number): RunScene {
+/**
+ * The scene with its sound, built when first read (≈ 50 ms for a full scene): the window draws its
+ * first frame before its audio asks for it (issue 15), and --snapshot never does.
+ */
+function withSound(
+  scene: Scene, record: ForwardRecord, predPos: number, sceneIndex: number, step?: Pick<RunScene, 'text' | 'prediction'>,
+): RunScene {
   const kind = scene.kind;
-  const sound = buildSceneSound({ kind, timeline: scene.timeline, record, predPos, sceneIndex });
-  return { kind, scene, sound, duration: scene.timeline.duration, rate: timelineRate(scene.timeline) };
+  let sound: SceneSound | undefined;
+  return {
+    kind, scene, duration: scene.timeline.duration, rate: timelineRate(scene.timeline), ...step,
+    get sound(): SceneSound {
+      return (sound ??= buildSceneSound({ kind, timeline: scene.timeline, record, predPos, sceneIndex }));
+    },
+  };
 }
 
 /** The random-weights scene (spec §1.9) with its sound. */
@@ -86,5 +97,5 @@ export function randomScene(record: ForwardRecord): RunScene {
  */
 export function stepScene(st: StepLike, i: number, n: number, charSpacing?: number, result?: string): RunScene {
   const scene = buildScene(stepSceneInput(st, i, n, charSpacing, result));
-  return { ...withSound(scene, st.record, st.predPos, i), text: st.text, prediction: st.outputLabels[st.predPos] ?? '' };
+  return withSound(scene, st.record, st.predPos, i, { text: st.text, prediction: st.outputLabels[st.predPos] ?? '' });
 }

@@ -125,6 +125,11 @@ test('createLiveAudio: null when muted; follows steps and jumps (the app hook)',
   const f = fakeContext();
   const audio = createLiveAudio([sceneSound('logits', 0), sceneSound('final', 1)], { openContext: () => f.ctx, warn: () => undefined });
   t.truthy(audio);
+  // The first scene's gains come from a worker thread: silent until they arrive, then it joins.
+  f.clock.now = 0.9;
+  audio!.follow(0, 5.9, true, 3, 0);
+  t.is(f.started.length, 0);
+  await audio!.ready();
   f.clock.now = 1;
   audio!.follow(0, 6.0, true, 3, 0);
   const first = f.started.length;
