@@ -228,6 +228,7 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   // something, and resolves that into it (core/renderer.ts; the pixels of --snapshot, issue 15).
   const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true, samples: 0, depth: false });
   let hook: Hook | undefined;
+  let audioOpening: Promise<void> | undefined;
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted ??= signal;
@@ -237,14 +238,23 @@ export async function interactive(opts: ViewOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     hook = script !== undefined ? new Hook(script, ctx) : undefined;
-    p.audio = await openAudio(opts, p.steps);
-    const generate = (text: string): Promise<void> => startGeneration(p, s, talk, { ...opts, text, weights }, say);
-    await loop(ctx, p, s, talk, generate, hook, script?.dt, say);
+    // First frame first (issue 15): the audio (its library, device and first scene's sound) opens
+    // after the first frame is on screen.
+    const startAudio = (): void => {
+      audioOpening ??= openAudio(opts, p.steps).then((a) => void (p.audio = a));
+    };
+    const generate = async (text: string): Promise<void> => {
+      startAudio();
+      await audioOpening;
+      return startGeneration(p, s, talk, { ...opts, text, weights }, say);
+    };
+    await loop(ctx, p, s, talk, generate, startAudio, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     hook?.dispose();
     try {
+      await audioOpening?.catch(() => undefined);
       await p.audio?.close();
     } finally {
       ctx.close();
@@ -285,7 +295,7 @@ async function startGeneration(p: Playing, s: SessionState, talk: Talk, opts: Vi
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>,
+  ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>, startAudio: () => void,
   hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
@@ -448,7 +458,8 @@ function loop(
             hook.jsMs += t1 - now;
             hook.glMs += t2 - t1;
           }
-          warmUp.slice();
+          if (n === 0) startAudio();
+          else warmUp.slice();
         }
         p.audio?.follow(s.step, s.time, s.playing, timeScale(s, p.plan), s.seeks);
         hook?.report(n, s, p.steps, p.plan, fb, frame, talk);
