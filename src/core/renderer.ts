@@ -27,8 +27,9 @@
  *
  * The window: a 4× MSAA default framebuffer is drawn into directly; a single-sampled one (the
  * app opens its windows so) gets its frames through a 4× MSAA Offscreen of its size, drawn like
- * any target, its rectangles resolved straight into the cleared window — the pixels of
- * --snapshot and --record, for a fraction of the work.
+ * any target, its rectangles resolved straight into the cleared window, then its 2D overlay drawn
+ * onto the window single-sampled (`windowOverlayAliased`): the 3D picture of --snapshot and
+ * --record pixel for pixel, for a fraction of the work.
  *
  * What it is not: no window, no event loop, no scene logic; no framebuffer objects of its own
  * (the window's is an Offscreen).
@@ -111,6 +112,17 @@ export class Renderer {
    * view, whose ≈ 22,700 cubes cover most of the window, keeps its CPU for training).
    */
   windowAntialias = true;
+  /**
+   * True (the default): a single-sampled window gets its 2D overlay (overlay lines, caption band,
+   * choice chart, tooltip, timeline bar) drawn single-sampled straight onto it after the resolve,
+   * not into the 4× MSAA target — half the CPU of a 1600×900 frame on llvmpipe (the overlay's
+   * pixels no longer need an MSAA clear, blend and resolve). The 3D picture is the offscreen
+   * one's pixel for pixel; overlay pixels differ from --snapshot's where a glyph quad's edge is
+   * partly covered (mip-filtered ink: up to ≈ 30 levels on a few pixels per glyph) and by at most
+   * a level of rounding in solid panels. False: the overlay goes through the MSAA target too, and
+   * the window shows exactly --snapshot's pixels.
+   */
+  windowOverlayAliased = true;
   /** Where a single-sampled window's frames are drawn first (render(frame)); made on first use. */
   private windowTarget: Offscreen | null = null;
   /** GL_SAMPLES of the default framebuffer; −1 until asked. */
@@ -243,12 +255,17 @@ export class Renderer {
     const off = this.windowTarget ??= new Offscreen(this.gl, st, this.width, this.height, 4, false);
     off.resize(this.width, this.height);
     st.bindDrawFramebuffer(off.framebuffer);
-    this.draw(frame, this.width, this.height, this.pixelRatio, this.rects);
+    const late = this.windowOverlayAliased;
+    this.draw(frame, this.width, this.height, this.pixelRatio, this.rects, !late);
     st.bindDrawFramebuffer(0);
     st.viewport(0, 0, this.width, this.height);
     st.clearColor(frame.clearColor);
     this.gl.glClear(GL_COLOR_BUFFER_BIT);
     off.resolveInto(0, this.rects);
+    if (late) {
+      st.bindDrawFramebuffer(0);
+      this.text.drawOverlay(this.pixelProj);
+    }
   }
 
   /**
@@ -256,7 +273,7 @@ export class Renderer {
    * screen rectangles the frame can touch are cleared (scissored) and `rects` says which they are
    * (the target resolves and reads only those); without, the whole framebuffer is cleared.
    */
-  private draw(frame: FrameDesc, width: number, height: number, pixelRatio: number, rects?: ScreenRects): void {
+  private draw(frame: FrameDesc, width: number, height: number, pixelRatio: number, rects?: ScreenRects, overlay = true): void {
     const gl = this.gl;
     const st = this.state;
     const s = this.stats;
@@ -280,7 +297,7 @@ export class Renderer {
       rects.reset(width, height, frame.clearColor);
       if (!this.wholeFrames && isAffine(this.viewProj)) {
         addInstanceBounds(rects, frame, this.viewProj, width, height);
-        this.text.addBounds(rects, this.viewProj, this.pixelProj, width, height);
+        this.text.addBounds(rects, this.viewProj, this.pixelProj, width, height, overlay);
         rects.finish();
       } else {
         rects.setFull();
@@ -336,7 +353,7 @@ export class Renderer {
       }
       s.instances = oc + tc;
     }
-    this.text.draw(this.viewProj, this.pixelProj);
+    this.text.draw(this.viewProj, this.pixelProj, overlay);
     s.drawCalls += this.text.drawCalls;
     s.textQuads = this.text.quadCount;
   }
@@ -344,6 +361,15 @@ export class Renderer {
   /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
   bottomPx(frame: FrameDesc, height: number): number {
     return this.text.bottomPx(frame, height);
+  }
+
+  /** Mark in `out` (reset by the caller) the tiles the frame's 2D overlay quads touch at width × height (tests). */
+  overlayBounds(frame: FrameDesc, width: number, height: number, out: ScreenRects): void {
+    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
+    cameraForward(this.forward, frame.camera);
+    this.text.prepare(frame, width, height, this.forward as Float32Array);
+    this.text.addOverlayBounds(out, this.pixelProj, width, height);
+    out.finish();
   }
 
   /** Samples per pixel of the window's framebuffer (asked once: a window never changes it). */

@@ -96,6 +96,8 @@ export class TextRenderer {
   private runCount = 0;
   /** First vertex of the batch being built (a run never spans two batches). */
   private batchStart = 0;
+  /** The prepared vertices are in the GPU buffer. */
+  private uploaded = false;
   /** Issue 13's caption band and choice chart, drawn through this renderer's quads. */
   private readonly panels: TalkPanels;
   private quads = new Float32Array(QUAD_FLOATS * 256);
@@ -375,6 +377,7 @@ export class TextRenderer {
     this.vertCount = 0;
     this.runCount = 0;
     this.batchStart = 0;
+    this.uploaded = false;
     if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.labelBatch === null) this.setPixelRatio(1);
     this.build(frame, fbWidth, fbHeight, forward);
@@ -384,11 +387,18 @@ export class TextRenderer {
    * Mark the prepared quads' screen bounds in `out`: the labels under the affine `viewProj`, the
    * overlay (lines, panels, rectangles) under the pixel projection `pixelProj`.
    */
-  addBounds(out: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number): void {
+  addBounds(out: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number, overlay = true): void {
     if (this.vertCount === 0) return;
     const lb = this.labelBatch!;
     const ob = this.overlayBatch!;
     addQuadBounds(out, this.verts, lb.first, lb.count, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+    if (overlay) addQuadBounds(out, this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+  }
+
+  /** Mark only the prepared overlay quads' bounds (pixel projection `pixelProj`) in `out`. */
+  addOverlayBounds(out: ScreenRects, pixelProj: mat4, fbWidth: number, fbHeight: number): void {
+    if (this.vertCount === 0) return;
+    const ob = this.overlayBatch!;
     addQuadBounds(out, this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
   }
 
@@ -396,30 +406,45 @@ export class TextRenderer {
    * Draw the prepared labels (with `viewProj`, depth test on, depth writes off) and then the
    * overlay (pixel projection `pixelProj`, depth test off). Call after the cubes.
    */
-  draw(viewProj: mat4, pixelProj: mat4): void {
+  draw(viewProj: mat4, pixelProj: mat4, overlay = true): void {
     this.quadCount = 0;
     this.drawCalls = 0;
     if (this.vertCount === 0) return;
+    this.bindForDraw();
+    this.drawBatch(this.labelBatch!, true, viewProj);
+    if (overlay) this.drawBatch(this.overlayBatch!, false, pixelProj);
+    this.quadCount = this.vertCount / 6;
+  }
+
+  /** Draw only the prepared overlay (pixel projection `pixelProj`, depth test off), e.g. onto the window after its resolve. */
+  drawOverlay(pixelProj: mat4): void {
+    if (this.vertCount === 0 || this.overlayBatch === null || this.overlayBatch.count === 0) return;
+    this.bindForDraw();
+    this.drawBatch(this.overlayBatch, false, pixelProj);
+  }
+
+  /** Upload the prepared vertices (once per prepare) and set the text drawing state. */
+  private bindForDraw(): void {
     const gl = this.gl;
     const st = this.state;
     st.bindVao(this.va.vao);
     st.bindArrayBuffer(this.va.vbo);
-    const bytes = this.vertCount * STRIDE;
-    if (bytes > this.gpuBytes) {
-      this.gpuBytes = Math.max(bytes, this.gpuBytes * 2);
-      gl.glBufferData(GL_ARRAY_BUFFER, this.gpuBytes, null, GL_DYNAMIC_DRAW);
+    if (!this.uploaded) {
+      const bytes = this.vertCount * STRIDE;
+      if (bytes > this.gpuBytes) {
+        this.gpuBytes = Math.max(bytes, this.gpuBytes * 2);
+        gl.glBufferData(GL_ARRAY_BUFFER, this.gpuBytes, null, GL_DYNAMIC_DRAW);
+      }
+      // The vertices start the array: pass it whole (`bytes` bounds the read) rather than a new view.
+      gl.glBufferSubData(GL_ARRAY_BUFFER, 0, bytes, this.verts);
+      this.uploaded = true;
     }
-    // The vertices start the array: pass it whole (`bytes` bounds the read) rather than a new view.
-    gl.glBufferSubData(GL_ARRAY_BUFFER, 0, bytes, this.verts);
     st.useProgram(this.program.program);
     gl.glUniform1i(this.program.uniforms.u_atlas, 0);
     gl.glActiveTexture(GL_TEXTURE0);
     st.set(GL_CULL_FACE, false);
     st.set(GL_BLEND, true);
     st.depthMask(false);
-    this.drawBatch(this.labelBatch!, true, viewProj);
-    this.drawBatch(this.overlayBatch!, false, pixelProj);
-    this.quadCount = this.vertCount / 6;
   }
 
   /**
