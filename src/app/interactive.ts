@@ -458,7 +458,12 @@ function loop(
             hook.jsMs += t1 - now;
             hook.glMs += t2 - t1;
           }
+          // First frame first (issue 15): what can wait comes once it is on screen — the audio, the
+          // window's MSAA target and the label atlas (the first frames of a run show nothing 3D),
+          // then the warm-up in slices.
           if (n === 0) startAudio();
+          else if (n === 1) renderer.prepareWindowTarget();
+          else if (n === 2) renderer.prepareLabels();
           else warmUp.slice();
         }
         p.audio?.follow(s.step, s.time, s.playing, timeScale(s, p.plan), s.seeks);

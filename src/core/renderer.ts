@@ -51,7 +51,7 @@ import { Offscreen } from './offscreen.js';
 import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
-import { TextRenderer } from './text-renderer.js';
+import { TextRenderer, anyLabelShown } from './text-renderer.js';
 import type { VertexArray } from './vertex-array.js';
 import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 
@@ -252,16 +252,26 @@ export class Renderer {
       this.draw(frame, this.width, this.height, this.pixelRatio);
       return;
     }
-    const off = this.windowTarget ??= new Offscreen(this.gl, st, this.width, this.height, 4, false);
-    off.resize(this.width, this.height);
-    st.bindDrawFramebuffer(off.framebuffer);
     const late = this.windowOverlayAliased;
-    this.draw(frame, this.width, this.height, this.pixelRatio, this.rects, !late);
+    // Nothing 3D (no cube, no label shown; e.g. the first frames of a run): the MSAA target would
+    // resolve nothing, so it is neither made nor touched — the same pixels, and the window's first
+    // frame does not wait for the target's allocation (issue 15).
+    const flat = late && frame.opaqueCount + frame.transparentCount === 0 && !anyLabelShown(frame);
+    if (flat) {
+      this.text.setPixelRatio(this.pixelRatio);
+      cameraForward(this.forward, frame.camera);
+      mat4.ortho(this.pixelProj, 0, this.width, 0, this.height, -1, 1);
+      this.text.prepare(frame, this.width, this.height, this.forward as Float32Array);
+    } else {
+      const off = this.windowOffscreen();
+      st.bindDrawFramebuffer(off.framebuffer);
+      this.draw(frame, this.width, this.height, this.pixelRatio, this.rects, !late);
+    }
     st.bindDrawFramebuffer(0);
     st.viewport(0, 0, this.width, this.height);
     st.clearColor(frame.clearColor);
     this.gl.glClear(GL_COLOR_BUFFER_BIT);
-    off.resolveInto(0, this.rects);
+    if (!flat) this.windowTarget!.resolveInto(0, this.rects);
     if (late) {
       st.bindDrawFramebuffer(0);
       this.text.drawOverlay(this.pixelProj);
@@ -361,6 +371,27 @@ export class Renderer {
   /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
   bottomPx(frame: FrameDesc, height: number): number {
     return this.text.bottomPx(frame, height);
+  }
+
+  /**
+   * The 4× MSAA target a single-sampled window's frames are drawn through, made (or resized) to
+   * the window's size now. The app calls it once its first frame is on screen, so the allocation
+   * (≈ 50 MB that llvmpipe zeroes at 1600×900) happens while nothing moves yet.
+   */
+  prepareWindowTarget(): void {
+    if (this.width > 0 && this.height > 0 && this.windowAntialias && this.windowSamples() === 0) this.windowTarget = this.windowOffscreen();
+  }
+
+  /** Build the 3D labels' glyph atlas now (else when a frame first shows a label). */
+  prepareLabels(): void {
+    this.text.setPixelRatio(this.pixelRatio);
+    this.text.prepareLabels();
+  }
+
+  private windowOffscreen(): Offscreen {
+    const off = this.windowTarget ??= new Offscreen(this.gl, this.state, this.width, this.height, 4, false);
+    off.resize(this.width, this.height);
+    return off;
   }
 
   /** Mark in `out` (reset by the caller) the tiles the frame's 2D overlay quads touch at width × height (tests). */

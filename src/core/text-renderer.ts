@@ -15,7 +15,7 @@
  * outside the GlState it is given. Owned and called by the Renderer.
  */
 import type { mat4 } from 'gl-matrix';
-import type { FrameDesc, OverlayText } from '../frame.js';
+import type { FrameDesc, Label, OverlayText } from '../frame.js';
 import type { FontAtlas } from './font-atlas.js';
 import { buildFontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
@@ -125,16 +125,28 @@ export class TextRenderer {
     state.bindVao(0);
   }
 
-  /** (Re)build the atlases when the pixel ratio changes. */
+  /**
+   * (Re)build the overlay atlas when the pixel ratio changes; the label atlas follows when a frame
+   * first shows a label, or on prepareLabels() (first frame first: the first frames of a run have
+   * none, issue 15).
+   */
   setPixelRatio(ratio: number): void {
     const r = ratio > 0 && Number.isFinite(ratio) ? ratio : 1;
     if (r === this.ratio) return;
     this.ratio = r;
     this.disposeTextures();
-    this.labelBatch = { atlas: buildFontAtlas(LABEL_ATLAS_PX * r), texture: 0, first: 0, count: 0, widths: new Map() };
-    this.overlayBatch = { atlas: buildFontAtlas(OVERLAY_ATLAS_PX * r), texture: 0, first: 0, count: 0, widths: new Map() };
-    this.labelBatch.texture = this.upload(this.labelBatch.atlas);
-    this.overlayBatch.texture = this.upload(this.overlayBatch.atlas);
+    this.overlayBatch = this.batch(OVERLAY_ATLAS_PX * r);
+  }
+
+  /** Build the label atlas for the current pixel ratio now, if it is not built yet. */
+  prepareLabels(): void {
+    if (this.overlayBatch === null) this.setPixelRatio(1);
+    this.labelBatch ??= this.batch(LABEL_ATLAS_PX * this.ratio);
+  }
+
+  private batch(pixelSize: number): Batch {
+    const atlas = buildFontAtlas(pixelSize);
+    return { atlas, texture: this.upload(atlas), first: 0, count: 0, widths: new Map() };
   }
 
   /** The atlas used for 3D labels (for measuring in tests and layout). */
@@ -216,15 +228,13 @@ export class TextRenderer {
     this.runCount++;
   }
 
-  /** Lay out the frame's labels and overlay lines into the vertex array (CPU only). */
-  private build(frame: FrameDesc, fbWidth: number, fbHeight: number, forward: Float32Array | number[]): void {
-    const lb = this.labelBatch!;
-    const ob = this.overlayBatch!;
-    lb.first = 0;
+  /** Lay out the frame's shown 3D labels into batch `lb` (its atlas). */
+  private buildLabels(frame: FrameDesc, lb: Batch, forward: Float32Array | number[]): void {
+    lb.first = this.vertCount;
     const la = lb.atlas;
     for (let i = 0; i < frame.labelCount; i++) {
       const l = frame.labels[i]!;
-      if (!(l.alpha > 0.004) || l.text.length === 0 || !(l.height > 0)) continue;
+      if (!labelShown(l)) continue;
       const scale = l.height / la.lineHeight;
       const width = widthOf(lb, l.text) * scale;
       const lx = -l.alignX * width;
@@ -250,6 +260,13 @@ export class TextRenderer {
       }
     }
     lb.count = this.vertCount - lb.first;
+  }
+
+  /** Lay out the frame's labels and overlay lines into the vertex array (CPU only). */
+  private build(frame: FrameDesc, fbWidth: number, fbHeight: number, forward: Float32Array | number[]): void {
+    const ob = this.overlayBatch!;
+    // The label batch exists once a frame showed a label (prepare); until then there are none.
+    if (this.labelBatch !== null) this.buildLabels(frame, this.labelBatch, forward);
     ob.first = this.batchStart = this.vertCount;
     const bottom = this.bottomPx(frame, fbHeight);
     this.ensureVerts(frame.rectCount);
@@ -379,7 +396,8 @@ export class TextRenderer {
     this.batchStart = 0;
     this.uploaded = false;
     if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
-    if (this.labelBatch === null) this.setPixelRatio(1);
+    if (this.overlayBatch === null) this.setPixelRatio(1);
+    if (anyLabelShown(frame)) this.prepareLabels();
     this.build(frame, fbWidth, fbHeight, forward);
   }
 
@@ -389,9 +407,9 @@ export class TextRenderer {
    */
   addBounds(out: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number, overlay = true): void {
     if (this.vertCount === 0) return;
-    const lb = this.labelBatch!;
+    const lb = this.labelBatch;
     const ob = this.overlayBatch!;
-    addQuadBounds(out, this.verts, lb.first, lb.count, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+    if (lb !== null) addQuadBounds(out, this.verts, lb.first, lb.count, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
     if (overlay) addQuadBounds(out, this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
   }
 
@@ -411,7 +429,7 @@ export class TextRenderer {
     this.drawCalls = 0;
     if (this.vertCount === 0) return;
     this.bindForDraw();
-    this.drawBatch(this.labelBatch!, true, viewProj);
+    if (this.labelBatch !== null) this.drawBatch(this.labelBatch, true, viewProj);
     if (overlay) this.drawBatch(this.overlayBatch!, false, pixelProj);
     this.quadCount = this.vertCount / 6;
   }
@@ -491,6 +509,17 @@ export class TextRenderer {
     this.disposeTextures();
     deleteVertexArray(this.gl, this.va);
   }
+}
+
+/** True when label `l` draws anything (visible, non-empty, of some height). */
+function labelShown(l: Label): boolean {
+  return l.alpha > 0.004 && l.text.length > 0 && l.height > 0;
+}
+
+/** True when any of the frame's 3D labels draws anything. */
+export function anyLabelShown(frame: FrameDesc): boolean {
+  for (let i = 0; i < frame.labelCount; i++) if (labelShown(frame.labels[i]!)) return true;
+  return false;
 }
 
 /** Two triangles (0 = low corner, 1 = high corner) per quad, counter-clockwise in local space. */

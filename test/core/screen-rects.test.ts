@@ -237,6 +237,38 @@ test.serial('the window\'s single-sampled overlay: the 3D picture is the offscre
   t.log(`${inside} overlay pixels differ over 8 frames, by at most ${max} levels`);
 });
 
+test.serial('a window frame with nothing 3D (the first frames of a run) skips the MSAA target: the same pixels', (t) => {
+  const [w, h] = [640, 360];
+  const win = openContext({ width: w, height: h, title: 'gptviz flat window', visible: true, vsync: false, samples: 0, depth: false });
+  const reader = new PixelReader(win.gl, win.renderer.state);
+  const scene = random.scene(0).scene;
+  const r = win.renderer;
+  const shot = (frame: FrameDesc): Buffer => {
+    r.setSize(w, h);
+    r.render(frame);
+    reader.begin(0, w, h, 'rgb');
+    return Buffer.from(reader.finish()!);
+  };
+  try {
+    const flat = pipelineFrame(scene, 0, w, h, createFrame(), false);
+    pushOverlay(flat, 'status · Input · 1.00×', 'top-left', 0, 'small', 1);
+    t.is(flat.opaqueCount + flat.transparentCount + flat.labelCount, 0, 'nothing 3D at t = 0');
+    const a = shot(flat);
+    t.is(r.stats.instances, 0);
+    // The same frame plus a cube far outside the view takes the MSAA path.
+    const forced = pipelineFrame(scene, 0, w, h, createFrame(), false);
+    pushOverlay(forced, 'status · Input · 1.00×', 'top-left', 0, 'small', 1);
+    pushInstance(forced, 1e5, 1e5, 0, 1, 1, 1, 1, 1, 1, 1);
+    const b = shot(forced);
+    t.is(r.stats.instances, 1, 'the forced frame went through the MSAA target');
+    t.is(differing(a, b, 3), 0);
+  } finally {
+    reader.dispose();
+    win.close();
+    ctx.window.makeCurrent();
+  }
+});
+
 /** The rectangles as a per-pixel coverage count (each pixel must be covered at most once). */
 function coverage(r: ScreenRects): Uint8Array {
   const c = new Uint8Array(r.width * r.height);
