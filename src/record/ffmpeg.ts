@@ -39,6 +39,12 @@ export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubun
  *   superfast/18          6.11 MB   0.993053    6.0 s
  *   ultrafast/20          9.45 MB   0.993295    5.4 s   ← draft: least encoder CPU, SSIM above the reference's
  *
+ * Re-measured 2026-12-05 on today's frames (the same recording, quiet machine; video only):
+ * slow/18 3.41 MB 0.992247 12.0 s; medium/18 3.45 MB 0.992242 8.7 s; medium/17.8 3.52 MB
+ * 0.992283 10.1 s; fast/18 3.52 MB 0.992232; faster/18 3.43 MB 0.991773 9.8 s; veryfast/18
+ * 3.58 MB 0.991403 6.6 s; veryfast/16.5 4.13 MB 0.991825. medium/18 stays: the reference
+ * settings' quality (−0.000005 SSIM) at 1.01× their size for 27 % less encoder CPU.
+ *
  * Nothing between medium and ultrafast reaches both the size and the SSIM: the faster presets
  * lose SSIM at equal size (veryfast, faster) or double the size (superfast). tune animation /
  * stillimage / ssim and deblock tweaks did not help either.
