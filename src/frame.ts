@@ -124,6 +124,12 @@ export interface FrameDesc {
   /** Capacity in instances (instances.length / INSTANCE_FLOATS). */
   capacity: number;
   opaqueCount: number;
+  /**
+   * Leading opaque instances whose places (position and scale) the producer keeps from frame to
+   * frame, only their colours changing: a hint for the renderer's cached cube layer
+   * (core/cube-cache.ts, which still compares them). 0: none.
+   */
+  stableCount: number;
   transparentCount: number;
   readonly labels: Label[];
   labelCount: number;
@@ -153,6 +159,7 @@ export function createFrame(capacity = 65536): FrameDesc {
     instances: new Float32Array(capacity * INSTANCE_FLOATS),
     capacity,
     opaqueCount: 0,
+    stableCount: 0,
     transparentCount: 0,
     labels: [],
     labelCount: 0,
@@ -173,6 +180,7 @@ export function createFrame(capacity = 65536): FrameDesc {
 /** Reset counts (keeps buffers and pools). */
 export function clearFrame(out: FrameDesc): void {
   out.opaqueCount = 0;
+  out.stableCount = 0;
   out.transparentCount = 0;
   out.labelCount = 0;
   out.overlayCount = 0;

@@ -141,6 +141,9 @@ export class TrainWatch {
     // Drawn straight into the single-sampled window: 4× MSAA over the whole model would cost
     // training its CPU (the timelapse is drawn offscreen with it).
     ctx.renderer.windowAntialias = false;
+    // The parameters' cubes stay in place while their colours change: draw them once into a
+    // cached layer and only colour it each frame (core/cube-cache.ts; ≈ 22,000 cubes).
+    ctx.renderer.cacheCubes = true;
     this.ctx = ctx;
     if (this.opts.video !== undefined) {
       this.timelapse = new Timelapse(ctx, this.ffmpeg!, this.opts.video, this.layout, this.history);

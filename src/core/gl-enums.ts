@@ -82,3 +82,12 @@ export const GL_COLOR_ATTACHMENT0 = 0x8ce0;
 export const GL_DEPTH_ATTACHMENT = 0x8d00;
 export const GL_FRAMEBUFFER_COMPLETE = 0x8cd5;
 export const GL_RENDERBUFFER_SAMPLES = 0x8cab;
+
+export const GL_STENCIL_BUFFER_BIT = 0x00000400;
+
+// The training view's cached cube layer (core/cube-cache.ts).
+export const GL_RGBA32F = 0x8814;
+export const GL_DEPTH24_STENCIL8 = 0x88f0;
+export const GL_DEPTH_STENCIL_ATTACHMENT = 0x821a;
+export const GL_COLOR = 0x1800;
+export const GL_TEXTURE1 = 0x84c1;

@@ -80,6 +80,9 @@ export interface Gl {
     format: number, type: number, data: GlData,
   ): void;
   glTexParameteri(target: number, pname: number, param: number): void;
+  glTexSubImage2D(
+    target: number, level: number, x: number, y: number, w: number, h: number, format: number, type: number, data: GlData,
+  ): void;
   glGenerateMipmap(target: number): void;
   glDeleteTextures(n: number, textures: Uint32Array): void;
 
@@ -88,6 +91,8 @@ export interface Gl {
   glDeleteFramebuffers(n: number, fbos: Uint32Array): void;
   glCheckFramebufferStatus(target: number): number;
   glFramebufferRenderbuffer(target: number, attachment: number, rbTarget: number, rb: number): void;
+  glFramebufferTexture2D(target: number, attachment: number, texTarget: number, tex: number, level: number): void;
+  glClearBufferfv(buffer: number, drawBuffer: number, value: Float32Array): void;
   glBlitFramebuffer(
     sx0: number, sy0: number, sx1: number, sy1: number, dx0: number, dy0: number, dx1: number, dy1: number,
     mask: number, filter: number,
@@ -157,6 +162,7 @@ const PROTOS: readonly string[] = [
   'void glActiveTexture(uint32_t unit)',
   'void glTexImage2D(uint32_t target, int level, int internal, int w, int h, int border, uint32_t format, uint32_t type, const void *data)',
   'void glTexParameteri(uint32_t target, uint32_t pname, int param)',
+  'void glTexSubImage2D(uint32_t target, int level, int x, int y, int w, int h, uint32_t format, uint32_t type, const void *data)',
   'void glGenerateMipmap(uint32_t target)',
   'void glDeleteTextures(int n, const uint32_t *textures)',
   'void glGenFramebuffers(int n, _Out_ uint32_t *out)',
@@ -164,6 +170,8 @@ const PROTOS: readonly string[] = [
   'void glDeleteFramebuffers(int n, const uint32_t *fbos)',
   'uint32_t glCheckFramebufferStatus(uint32_t target)',
   'void glFramebufferRenderbuffer(uint32_t target, uint32_t attachment, uint32_t rbTarget, uint32_t rb)',
+  'void glFramebufferTexture2D(uint32_t target, uint32_t attachment, uint32_t texTarget, uint32_t tex, int level)',
+  'void glClearBufferfv(uint32_t buffer, int drawBuffer, const float *value)',
   'void glBlitFramebuffer(int sx0, int sy0, int sx1, int sy1, int dx0, int dy0, int dx1, int dy1, uint32_t mask, uint32_t filter)',
   'void glGenRenderbuffers(int n, _Out_ uint32_t *out)',
   'void glBindRenderbuffer(uint32_t target, uint32_t rb)',

@@ -41,12 +41,13 @@ import { cameraForward, projectionForSize, viewMatrix } from './camera.js';
 import { CUBE_VERTEX_FLOATS, FACING_VERTEX_COUNT, buildFacingMeshes, viewOctant } from './cube-mesh.js';
 import type { Gl } from './gl.js';
 import {
-  GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST,
+  GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST, GL_STENCIL_BUFFER_BIT,
   GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_SAMPLES, GL_SCISSOR_TEST, GL_SRC_ALPHA,
   GL_STATIC_DRAW, GL_TRIANGLES,
 } from './gl-enums.js';
 import { GlState } from './gl-state.js';
 import type { RenderTarget } from './offscreen.js';
+import { CubeCache } from './cube-cache.js';
 import { Offscreen } from './offscreen.js';
 import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
@@ -113,6 +114,13 @@ export class Renderer {
    */
   windowAntialias = true;
   /**
+   * True: a window drawn directly (not antialiased) takes its opaque cubes from a cached layer,
+   * drawn again only when their geometry changes (cube-cache.ts; the training view, whose
+   * ≈ 22,000 cubes stay in place while their colours change). Same pixels.
+   */
+  cacheCubes = false;
+  private cubeCache: CubeCache | null = null;
+  /**
    * True (the default): a single-sampled window gets its 2D overlay (overlay lines, caption band,
    * choice chart, tooltip, timeline bar) drawn single-sampled straight onto it after the resolve,
    * not into the 4× MSAA target — half the CPU of a 1600×900 frame on llvmpipe (the overlay's
@@ -131,8 +139,11 @@ export class Renderer {
   private readonly rects = new ScreenRects();
   private disposed = false;
 
+  private readonly root: string;
+
   constructor(readonly gl: Gl, opts: RendererOptions = {}) {
     const root = opts.root ?? findPackageRoot();
+    this.root = root;
     this.state = new GlState(gl);
     const vert = opts.boxShaders?.vert ?? readShader('box_instanced.vert', root);
     const frag = opts.boxShaders?.frag ?? readShader('box_instanced.frag', root);
@@ -249,7 +260,8 @@ export class Renderer {
     if (this.width <= 0 || this.height <= 0) return;
     if (this.windowSamples() > 0 || !this.windowAntialias) {
       st.bindDrawFramebuffer(0);
-      this.draw(frame, this.width, this.height, this.pixelRatio);
+      if (this.cacheCubes && frame.stableCount > 0) this.drawCached(frame, this.width, this.height, this.pixelRatio);
+      else this.draw(frame, this.width, this.height, this.pixelRatio);
       return;
     }
     const late = this.windowOverlayAliased;
@@ -289,16 +301,7 @@ export class Renderer {
     const s = this.stats;
     this.text.setPixelRatio(pixelRatio);
     st.viewport(0, 0, width, height);
-
-    viewMatrix(this.view, frame.camera);
-    // The caption band and reserved strip (issue 13) keep the bottom: the picture is drawn in the
-    // rectangle above them (its own aspect), by squeezing clip-space y into that rectangle.
-    const band = this.text.bottomPx(frame, height);
-    projectionForSize(this.proj, frame.camera, width, height - band);
-    if (band > 0) squeezeY(this.proj, 1 - band / height, band / height);
-    mat4.multiply(this.viewProj, this.proj, this.view);
-    cameraForward(this.forward, frame.camera);
-    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
+    this.matrices(frame, width, height);
     this.text.prepare(frame, width, height, this.forward as Float32Array);
 
     st.clearColor(frame.clearColor);
@@ -333,20 +336,7 @@ export class Renderer {
     const tc = frame.transparentCount;
     if (oc + tc > 0) {
       s.uploadBytes = this.uploadInstances(frame);
-      st.useProgram(this.box.program);
-      const u = this.box.uniforms;
-      gl.glUniformMatrix4fv(u.u_view_projection, 1, 0, this.viewProj as Float32Array);
-      gl.glUniform3fv(u.u_light_dir, 1, LIGHT_DIR_F32);
-      // Through a Float32Array: numbers passed to a driver call are boxed by V8 (allocation).
-      const p = frame.camera.position;
-      const cp = this.cameraPos;
-      cp[0] = p[0]!; cp[1] = p[1]!; cp[2] = p[2]!;
-      gl.glUniform3fv(u.u_camera_pos, 1, cp);
-      st.bindVao(this.cube.vao);
-      const f = this.forward;
-      const first = viewOctant(f[0]!, f[1]!, f[2]!) * FACING_VERTEX_COUNT;
-      st.set(GL_DEPTH_TEST, true);
-      st.set(GL_CULL_FACE, true);
+      const first = this.useCubeProgram(this.box);
       if (oc > 0) {
         this.pointInstances(0);
         st.set(GL_BLEND, false);
@@ -364,6 +354,105 @@ export class Renderer {
       s.instances = oc + tc;
     }
     this.text.draw(this.viewProj, this.pixelProj, overlay);
+    s.drawCalls += this.text.drawCalls;
+    s.textQuads = this.text.quadCount;
+  }
+
+  /**
+   * View, projection (squeezed above the caption band), their product, the camera's forward and
+   * the pixel projection of a width × height frame.
+   */
+  private matrices(frame: FrameDesc, width: number, height: number): void {
+    viewMatrix(this.view, frame.camera);
+    // The caption band and reserved strip (issue 13) keep the bottom: the picture is drawn in the
+    // rectangle above them (its own aspect), by squeezing clip-space y into that rectangle.
+    const band = this.text.bottomPx(frame, height);
+    projectionForSize(this.proj, frame.camera, width, height - band);
+    if (band > 0) squeezeY(this.proj, 1 - band / height, band / height);
+    mat4.multiply(this.viewProj, this.proj, this.view);
+    cameraForward(this.forward, frame.camera);
+    mat4.ortho(this.pixelProj, 0, width, 0, height, -1, 1);
+    // Through a Float32Array: numbers passed to a driver call are boxed by V8 (allocation).
+    const p = frame.camera.position;
+    const cp = this.cameraPos;
+    cp[0] = p[0]!; cp[1] = p[1]!; cp[2] = p[2]!;
+  }
+
+  /**
+   * Use `program` (box_instanced or box_index: the same uniforms) for the cubes of `frame`: its
+   * uniforms, the cube VAO, depth test and culling on. Returns the first vertex of the mesh of
+   * the three faces that face the camera.
+   */
+  private useCubeProgram(program: Program<BoxUniforms>): number {
+    const gl = this.gl;
+    const st = this.state;
+    st.useProgram(program.program);
+    const u = program.uniforms;
+    gl.glUniformMatrix4fv(u.u_view_projection, 1, 0, this.viewProj as Float32Array);
+    gl.glUniform3fv(u.u_light_dir, 1, LIGHT_DIR_F32);
+    gl.glUniform3fv(u.u_camera_pos, 1, this.cameraPos);
+    st.bindVao(this.cube.vao);
+    st.set(GL_DEPTH_TEST, true);
+    st.set(GL_CULL_FACE, true);
+    const f = this.forward;
+    return viewOctant(f[0]!, f[1]!, f[2]!) * FACING_VERTEX_COUNT;
+  }
+
+  /**
+   * The window's frame with its first `stableCount` cubes from the cached layer (cube-cache.ts):
+   * drawn again only when their geometry changed, else coloured from their current colours; then
+   * the other cubes and the text, as draw() does.
+   */
+  private drawCached(frame: FrameDesc, width: number, height: number, pixelRatio: number): void {
+    const gl = this.gl;
+    const st = this.state;
+    const s = this.stats;
+    this.text.setPixelRatio(pixelRatio);
+    this.matrices(frame, width, height);
+    this.text.prepare(frame, width, height, this.forward as Float32Array);
+    const cache = this.cubeCache ??= new CubeCache(gl, st, this.root);
+    const k = Math.min(frame.stableCount, frame.opaqueCount);
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    s.uploadBytes = this.uploadInstances(frame);
+    if (!cache.current(frame, k, this.viewProj as Float32Array, this.cameraPos, width, height)) {
+      cache.begin(frame, k, this.viewProj, width, height);
+      const first = this.useCubeProgram(cache.index);
+      this.pointInstances(0);
+      st.set(GL_BLEND, false);
+      st.depthMask(true);
+      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, k);
+      s.drawCalls++;
+    }
+    st.bindDrawFramebuffer(0);
+    st.viewport(0, 0, width, height);
+    st.clearColor(frame.clearColor);
+    st.depthMask(true);
+    // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
+    gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    cache.draw(frame, k, 0);
+    s.drawCalls++;
+    // The other cubes (the loss curve, the progress bar) as usual, depth-tested against the layer's.
+    if (oc + tc > k) {
+      const first = this.useCubeProgram(this.box);
+      if (oc > k) {
+        this.pointInstances(k);
+        st.set(GL_BLEND, false);
+        st.depthMask(true);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc - k);
+        s.drawCalls++;
+      }
+      if (tc > 0) {
+        this.pointInstances(oc);
+        st.set(GL_BLEND, true);
+        st.depthMask(false);
+        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
+        s.drawCalls++;
+      }
+    }
+    s.instances = oc + tc;
+    s.pixels = width * height;
+    this.text.draw(this.viewProj, this.pixelProj);
     s.drawCalls += this.text.drawCalls;
     s.textQuads = this.text.quadCount;
   }
@@ -424,6 +513,7 @@ export class Renderer {
     this.disposed = true;
     this.text.dispose();
     this.windowTarget?.dispose();
+    this.cubeCache?.dispose();
     const gl = this.gl;
     deleteVertexArray(gl, this.cube);
     this.ids[0] = this.instanceVbo;

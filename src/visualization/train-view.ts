@@ -261,6 +261,8 @@ export function trainFrame(layout: TrainLayout, input: TrainViewInput, status: s
   out.time = input.step;
   placeCamera(layout, input.aspect, input.view, out);
   drawParams(layout, input.params, sc.rgba, out);
+  // The parameters' cubes never move: the window draws them from a cached layer (core/cube-cache.ts).
+  out.stableCount = out.opaqueCount;
   drawChart(layout, input.history, input.step, sc, out);
   drawSamples(layout, input.history, input.step, out);
   pushOverlay(out, status, 'top-left', 0, 'small', 1);

@@ -1,0 +1,254 @@
+/**
+ * The training view's cached cube layer (issue 14). `train --watch` shows ≈ 22,000 cubes whose
+ * places never move while their colours change every frame; on llvmpipe, drawing them costs
+ * ≈ 30 ms of CPU per frame, nearly all of it per triangle, not per pixel. So the cubes are drawn
+ * once into an index layer (per pixel, one RGBA32F texel: which instance covers it and the face's
+ * two lighting terms, shaders/box_index.*, plus depth), and each frame only colours that layer from a texture of the
+ * instances' colours (shaders/cube_compose.*) and copies its depth for the labels drawn after.
+ * The layer is drawn again whenever the geometry changes: the size, the view-projection, the
+ * camera position or any instance's position or scale (compared exactly, frame by frame).
+ *
+ * Same pixels as drawing the cubes (tested): the compose pass computes colour · (ambient +
+ * diffuse) + specular with the very terms box_instanced.vert computes. Opaque instances only.
+ *
+ * What it is not: no cube geometry or instance upload (renderer.ts draws the index pass with its
+ * own cube mesh and instance buffer), no decision when to use it (Renderer.cacheCubes).
+ */
+import type { mat4 } from 'gl-matrix';
+import type { FrameDesc } from '../frame.js';
+import { INSTANCE_FLOATS } from '../frame.js';
+import type { Gl } from './gl.js';
+import {
+  GL_BLEND, GL_CLAMP_TO_EDGE, GL_COLOR, GL_COLOR_ATTACHMENT0, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_STENCIL_ATTACHMENT,
+  GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA,
+  GL_RGBA32F, GL_SCISSOR_TEST, GL_STENCIL_BUFFER_BIT, GL_TEXTURE0, GL_TEXTURE1, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER,
+  GL_TEXTURE_MIN_FILTER, GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TRIANGLES,
+} from './gl-enums.js';
+import type { GlState } from './gl-state.js';
+import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
+import type { Program } from './shader.js';
+import { buildProgram, readShader } from './shader.js';
+
+/** Instance colours per row of the colour texture. */
+const COLORS_WIDTH = 1024;
+
+type IndexUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
+type ComposeUniforms = 'u_layer' | 'u_colors' | 'u_colors_width';
+
+export class CubeCache {
+  readonly index: Program<IndexUniforms>;
+  private readonly compose: Program<ComposeUniforms>;
+  private readonly ids = new Uint32Array(4);
+  private fbo = 0;
+  private layerTex = 0;
+  private depthRb = 0;
+  private colorTex = 0;
+  private colorRows = 0;
+  private colors = new Float32Array(0);
+  private emptyVao = 0;
+  private w = 0;
+  private h = 0;
+  /** What the index layer was drawn from: view-projection + camera position, then xyz + scale per instance. */
+  private key = new Float32Array(0);
+  private keyLength = -1;
+  private readonly zeroF = new Float32Array(4);
+  /** The screen tiles the layer's cubes touch (outside them it holds nothing). */
+  private readonly rects = new ScreenRects();
+  /** Times the index layer was drawn (tests). */
+  redraws = 0;
+
+  constructor(private readonly gl: Gl, private readonly state: GlState, root: string) {
+    this.index = buildProgram(gl, readShader('box_index.vert', root), readShader('box_index.frag', root), [
+      'u_view_projection', 'u_light_dir', 'u_camera_pos',
+    ] as const);
+    this.compose = buildProgram(gl, readShader('cube_compose.vert', root), readShader('cube_compose.frag', root), [
+      'u_layer', 'u_colors', 'u_colors_width',
+    ] as const);
+    gl.glGenVertexArrays(1, this.ids);
+    this.emptyVao = this.ids[0]!;
+  }
+
+  /**
+   * True when the index layer of a width × height frame under `viewProj` seen from `cameraPos`
+   * holds `frame`'s first `n` (opaque) instances as they are now; otherwise remember them (the
+   * caller then draws the layer: begin(), its draw, and the layer is current).
+   */
+  current(frame: FrameDesc, n: number, viewProj: Float32Array, cameraPos: Float32Array, width: number, height: number): boolean {
+    const len = 19 + 6 * n;
+    let same = this.keyLength === len && width === this.w && height === this.h;
+    if (this.key.length < len) {
+      this.key = new Float32Array(len);
+      same = false;
+    }
+    const k = this.key;
+    for (let i = 0; i < 16; i++) {
+      if (k[i] !== viewProj[i]) same = false;
+      k[i] = viewProj[i]!;
+    }
+    for (let i = 0; i < 3; i++) {
+      if (k[16 + i] !== cameraPos[i]) same = false;
+      k[16 + i] = cameraPos[i]!;
+    }
+    const d = frame.instances;
+    for (let j = 0, o = 19; j < n; j++, o += 6) {
+      const b = j * INSTANCE_FLOATS;
+      const x = d[b]!, y = d[b + 1]!, z = d[b + 2]!, sx = d[b + 7]!, sy = d[b + 8]!, sz = d[b + 9]!;
+      if (same && (k[o] !== x || k[o + 1] !== y || k[o + 2] !== z || k[o + 3] !== sx || k[o + 4] !== sy || k[o + 5] !== sz)) same = false;
+      k[o] = x; k[o + 1] = y; k[o + 2] = z; k[o + 3] = sx; k[o + 4] = sy; k[o + 5] = sz;
+    }
+    this.keyLength = len;
+    return same;
+  }
+
+  /**
+   * Bind and clear the index layer (width × height) for drawing its first `n` cubes of `frame`
+   * under `viewProj`; the caller draws them with `index`. Each frame then colours only the screen
+   * tiles they touch.
+   */
+  begin(frame: FrameDesc, n: number, viewProj: mat4, width: number, height: number): void {
+    this.resize(width, height);
+    const r = this.rects;
+    r.reset(width, height, this.zeroF);
+    if (isAffine(viewProj)) {
+      addInstanceBounds(r, frame, viewProj, width, height, n);
+      r.finish();
+    } else {
+      r.setFull();
+    }
+    const gl = this.gl;
+    const st = this.state;
+    st.bindDrawFramebuffer(this.fbo);
+    st.viewport(0, 0, width, height);
+    st.depthMask(true);
+    gl.glClearBufferfv(GL_COLOR, 0, this.zeroF);
+    // Depth and stencil together: llvmpipe clears a depth-only part of D24S8 texel by texel.
+    gl.glClear(GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    st.useProgram(this.index.program);
+    this.redraws++;
+  }
+
+  /**
+   * Into the draw framebuffer `fbo` (cleared by the caller, same size): the layer's depth, then
+   * its cubes coloured with the colours of `frame`'s first `n` instances.
+   */
+  draw(frame: FrameDesc, n: number, fbo: number): void {
+    const gl = this.gl;
+    const st = this.state;
+    this.uploadColors(frame, n);
+    st.bindReadFramebuffer(this.fbo);
+    st.bindDrawFramebuffer(fbo);
+    const r = this.rects.xyxy;
+    for (let i = 0; i < this.rects.count; i++) {
+      const o = 4 * i;
+      gl.glBlitFramebuffer(r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, GL_DEPTH_BUFFER_BIT, GL_NEAREST);
+    }
+    st.useProgram(this.compose.program);
+    const u = this.compose.uniforms;
+    gl.glUniform1i(u.u_layer, 0);
+    gl.glUniform1i(u.u_colors, 1);
+    gl.glUniform1i(u.u_colors_width, COLORS_WIDTH);
+    gl.glActiveTexture(GL_TEXTURE0);
+    gl.glBindTexture(GL_TEXTURE_2D, this.layerTex);
+    gl.glActiveTexture(GL_TEXTURE1);
+    gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
+    gl.glActiveTexture(GL_TEXTURE0);
+    st.set(GL_DEPTH_TEST, false);
+    st.set(GL_BLEND, false);
+    st.set(GL_CULL_FACE, false);
+    st.bindVao(this.emptyVao);
+    st.set(GL_SCISSOR_TEST, true);
+    for (let i = 0; i < this.rects.count; i++) {
+      const o = 4 * i;
+      gl.glScissor(r[o]!, r[o + 1]!, r[o + 2]! - r[o]!, r[o + 3]! - r[o + 1]!);
+      gl.glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+    st.set(GL_SCISSOR_TEST, false);
+  }
+
+  private uploadColors(frame: FrameDesc, n: number): void {
+    const gl = this.gl;
+    const rows = Math.max(1, Math.ceil(n / COLORS_WIDTH));
+    if (this.colors.length < rows * COLORS_WIDTH * 4) this.colors = new Float32Array(rows * COLORS_WIDTH * 4);
+    const c = this.colors;
+    const d = frame.instances;
+    for (let j = 0; j < n; j++) {
+      const b = j * INSTANCE_FLOATS + 3;
+      c[4 * j] = d[b]!; c[4 * j + 1] = d[b + 1]!; c[4 * j + 2] = d[b + 2]!; c[4 * j + 3] = d[b + 3]!;
+    }
+    if (this.colorTex === 0 || rows > this.colorRows) {
+      if (this.colorTex !== 0) {
+        this.ids[0] = this.colorTex;
+        gl.glDeleteTextures(1, this.ids);
+      }
+      this.colorTex = this.texture(GL_RGBA32F, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT);
+      this.colorRows = rows;
+    } else {
+      gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
+    }
+    gl.glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT, c);
+  }
+
+  /** A nearest-filtered texture of `internal` format, w × h, no data; left bound to unit 0's GL_TEXTURE_2D. */
+  private texture(internal: number, w: number, h: number, format: number, type: number): number {
+    const gl = this.gl;
+    gl.glGenTextures(1, this.ids);
+    const tex = this.ids[0]!;
+    gl.glActiveTexture(GL_TEXTURE0);
+    gl.glBindTexture(GL_TEXTURE_2D, tex);
+    gl.glTexImage2D(GL_TEXTURE_2D, 0, internal, w, h, 0, format, type, null);
+    gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return tex;
+  }
+
+  private resize(width: number, height: number): void {
+    if (width === this.w && height === this.h && this.fbo !== 0) return;
+    this.deleteTargets();
+    const gl = this.gl;
+    this.layerTex = this.texture(GL_RGBA32F, width, height, GL_RGBA, GL_FLOAT);
+    gl.glGenRenderbuffers(1, this.ids);
+    this.depthRb = this.ids[0]!;
+    gl.glBindRenderbuffer(GL_RENDERBUFFER, this.depthRb);
+    gl.glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH24_STENCIL8, width, height);
+    gl.glBindRenderbuffer(GL_RENDERBUFFER, 0);
+    gl.glGenFramebuffers(1, this.ids);
+    this.fbo = this.ids[0]!;
+    this.state.bindDrawFramebuffer(this.fbo);
+    gl.glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, this.layerTex, 0);
+    gl.glFramebufferRenderbuffer(GL_DRAW_FRAMEBUFFER, GL_DEPTH_STENCIL_ATTACHMENT, GL_RENDERBUFFER, this.depthRb);
+    const status = gl.glCheckFramebufferStatus(GL_DRAW_FRAMEBUFFER);
+    if (status !== GL_FRAMEBUFFER_COMPLETE) throw new Error(`cube cache framebuffer incomplete (status 0x${status.toString(16)})`);
+    this.w = width;
+    this.h = height;
+  }
+
+  private deleteTargets(): void {
+    const gl = this.gl;
+    if (this.fbo !== 0) {
+      this.ids[0] = this.fbo;
+      gl.glDeleteFramebuffers(1, this.ids);
+      this.ids[0] = this.layerTex;
+      gl.glDeleteTextures(1, this.ids);
+      this.ids[0] = this.depthRb;
+      gl.glDeleteRenderbuffers(1, this.ids);
+    }
+    this.fbo = this.layerTex = this.depthRb = 0;
+    this.w = this.h = 0;
+  }
+
+  dispose(): void {
+    this.deleteTargets();
+    const gl = this.gl;
+    if (this.colorTex !== 0) {
+      this.ids[0] = this.colorTex;
+      gl.glDeleteTextures(1, this.ids);
+      this.colorTex = 0;
+    }
+    this.ids[0] = this.emptyVao;
+    gl.glDeleteVertexArrays(1, this.ids);
+    gl.glDeleteProgram(this.index.program);
+    gl.glDeleteProgram(this.compose.program);
+  }
+}
