@@ -336,21 +336,7 @@ export class Renderer {
     const tc = frame.transparentCount;
     if (oc + tc > 0) {
       s.uploadBytes = this.uploadInstances(frame);
-      const first = this.useCubeProgram(this.box);
-      if (oc > 0) {
-        this.pointInstances(0);
-        st.set(GL_BLEND, false);
-        st.depthMask(true);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc);
-        s.drawCalls++;
-      }
-      if (tc > 0) {
-        this.pointInstances(oc);
-        st.set(GL_BLEND, true);
-        st.depthMask(false);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
-        s.drawCalls++;
-      }
+      this.drawCubes(frame, 0);
       s.instances = oc + tc;
     }
     this.text.draw(this.viewProj, this.pixelProj, overlay);
@@ -399,6 +385,33 @@ export class Renderer {
   }
 
   /**
+   * Draw the uploaded instances of `frame` from opaque instance `from` on: the rest of the opaque
+   * batch with depth writes and blending off, then the transparent batch with blending on and
+   * depth writes off.
+   */
+  private drawCubes(frame: FrameDesc, from: number): void {
+    const gl = this.gl;
+    const st = this.state;
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    const first = this.useCubeProgram(this.box);
+    if (oc > from) {
+      this.pointInstances(from);
+      st.set(GL_BLEND, false);
+      st.depthMask(true);
+      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc - from);
+      this.stats.drawCalls++;
+    }
+    if (tc > 0) {
+      this.pointInstances(oc);
+      st.set(GL_BLEND, true);
+      st.depthMask(false);
+      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
+      this.stats.drawCalls++;
+    }
+  }
+
+  /**
    * The window's frame with its first `stableCount` cubes from the cached layer (cube-cache.ts):
    * drawn again only when their geometry changed, else coloured from their current colours; then
    * the other cubes and the text, as draw() does.
@@ -433,23 +446,7 @@ export class Renderer {
     cache.draw(frame, k, 0);
     s.drawCalls++;
     // The other cubes (the loss curve, the progress bar) as usual, depth-tested against the layer's.
-    if (oc + tc > k) {
-      const first = this.useCubeProgram(this.box);
-      if (oc > k) {
-        this.pointInstances(k);
-        st.set(GL_BLEND, false);
-        st.depthMask(true);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc - k);
-        s.drawCalls++;
-      }
-      if (tc > 0) {
-        this.pointInstances(oc);
-        st.set(GL_BLEND, true);
-        st.depthMask(false);
-        gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
-        s.drawCalls++;
-      }
-    }
+    if (oc + tc > k) this.drawCubes(frame, k);
     s.instances = oc + tc;
     s.pixels = width * height;
     this.text.draw(this.viewProj, this.pixelProj);
