@@ -128,19 +128,24 @@ export class CubeCache {
   }
 
   /**
-   * Into the draw framebuffer `fbo` (cleared by the caller, same size): the layer's depth, then
-   * its cubes coloured with the colours of `frame`'s first `n` instances.
+   * Into the draw framebuffer `fbo` (cleared by the caller, same size): the layer's depth where
+   * what is drawn after it can touch (`after`'s tiles: elsewhere the cleared depth gives the same
+   * depth tests), then its cubes coloured with the colours of `frame`'s first `n` instances.
    */
-  draw(frame: FrameDesc, n: number, fbo: number): void {
+  draw(frame: FrameDesc, n: number, fbo: number, after: ScreenRects): void {
     const gl = this.gl;
     const st = this.state;
     this.uploadColors(frame, n);
     st.bindReadFramebuffer(this.fbo);
     st.bindDrawFramebuffer(fbo);
     const r = this.rects.xyxy;
+    const q = after.xyxy;
     for (let i = 0; i < this.rects.count; i++) {
-      const o = 4 * i;
-      gl.glBlitFramebuffer(r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!, GL_DEPTH_BUFFER_BIT, GL_NEAREST);
+      for (let j = 0; j < after.count; j++) {
+        const x0 = Math.max(r[4 * i]!, q[4 * j]!), y0 = Math.max(r[4 * i + 1]!, q[4 * j + 1]!);
+        const x1 = Math.min(r[4 * i + 2]!, q[4 * j + 2]!), y1 = Math.min(r[4 * i + 3]!, q[4 * j + 3]!);
+        if (x0 < x1 && y0 < y1) gl.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, GL_DEPTH_BUFFER_BIT, GL_NEAREST);
+      }
     }
     st.useProgram(this.compose.program);
     const u = this.compose.uniforms;

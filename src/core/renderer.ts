@@ -218,10 +218,11 @@ export class Renderer {
   }
 
   /**
-   * Fill + upload the frame's instances into the GPU buffer (opaque then transparent, packed).
-   * Returns the bytes uploaded. Separate from drawing so the benchmark can time it.
+   * Fill + upload the frame's instances into the GPU buffer (opaque then transparent, packed; the
+   * opaque ones only from `from` on, the buffer's head left undefined). Returns the bytes
+   * uploaded. Separate from drawing so the benchmark can time it.
    */
-  uploadInstances(frame: FrameDesc): number {
+  uploadInstances(frame: FrameDesc, from = 0): number {
     const oc = frame.opaqueCount;
     const tc = frame.transparentCount;
     const gl = this.gl;
@@ -230,7 +231,9 @@ export class Renderer {
     // Orphan the storage so a frame still being drawn never stalls this upload.
     gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
     // The opaque block starts the array: pass the array itself (the size bounds the read), no view.
-    if (oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances);
+    if (from === 0 && oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances);
+    // Only the opaque instances from `from` on (the cached layer holds the others).
+    else if (oc > from) gl.glBufferSubData(GL_ARRAY_BUFFER, from * INSTANCE_BYTES, (oc - from) * INSTANCE_BYTES, frame.instances.subarray(from * INSTANCE_FLOATS, oc * INSTANCE_FLOATS));
     if (tc > 0) {
       const start = (frame.capacity - tc) * INSTANCE_FLOATS;
       gl.glBufferSubData(
@@ -427,8 +430,9 @@ export class Renderer {
     const k = Math.min(frame.stableCount, frame.opaqueCount);
     const oc = frame.opaqueCount;
     const tc = frame.transparentCount;
-    s.uploadBytes = this.uploadInstances(frame);
-    if (!cache.current(frame, k, this.viewProj as Float32Array, this.cameraPos, width, height)) {
+    const current = cache.current(frame, k, this.viewProj as Float32Array, this.cameraPos, width, height);
+    s.uploadBytes = this.uploadInstances(frame, current ? k : 0);
+    if (!current) {
       cache.begin(frame, k, this.viewProj, width, height);
       const first = this.useCubeProgram(cache.index);
       this.pointInstances(0);
@@ -443,7 +447,13 @@ export class Renderer {
     st.depthMask(true);
     // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
     gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
-    cache.draw(frame, k, 0);
+    // The layer's depth is copied only where something drawn after it (a cube, a label) can be.
+    const after = this.rects;
+    after.reset(width, height, frame.clearColor);
+    addInstanceBounds(after, frame, this.viewProj, width, height, oc + tc, k);
+    this.text.addBounds(after, this.viewProj, this.pixelProj, width, height, false);
+    after.finish();
+    cache.draw(frame, k, 0, after);
     s.drawCalls++;
     // The other cubes (the loss curve, the progress bar) as usual, depth-tested against the layer's.
     if (oc + tc > k) this.drawCubes(frame, k);

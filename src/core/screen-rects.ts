@@ -204,11 +204,12 @@ export function isAffine(m: mat4): boolean {
 
 /**
  * Mark, in pixels of a width × height viewport, every cube instance of `frame` (opaque and
- * transparent; or only the first `count`) under the affine `viewProj`. A box centred at c with edge lengths s projects to
+ * transparent; or only those from `from` to `count`) under the affine `viewProj`. A box centred at c with edge lengths s projects to
  * ndc = M·c ± ½ Σ_j |M_ij s_j|.
  */
 export function addInstanceBounds(
   out: ScreenRects, frame: FrameDesc, viewProj: mat4, width: number, height: number, count = frame.opaqueCount + frame.transparentCount,
+  from = 0,
 ): void {
   const m = viewProj;
   const hw = 0.5 * width, hh = 0.5 * height;
@@ -219,7 +220,7 @@ export function addInstanceBounds(
   const oc = frame.opaqueCount;
   const t0 = frame.capacity - frame.transparentCount;
   const n = Math.min(count, frame.opaqueCount + frame.transparentCount);
-  for (let k = 0; k < n; k++) {
+  for (let k = from; k < n; k++) {
     const i = (k < oc ? k : t0 + k - oc) * INSTANCE_FLOATS;
     const x = d[i]!, y = d[i + 1]!, z = d[i + 2]!;
     const sx = d[i + 7]!, sy = d[i + 8]!, sz = d[i + 9]!;
