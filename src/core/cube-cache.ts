@@ -42,6 +42,11 @@ export class CubeCache {
   private fbo = 0;
   private layerTex = 0;
   private depthRb = 0;
+  /**
+   * Two colour textures used in turn: writing the one the previous frame reads would make
+   * llvmpipe wait until that frame is rasterised.
+   */
+  private readonly colorTexs = [0, 0];
   private colorTex = 0;
   private colorRows = 0;
   private colors = new Float32Array(0);
@@ -180,16 +185,14 @@ export class CubeCache {
       const b = j * INSTANCE_FLOATS + 3;
       c[4 * j] = d[b]!; c[4 * j + 1] = d[b + 1]!; c[4 * j + 2] = d[b + 2]!; c[4 * j + 3] = d[b + 3]!;
     }
-    if (this.colorTex === 0 || rows > this.colorRows) {
-      if (this.colorTex !== 0) {
-        this.ids[0] = this.colorTex;
-        gl.glDeleteTextures(1, this.ids);
-      }
-      this.colorTex = this.texture(GL_RGBA32F, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT);
+    if (this.colorTexs[0] === 0 || rows > this.colorRows) {
+      this.deleteColors();
+      for (let i = 0; i < 2; i++) this.colorTexs[i] = this.texture(GL_RGBA32F, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT);
       this.colorRows = rows;
-    } else {
-      gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
     }
+    this.colorTex = this.colorTex === this.colorTexs[0] ? this.colorTexs[1]! : this.colorTexs[0]!;
+    gl.glActiveTexture(GL_TEXTURE0);
+    gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
     gl.glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT, c);
   }
 
@@ -243,14 +246,20 @@ export class CubeCache {
     this.w = this.h = 0;
   }
 
+  private deleteColors(): void {
+    for (let i = 0; i < 2; i++) {
+      if (this.colorTexs[i] === 0) continue;
+      this.ids[0] = this.colorTexs[i]!;
+      this.gl.glDeleteTextures(1, this.ids);
+      this.colorTexs[i] = 0;
+    }
+    this.colorTex = 0;
+  }
+
   dispose(): void {
     this.deleteTargets();
     const gl = this.gl;
-    if (this.colorTex !== 0) {
-      this.ids[0] = this.colorTex;
-      gl.glDeleteTextures(1, this.ids);
-      this.colorTex = 0;
-    }
+    this.deleteColors();
     this.ids[0] = this.emptyVao;
     gl.glDeleteVertexArrays(1, this.ids);
     gl.glDeleteProgram(this.index.program);
