@@ -79,7 +79,8 @@ export async function bench(): Promise<BenchRow[]> {
       await runRecording(parseViewArgs([...args, '--mute', '--format', 'png', '--output-dir', framesDir]), { quiet: true, preset: 'ultrafast' });
       ssim = ssimAgainstFrames(r.result.path, path.join(framesDir, 'frames'), opts.fps);
     }
-    const x264 = `x264 ${preset ?? QUALITY[opts.quality].preset}/CRF ${crfEnv ?? QUALITY[opts.quality].crf}`;
+    const extra = preset === undefined && crfEnv === undefined && QUALITY[opts.quality].x264 !== '' ? ` ${QUALITY[opts.quality].x264}` : '';
+    const x264 = `x264 ${preset ?? QUALITY[opts.quality].preset}/CRF ${crfEnv ?? QUALITY[opts.quality].crf}${extra}`;
     return [
       {
         name: 'record 10 s @ 1920×1080 30 fps: wall time (frames → final mp4)', value: wall, unit: 's',

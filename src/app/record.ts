@@ -202,6 +202,8 @@ async function recordInto(
     recorder = Recorder.start({
       ffmpeg, width, height, fps, output, audio, preset: extras.preset ?? QUALITY[opts.quality].preset,
       crf: extras.crf ?? QUALITY[opts.quality].crf, poolSize: extras.poolSize,
+      // A preset or CRF given for a comparison replaces the quality's extra options too.
+      x264Params: extras.preset === undefined && extras.crf === undefined ? QUALITY[opts.quality].x264 : undefined,
     });
     started(recorder);
     const now = (): number => performance.now();

@@ -44,7 +44,7 @@ export const VIEW_FLAGS = {
   height: { type: 'integer', default: 1080, min: 16, max: 8192, placeholder: 'PX', help: 'output height in pixels, even for --record' },
   quality: {
     type: 'string', default: 'draft', choices: ['final', 'draft'],
-    help: '--record encoding: final = small files (x264 medium/CRF 18), draft = least CPU (ultrafast/CRF 20, ~3× larger)',
+    help: '--record encoding: final = small files (x264 medium/CRF 18, psy-rd 0.5), draft = least CPU (ultrafast/CRF 20, ~3× larger)',
   },
   format: { type: 'string', default: 'jpg', choices: ['jpg', 'png'], help: 'also write numbered frames in this format (--record)' },
   outputDir: { type: 'string', default: 'recordings/', placeholder: 'DIR', help: 'where --record writes' },

@@ -42,16 +42,20 @@ export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubun
  * Re-measured 2026-12-05 on today's frames (the same recording, quiet machine; video only):
  * slow/18 3.41 MB 0.992247 12.0 s; medium/18 3.45 MB 0.992242 8.7 s; medium/17.8 3.52 MB
  * 0.992283 10.1 s; fast/18 3.52 MB 0.992232; faster/18 3.43 MB 0.991773 9.8 s; veryfast/18
- * 3.58 MB 0.991403 6.6 s; veryfast/16.5 4.13 MB 0.991825. medium/18 stays: the reference
- * settings' quality (−0.000005 SSIM) at 1.01× their size for 27 % less encoder CPU.
+ * 3.58 MB 0.991403 6.6 s; veryfast/16.5 4.13 MB 0.991825. medium/18 alone gives the reference
+ * settings' quality less 0.000005 SSIM at 1.01× their size for 27 % less encoder CPU; with
+ * psy-rd 0.5 (psychovisual rate-distortion, which trades measured fidelity for perceived
+ * detail, halved): **3.44 MB 0.992255** ← final: ≤ 1.2× the reference's size (3.68 MB with the AAC
+ * track, ≤ 3.72) at ≥ its SSIM. aq-strength 0.8: 3.68 MB 0.992380 (too large with audio);
+ * deblock −1: 3.46 MB 0.992244.
  *
  * Nothing between medium and ultrafast reaches both the size and the SSIM: the faster presets
  * lose SSIM at equal size (veryfast, faster) or double the size (superfast). tune animation /
  * stillimage / ssim and deblock tweaks did not help either.
  */
 export const QUALITY = {
-  final: { preset: 'medium', crf: 18 },
-  draft: { preset: 'ultrafast', crf: 20 },
+  final: { preset: 'medium', crf: 18, x264: 'psy-rd=0.5,0' },
+  draft: { preset: 'ultrafast', crf: 20, x264: '' },
 } as const;
 
 /** `--quality` values (QUALITY's keys). */
@@ -75,6 +79,8 @@ export interface EncodeSpec {
   readonly output: string;
   readonly preset?: string;
   readonly crf?: number;
+  /** Extra libx264 options (`-x264-params`), '' or undefined for none. */
+  readonly x264Params?: string;
 }
 
 /** Sample rate of the soundtrack pipe. */
@@ -92,6 +98,7 @@ export function encoderArgs(spec: EncodeSpec): string[] {
     '-i', 'pipe:0',
     '-map', '0:v:0',
     '-c:v', 'libx264', '-preset', spec.preset ?? QUALITY[DEFAULT_QUALITY].preset, '-crf', String(spec.crf ?? QUALITY[DEFAULT_QUALITY].crf),
+    ...(spec.x264Params !== undefined && spec.x264Params !== '' ? ['-x264-params', spec.x264Params] : []),
     '-pix_fmt', 'yuv420p', '-r', String(spec.fps),
     '-f', 'matroska', spec.output,
   ];

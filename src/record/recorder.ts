@@ -35,6 +35,8 @@ export interface RecorderOptions {
   readonly poolSize?: number;
   readonly preset?: string;
   readonly crf?: number;
+  /** Extra libx264 options (record/ffmpeg.ts QUALITY). */
+  readonly x264Params?: string;
 }
 
 export interface RecordResult {
@@ -79,7 +81,7 @@ export class Recorder {
   static start(opts: RecorderOptions): Recorder {
     const tmp = tempFiles(opts.output);
     const proc = FfmpegProcess.spawn(opts.ffmpeg, encoderArgs({
-      width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf,
+      width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf, x264Params: opts.x264Params,
     }));
     proc.audio.end();
     let audioProc: FfmpegProcess | undefined;
