@@ -1,15 +1,18 @@
 /**
  * The training view's cached cube layer (issue 14). `train --watch` shows ≈ 22,000 cubes whose
  * places never move while their colours change every frame; on llvmpipe, drawing them costs
- * ≈ 30 ms of CPU per frame, nearly all of it per triangle, not per pixel. So the cubes are drawn
- * once into an index layer (per pixel, one RGBA32F texel: which instance covers it and the face's
- * two lighting terms, shaders/box_index.*, plus depth), and each frame only colours that layer from a texture of the
- * instances' colours (shaders/cube_compose.*) and copies its depth for the labels drawn after.
- * The layer is drawn again whenever the geometry changes: the size, the view-projection, the
- * camera position or any instance's position or scale (compared exactly, frame by frame).
+ * ≈ 30 ms of CPU per frame, nearly all of it per triangle, not per pixel. So those cubes (the
+ * frame's first `stableCount`, frame.ts) are drawn once into a layer (per pixel, one RGBA32F
+ * texel: which instance covers it and the face's two lighting terms, shaders/box_index.*, plus
+ * depth), and each frame only colours that layer from a texture of their colours
+ * (shaders/cube_compose.*) over the screen tiles they touch, and copies its depth where the
+ * cubes and labels drawn after it can be. The layer is drawn again whenever the geometry
+ * changes: the size, the view-projection, the camera position or any of those cubes' position or
+ * scale (compared exactly, frame by frame).
  *
- * Same pixels as drawing the cubes (tested): the compose pass computes colour · (ambient +
- * diffuse) + specular with the very terms box_instanced.vert computes. Opaque instances only.
+ * The same picture as drawing the cubes: the compose pass computes colour · (ambient + diffuse)
+ * + specular with the very terms box_instanced.vert computes. Tested: 4 of 1.44 million pixels
+ * differ, where two faces of a cube meet (llvmpipe compiles the two vertex shaders apart).
  *
  * What it is not: no cube geometry or instance upload (renderer.ts draws the index pass with its
  * own cube mesh and instance buffer), no decision when to use it (Renderer.cacheCubes).

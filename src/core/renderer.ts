@@ -126,7 +126,7 @@ export class Renderer {
    * not into the 4× MSAA target — half the CPU of a 1600×900 frame on llvmpipe (the overlay's
    * pixels no longer need an MSAA clear, blend and resolve). The 3D picture is the offscreen
    * one's pixel for pixel; overlay pixels differ from --snapshot's where a glyph quad's edge is
-   * partly covered (mip-filtered ink: up to ≈ 30 levels on a few pixels per glyph) and by at most
+   * partly covered (mip-filtered ink: up to 58 levels on a few pixels per glyph, tested) and by at most
    * a level of rounding in solid panels. False: the overlay goes through the MSAA target too, and
    * the window shows exactly --snapshot's pixels.
    */
@@ -137,9 +137,9 @@ export class Renderer {
   private defaultSamples = -1;
   /** The screen rectangles of the frame being drawn into a render target. */
   private readonly rects = new ScreenRects();
-  private disposed = false;
-
+  /** Package root holding shaders/ (the cube cache's are read when first needed). */
   private readonly root: string;
+  private disposed = false;
 
   constructor(readonly gl: Gl, opts: RendererOptions = {}) {
     const root = opts.root ?? findPackageRoot();
@@ -274,8 +274,7 @@ export class Renderer {
     const flat = late && frame.opaqueCount + frame.transparentCount === 0 && !anyLabelShown(frame);
     if (flat) {
       this.text.setPixelRatio(this.pixelRatio);
-      cameraForward(this.forward, frame.camera);
-      mat4.ortho(this.pixelProj, 0, this.width, 0, this.height, -1, 1);
+      this.matrices(frame, this.width, this.height);
       this.text.prepare(frame, this.width, this.height, this.forward as Float32Array);
     } else {
       const off = this.windowOffscreen();
