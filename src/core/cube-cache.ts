@@ -3,10 +3,11 @@
  * places never move while their colours change every frame; on llvmpipe, drawing them costs
  * ≈ 30 ms of CPU per frame, nearly all of it per triangle, not per pixel. So those cubes (the
  * frame's first `stableCount`, frame.ts) are drawn once into a layer (per pixel, one RGBA32F
- * texel: which instance covers it and the face's two lighting terms, shaders/box_index.*, plus
- * depth), and each frame only colours that layer from a texture of their colours
- * (shaders/cube_compose.*) over the screen tiles they touch, and copies its depth where the
- * cubes and labels drawn after it can be. The layer is drawn again whenever the geometry
+ * texel: which instance covers it, the face's two lighting terms and the depth,
+ * shaders/box_index.*), and each frame only colours that layer from a texture of their colours
+ * (shaders/cube_compose.*) over the screen tiles they touch, writing the stored depth as it goes
+ * for the cubes and labels drawn after it (a depth blit where those can be cost llvmpipe ≈ 2.5 ms
+ * a frame: it takes the generic blit path). The layer is drawn again whenever the geometry
  * changes: the size, the view-projection, the camera position or any of those cubes' position or
  * scale (compared exactly, frame by frame).
  *
@@ -32,11 +33,12 @@ import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program } from './shader.js';
 import { buildProgram, readShader } from './shader.js';
 
-/** Instance colours per row of the colour texture. */
-const COLORS_WIDTH = 1024;
+/** Instance colours per row of the colour texture: 1 << COLORS_SHIFT. */
+const COLORS_SHIFT = 10;
+const COLORS_WIDTH = 1 << COLORS_SHIFT;
 
 type IndexUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
-type ComposeUniforms = 'u_layer' | 'u_colors' | 'u_colors_width';
+type ComposeUniforms = 'u_layer' | 'u_colors' | 'u_colors_shift';
 
 export class CubeCache {
   readonly index: Program<IndexUniforms>;
@@ -70,7 +72,7 @@ export class CubeCache {
       'u_view_projection', 'u_light_dir', 'u_camera_pos',
     ] as const);
     this.compose = buildProgram(gl, readShader('cube_compose.vert', root), readShader('cube_compose.frag', root), [
-      'u_layer', 'u_colors', 'u_colors_width',
+      'u_layer', 'u_colors', 'u_colors_shift',
     ] as const);
     gl.glGenVertexArrays(1, this.ids);
     this.emptyVao = this.ids[0]!;
@@ -136,36 +138,27 @@ export class CubeCache {
   }
 
   /**
-   * Into the draw framebuffer `fbo` (cleared by the caller, same size): the layer's depth where
-   * what is drawn after it can touch (`after`'s tiles: elsewhere the cleared depth gives the same
-   * depth tests), then its cubes coloured with the colours of `frame`'s first `n` instances.
+   * Into the bound draw framebuffer (colour and depth cleared by the caller, same size): the
+   * layer's cubes coloured with the colours of `frame`'s first `n` instances, with their depth.
    */
-  draw(frame: FrameDesc, n: number, fbo: number, after: ScreenRects): void {
+  draw(frame: FrameDesc, n: number): void {
     const gl = this.gl;
     const st = this.state;
     this.uploadColors(frame, n);
-    st.bindReadFramebuffer(this.fbo);
-    st.bindDrawFramebuffer(fbo);
     const r = this.rects.xyxy;
-    const q = after.xyxy;
-    for (let i = 0; i < this.rects.count; i++) {
-      for (let j = 0; j < after.count; j++) {
-        const x0 = Math.max(r[4 * i]!, q[4 * j]!), y0 = Math.max(r[4 * i + 1]!, q[4 * j + 1]!);
-        const x1 = Math.min(r[4 * i + 2]!, q[4 * j + 2]!), y1 = Math.min(r[4 * i + 3]!, q[4 * j + 3]!);
-        if (x0 < x1 && y0 < y1) gl.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, GL_DEPTH_BUFFER_BIT, GL_NEAREST);
-      }
-    }
     st.useProgram(this.compose.program);
     const u = this.compose.uniforms;
     gl.glUniform1i(u.u_layer, 0);
     gl.glUniform1i(u.u_colors, 1);
-    gl.glUniform1i(u.u_colors_width, COLORS_WIDTH);
+    gl.glUniform1i(u.u_colors_shift, COLORS_SHIFT);
     gl.glActiveTexture(GL_TEXTURE0);
     gl.glBindTexture(GL_TEXTURE_2D, this.layerTex);
     gl.glActiveTexture(GL_TEXTURE1);
     gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
     gl.glActiveTexture(GL_TEXTURE0);
-    st.set(GL_DEPTH_TEST, false);
+    // Depth test on (against the cleared 1.0, always passed) so that gl_FragDepth is written.
+    st.set(GL_DEPTH_TEST, true);
+    st.depthMask(true);
     st.set(GL_BLEND, false);
     st.set(GL_CULL_FACE, false);
     st.bindVao(this.emptyVao);

@@ -446,13 +446,7 @@ export class Renderer {
     st.depthMask(true);
     // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
     gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
-    // The layer's depth is copied only where something drawn after it (a cube, a label) can be.
-    const after = this.rects;
-    after.reset(width, height, frame.clearColor);
-    addInstanceBounds(after, frame, this.viewProj, width, height, oc + tc, k);
-    this.text.addBounds(after, this.viewProj, this.pixelProj, width, height, false);
-    after.finish();
-    cache.draw(frame, k, 0, after);
+    cache.draw(frame, k);
     s.drawCalls++;
     // The other cubes (the loss curve, the progress bar) as usual, depth-tested against the layer's.
     if (oc + tc > k) this.drawCubes(frame, k);
