@@ -61,20 +61,17 @@ function train(display: string, args: readonly string[]): Promise<Run> {
     let out = '';
     let err = '';
     // The drawing side's CPU: the main thread (tid = pid) and llvmpipe's rasteriser threads,
-    // sampled until the process ends (the last sample before exit is within 0.25 s of the end).
+    // sampled until the process ends. Per thread the last value seen counts: llvmpipe's threads
+    // end when the window closes, before the process does (the last sample is within 0.25 s).
+    const drawThreads = new Map<string, number>();
     let drawCpu: number | undefined;
     const sampler = setInterval(() => {
       const pid = child.pid;
       if (pid === undefined) return;
-      let sum = 0;
-      let seen = false;
       for (const [tid, t] of threadCpu(pid)) {
-        if (tid === String(pid) || t.comm.startsWith('llvmpipe')) {
-          sum += t.seconds;
-          seen = true;
-        }
+        if (tid === String(pid) || t.comm.startsWith('llvmpipe')) drawThreads.set(tid, t.seconds);
       }
-      if (seen) drawCpu = sum;
+      if (drawThreads.size > 0) drawCpu = [...drawThreads.values()].reduce((a, b) => a + b, 0);
     }, 250);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));

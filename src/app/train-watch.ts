@@ -285,14 +285,21 @@ export class TrainWatch {
       });
     };
     pumpVideo();
+    // Frames are due on a fixed grid of 1 / FPS_CAP seconds (not 1 / FPS_CAP after the last one
+    // ended: timer and scheduling delays would add up); a frame more than one period late moves
+    // the grid rather than bunching frames to catch up.
+    const period = 1000 / FPS_CAP;
+    let due = performance.now();
     const schedule = (): void => {
       if (this.stopped) return;
-      const spent = performance.now() - last;
+      const now = performance.now();
+      due += period;
+      if (due < now - period) due = now;
       this.timer = setTimeout(() => {
         tick().then(schedule, (e: unknown) => {
           this.failure = e;
         });
-      }, Math.max(0, 1000 / FPS_CAP - spent));
+      }, Math.max(0, due - now));
     };
     schedule();
   }
