@@ -5,7 +5,8 @@
  * 4× MSAA offscreen target, pixel-pack readback, ffmpeg encoding, soundtrack mux. Reports the
  * wall time per phase of the main loop (scene, draw, readback start/finish, waiting for the
  * encoder) as shares of the loop, ffmpeg's own CPU time, and the final mux.
- * The Python reference takes 28.2 s (10.6 frames/s); target ≤ 10 s (real time).
+ * The Python reference takes 28.2 s (10.6 frames/s); target ≤ 7 s (issue 15: a quarter of the
+ * reference's whole process, 27.1 s; issue 9 asked for real time, 10 s).
  * Then, untimed, the size of the mp4 and its SSIM (all planes, yuv444p, ffmpeg's ssim filter)
  * against the frames it was encoded from: a second run renders the same frames as PNGs
  * (--format png; the frames are deterministic) and ffmpeg compares. The reference's figures for
@@ -30,7 +31,7 @@ import { emptyTimings } from '../src/record/frame-loop.js';
 import { ensureDisplay } from '../test/helpers/xvfb.js';
 
 const REFERENCE_S = 28.2;
-const TARGET_S = 10;
+const TARGET_S = 7;
 /** The reference's mp4 of this recording (x264 slow/CRF 18): size and SSIM against the source frames. */
 const REFERENCE_MB = 3.1;
 const REFERENCE_SSIM = 0.992247;
