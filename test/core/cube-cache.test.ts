@@ -1,7 +1,8 @@
 /**
  * The training view's cached cube layer (core/cube-cache.ts, issue 14): a window drawing its
  * cubes from the layer shows exactly the pixels of drawing them, when the colours change (the
- * layer is not drawn again) and when the geometry changes (it is). Under Xvfb.
+ * layer is not drawn again) and when the geometry changes (it is), and hides what lies behind
+ * its cubes as they would (its depth). Under Xvfb.
  */
 import test from 'ava';
 import { INITIAL_VIEW } from '../../src/animation/view-state.js';
@@ -9,7 +10,7 @@ import type { GlContext } from '../../src/core/context.js';
 import { openContext } from '../../src/core/context.js';
 import { PixelReader } from '../../src/core/readback.js';
 import type { FrameDesc } from '../../src/frame.js';
-import { createFrame } from '../../src/frame.js';
+import { INSTANCE_FLOATS, createFrame, pushLabel } from '../../src/frame.js';
 import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
 import { initWeights } from '../../src/transformer/init.js';
 import { TrainHistory } from '../../src/visualization/train-history.js';
@@ -95,4 +96,24 @@ test.serial('cubes from the cached layer: the same pixels as drawing them, throu
   t.true(d2 <= MAX_EDGE_PIXELS, `turned camera: ${d2} pixels differ`);
   t.is(redraws(), 2, 'a turned camera draws the layer again');
   t.log(`pixels differing of ${W * H}: ${d0}, ${d1}, ${d2}`);
+});
+
+test.serial('a label behind the cached cubes stays hidden where they are, as when drawing them (the layer\'s depth)', (t) => {
+  const f = frameOf(initWeights(DEFAULT_CONFIG).flat);
+  const without = shot(f, false);
+  // A large label just behind the first cube (away from the camera), over the first matrices.
+  const i = f.instances;
+  const p = f.camera.position;
+  const c = [i[0]!, i[1]!, i[2]!];
+  const away = [c[0]! - p[0]!, c[1]! - p[1]!, c[2]! - p[2]!];
+  const len = Math.hypot(away[0]!, away[1]!, away[2]!);
+  const back = 3 * i[INSTANCE_FLOATS - 1]! + 2;
+  pushLabel(f, 'HIDDEN BEHIND', c[0]! + (back * away[0]!) / len, c[1]! + (back * away[1]!) / len, c[2]! + (back * away[2]!) / len, 8, 0.5, 0.5, 1, true);
+  const direct = shot(f, false);
+  const cached = shot(f, true);
+  const shown = differing(direct, without);
+  t.true(shown > 0, 'the label shows between the cubes');
+  const d = differing(cached, direct);
+  t.true(d <= MAX_EDGE_PIXELS, `${d} pixels differ from drawing the cubes (the label shows through the layer without its depth)`);
+  t.log(`label pixels shown: ${shown}; differing: ${d}`);
 });
