@@ -7,7 +7,8 @@
  * It used to run whole (≈ 0.2 s of CPU on an idle machine, ≈ 1 s under load) between opening the
  * window and drawing the first frame. Now the first frame comes first and the warm-up runs in
  * slices of a few milliseconds after each frame, done within the first seconds of the run — long
- * before the later stages are reached — without a frame visibly late.
+ * before the later stages are reached — without a frame visibly late. The scenes' label fades,
+ * found lazily (visualization/labels.ts, LabelFadeScan), are scanned in the same slices.
  *
  * What it is not: no drawing, no timing of frames; it only evaluates frameAt into its own frame.
  */
@@ -33,6 +34,14 @@ export class WarmUp {
   /** Its own frame and scratch, so the ones on screen are never touched; dropped when done. */
   private frame: FrameDesc | null = null;
   private scratch: FrameScratch | null = null;
+  /**
+   * What is left to do, in order, each step given the slice's deadline and true once done: the
+   * label fades of the scenes warmed up (frameAt would otherwise scan them whole, ≈ 60 ms, in
+   * one slice), the frames, then the label fades of every other step (built lazily since issue
+   * 15's first frame; scanned here long before the step is reached).
+   */
+  private readonly tasks: ((end: number) => boolean)[];
+  private task = 0;
 
   constructor(steps: readonly Pick<RunScene, 'kind' | 'scene'>[], private readonly now = (): number => performance.now()) {
     const seen = new Set<string>();
@@ -41,6 +50,9 @@ export class WarmUp {
       seen.add(st.kind);
       this.scenes.push(st.scene);
     }
+    const others = [...new Set(steps.map((st) => st.scene))].filter((sc) => !this.scenes.includes(sc));
+    const scan = (sc: Scene) => (end: number): boolean => sc.fadeScan.advance(end, this.now);
+    this.tasks = [...this.scenes.map(scan), (end) => this.frames(end), ...others.map(scan)];
   }
 
   /** Distinct scene kinds to warm up. */
@@ -54,14 +66,23 @@ export class WarmUp {
   }
 
   get done(): boolean {
-    return this.scene >= this.scenes.length;
+    return this.task >= this.tasks.length;
   }
 
-  /** Evaluate frames for about `budgetMs` of wall time (at least one chunk); no-op once done. */
+  /** Work for about `budgetMs` of wall time (at least one step: a chunk of frames or of a scan); no-op once done. */
   slice(budgetMs = SLICE_MS): void {
-    if (this.done) return;
-    const frame = (this.frame ??= createFrame());
     const end = this.now() + budgetMs;
+    while (!this.done) {
+      if (!this.tasks[this.task]!(end)) return;
+      this.task++;
+      if (this.now() >= end) return;
+    }
+  }
+
+  /** Evaluate frames until all are done (true) or the clock reaches `end` (at least one chunk). */
+  private frames(end: number): boolean {
+    if (this.scene >= this.scenes.length) return true;
+    const frame = (this.frame ??= createFrame());
     do {
       const scene = this.scenes[this.scene]!;
       const scratch = (this.scratch ??= createFrameScratch(scene));
@@ -73,8 +94,10 @@ export class WarmUp {
         this.index = 0;
         this.scratch = null;
       }
-    } while (!this.done && this.now() < end);
-    if (this.done) this.frame = null;
+    } while (this.scene < this.scenes.length && this.now() < end);
+    if (this.scene < this.scenes.length) return false;
+    this.frame = null;
+    return true;
   }
 
   /** Everything at once (tests, or a caller with nothing to show meanwhile). */

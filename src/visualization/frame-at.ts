@@ -104,7 +104,7 @@ export function frameAt(
   applyView(out.camera, view);
   // The ortho size is read from out.camera inside (a double passed as an argument may be boxed).
   drawFrameCharacters(out, scene.characters, scene.charFrame, st, t);
-  drawFrameLabels(out, scene, st, scene.labels, scene.fades, t);
+  drawFrameLabels(out, scene, st, scene.labels, t);
   if (current >= 0) pushOverlay(out, scene.titles[current]!, 'bottom-right', 0, 'large', 1);
   if (scene.choice !== undefined) drawChoice(out, scene.choice, t);
   return out;

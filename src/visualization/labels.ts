@@ -26,13 +26,18 @@ export const FADE_OUT = 0.35;
 const SCAN_STEP = 1 / 60;
 const BISECT_ITERATIONS = 30;
 
-/** Precomputed switch lists of every label (flattened). */
+/** One switch list: at times[k] the binary visibility becomes targets[k], the ramp starting from values[k]. */
+export interface SwitchList {
+  readonly times: number[];
+  readonly targets: number[];
+  readonly values: number[];
+}
+
+/** The switch lists of every label, complete up to the time scanned (LabelFadeScan). */
 export interface LabelFades {
-  /** Label i's switches are [offsets[i], offsets[i+1]). */
-  readonly offsets: Int32Array;
-  readonly times: Float64Array;
-  readonly targets: Uint8Array;
-  readonly values: Float64Array;
+  /** Label i's switches are lists[repOf[i]] (labels with the same owner, kind and rule share one). */
+  readonly repOf: Int32Array;
+  readonly lists: readonly SwitchList[];
   /** End of the character display (input row labels follow the special rule up to here), or −1. */
   readonly charEnd: number;
 }
@@ -74,45 +79,88 @@ function boundaryTimes(scene: SceneCore, end: number): number[] {
 }
 
 /**
- * Find every label's switch times over [0, total + return] (scene build; evaluates the state
- * machine a few thousand times, into a state of its own).
+ * Every label's switch times over [0, total + return], found by a scan of the timeline in time
+ * order that evaluates the state machine a few thousand times (≈ 60 ms for a full scene), into a
+ * state of its own. Once the scan has passed time t, every switch up to t is known and final, so
+ * a frame at t needs only the scan up to t (through): a run's first frame costs one step. The
+ * rest runs in slices (advance: the window's warm-up, issue 15) or at once (result); either way
+ * the same evaluations in the same order, so the same switches.
  */
-export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[]): LabelFades {
-  // Labels with the same owner, kind and rule share one switch list (e.g. the 32 column headers).
-  const keyOf = (l: SceneLabel): string => `${l.owner}/${l.kind}/${l.inputRow ? 1 : 0}`;
-  const reps: SceneLabel[] = [];
-  const repIndex = new Map<string, number>();
-  for (const l of labels) {
-    const k = keyOf(l);
-    if (!repIndex.has(k)) {
-      repIndex.set(k, reps.length);
-      reps.push(l);
-    }
-  }
-  const charEnd = scene.charIdx >= 0 && scene.inputIdx >= 0 ? scene.stages[scene.charIdx]!.timing.end : -1;
-  const sw = scanSwitches(scene, createState(scene.stages.length, scene.visuals.length), reps, charEnd);
-  const n = labels.length;
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + sw[repIndex.get(keyOf(labels[i]!))!]!.length;
-  const total = offsets[n]!;
-  const times = new Float64Array(total);
-  const targets = new Uint8Array(total);
-  const values = new Float64Array(total);
-  for (let i = 0; i < n; i++) {
-    sw[repIndex.get(keyOf(labels[i]!))!]!.forEach((x, k) => {
-      times[offsets[i]! + k] = x.t; targets[offsets[i]! + k] = x.b; values[offsets[i]! + k] = x.v;
+export class LabelFadeScan {
+  private readonly fades: LabelFades;
+  private readonly scan: Generator<number, void>;
+  /** Timeline time the scan has passed (−∞ before its first step, +∞ once done). */
+  private scanned = -Infinity;
+
+  constructor(scene: SceneCore, labels: readonly SceneLabel[]) {
+    const keyOf = (l: SceneLabel): string => `${l.owner}/${l.kind}/${l.inputRow ? 1 : 0}`;
+    const reps: SceneLabel[] = [];
+    const repIndex = new Map<string, number>();
+    const repOf = new Int32Array(labels.length);
+    labels.forEach((l, i) => {
+      const k = keyOf(l);
+      let r = repIndex.get(k);
+      if (r === undefined) {
+        r = reps.length;
+        repIndex.set(k, r);
+        reps.push(l);
+      }
+      repOf[i] = r;
     });
+    const charEnd = scene.charIdx >= 0 && scene.inputIdx >= 0 ? scene.stages[scene.charIdx]!.timing.end : -1;
+    const lists = reps.map((): SwitchList => ({ times: [], targets: [], values: [] }));
+    this.fades = { repOf, lists, charEnd };
+    this.scan = scanSwitches(scene, createState(scene.stages.length, scene.visuals.length), reps, charEnd, lists);
   }
-  return { offsets, times, targets, values, charEnd };
+
+  /** Scan on until it is done or `now()` reaches `deadline` (ms), at least one step; true once done. */
+  advance(deadline: number, now: () => number = () => performance.now()): boolean {
+    while (this.step()) {
+      if (this.scanned === Infinity) return true;
+      if (now() >= deadline) return false;
+    }
+    return true;
+  }
+
+  /** The fades, complete for every time up to t (the scan goes on to there if it is not there yet). */
+  through(t: number): LabelFades {
+    while (this.scanned < t && this.step());
+    return this.fades;
+  }
+
+  /** The fades over the whole timeline (the rest of the scan done now). */
+  get result(): LabelFades {
+    return this.through(Infinity);
+  }
+
+  /** One step of the scan; false once done. */
+  private step(): boolean {
+    if (this.scanned === Infinity) return false;
+    const r = this.scan.next();
+    this.scanned = r.done === true ? Infinity : r.value;
+    return true;
+  }
 }
 
-interface Switch { readonly t: number; readonly b: number; readonly v: number }
+/** Find every label's switch times over [0, total + return] at once (LabelFadeScan). */
+export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[]): LabelFades {
+  return new LabelFadeScan(scene, labels).result;
+}
 
-/** The switch list of each label over [0, total + return]. */
-function scanSwitches(scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], charEnd: number): Switch[][] {
+/**
+ * Append each label's switches over [0, total + return] to its list, in time order, yielding
+ * after each grid time (every switch up to it is then in the lists).
+ */
+function* scanSwitches(
+  scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], charEnd: number, sw: readonly SwitchList[],
+): Generator<number, void> {
   const end = scene.total + scene.returnDuration;
   const n = labels.length;
-  const sw: Switch[][] = labels.map(() => []);
+  const push = (i: number, t: number, b: number, v: number): void => {
+    sw[i]!.times.push(t);
+    sw[i]!.targets.push(b);
+    sw[i]!.values.push(v);
+  };
   const prevB = new Uint8Array(n);
   const lastT = new Float64Array(n);
   const lastV = new Float64Array(n);
@@ -120,7 +168,7 @@ function scanSwitches(scene: SceneCore, st: SceneState, labels: readonly SceneLa
   for (let i = 0; i < n; i++) {
     if (special(labels[i]!)) {
       // The special rule ends with the label fully shown at the end of the character display.
-      sw[i]!.push({ t: charEnd, b: 1, v: 1 });
+      push(i, charEnd, 1, 1);
       prevB[i] = 1; lastT[i] = charEnd; lastV[i] = 1;
     }
   }
@@ -155,12 +203,12 @@ function scanSwitches(scene: SceneCore, st: SceneState, labels: readonly SceneLa
         evaluateState(scene, lo, st);
         v *= labelMultiplier(l, st);
       }
-      sw[i]!.push({ t: hi, b: newB, v });
+      push(i, hi, newB, v);
       prevB[i] = newB; lastT[i] = hi; lastV[i] = v;
     }
     tPrev = t;
+    yield t;
   }
-  return sw;
 }
 
 /** Alpha of label i at t; `st` must hold the state evaluated at t. */
@@ -172,17 +220,18 @@ export function labelAlphaAt(
   if (l.inputRow && fades.charEnd >= 0 && t <= fades.charEnd) {
     a = inputRowSpecial(st, scene.charIdx);
   } else {
-    const k0 = fades.offsets[i]!;
-    let lo = k0;
-    let hi = fades.offsets[i + 1]! - 1;
-    if (hi < lo || fades.times[lo]! > t) return 0;
+    const sw = fades.lists[fades.repOf[i]!]!;
+    const times = sw.times;
+    let lo = 0;
+    let hi = times.length - 1;
+    if (hi < lo || times[lo]! > t) return 0;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (fades.times[mid]! <= t) lo = mid;
+      if (times[mid]! <= t) lo = mid;
       else hi = mid - 1;
     }
-    const b = fades.targets[lo]!;
-    a = approach(fades.values[lo]!, b, t - fades.times[lo]!) * (b === 1 ? labelMultiplier(l, st) : 1);
+    const b = sw.targets[lo]!;
+    a = approach(sw.values[lo]!, b, t - times[lo]!) * (b === 1 ? labelMultiplier(l, st) : 1);
   }
   if (l.hiddenBy >= 0) a *= 1 - labelAlphaAt(scene, st, labels, fades, l.hiddenBy, t);
   return a;
@@ -200,37 +249,31 @@ function inputRowSpecial(st: SceneState, charIdx: number): number {
   return 0;
 }
 
-/**
- * Push every visible label (stage order, label order) into `out`: drawn when its stage alpha and
- * its own alpha are ≥ 0.01, empty strings skipped. `ortho` is the camera's ortho size at t.
- */
-export function drawLabels(
-  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number, ortho: number,
-): void {
-  ORTHO[0] = ortho;
-  labelLoop(out, scene, st, labels, fades, t);
+/** A scene with its label fade scan, asked only for the time being drawn (it may not be further yet). */
+export interface SceneWithFades extends SceneCore {
+  readonly fadeScan: Pick<LabelFadeScan, 'through'>;
 }
 
 /**
- * drawLabels with the frame's own camera ortho size (`out.camera` must be set): what frameAt
- * calls, so that no freshly loaded double is passed to a call V8 may not inline (it would box it).
+ * Push every visible label (stage order, label order) into `out`: drawn when its stage alpha and
+ * its own alpha are ≥ 0.01, empty strings skipped, at the frame's own camera ortho size
+ * (`out.camera` must be set; read here so that no freshly loaded double is passed to a call V8
+ * may not inline: it would box it). The fades are scanned only up to t, and only once a stage
+ * shows.
  */
-export function drawFrameLabels(
-  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number,
-): void {
+export function drawFrameLabels(out: FrameDesc, scene: SceneWithFades, st: SceneState, labels: readonly SceneLabel[], t: number): void {
   ORTHO[0] = out.camera.orthoSize;
-  labelLoop(out, scene, st, labels, fades, t);
+  labelLoop(out, scene, st, labels, t);
 }
 
 /** The ortho size of the labels being drawn (scratch, see drawFrameLabels). */
 const ORTHO = new Float64Array(1);
 
-function labelLoop(
-  out: FrameDesc, scene: SceneCore, st: SceneState, labels: readonly SceneLabel[], fades: LabelFades, t: number,
-): void {
+function labelLoop(out: FrameDesc, scene: SceneWithFades, st: SceneState, labels: readonly SceneLabel[], t: number): void {
   const ortho = ORTHO[0]!;
   for (let si = 0; si < scene.stages.length; si++) {
     if (st.stageAlpha[si]! < 0.01) continue;
+    const fades = scene.fadeScan.through(t);
     const stage = scene.stages[si]!;
     const l1 = stage.firstLabel + stage.labelCount;
     for (let i = stage.firstLabel; i < l1; i++) {

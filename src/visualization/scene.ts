@@ -25,7 +25,7 @@ import { layout } from './layout.js';
 import type { CharacterData, CharFrame } from './characters.js';
 import { charPosition, charSpacing } from './characters.js';
 import type { LabelFades } from './labels.js';
-import { buildLabelFades } from './labels.js';
+import { LabelFadeScan } from './labels.js';
 import { buildAttention, buildBlock, buildBlockOutput, buildConcat, buildFfn, buildInput, buildQkv, buildResidual } from './pipeline.js';
 import {
   buildBlockHop, buildCharPlaceholder, buildOutputProjection, buildStaticLogits, buildTokenProbs, predictionOf,
@@ -77,7 +77,10 @@ export interface Scene extends SceneCore {
   readonly timeline: Timeline;
   readonly layout: Layout;
   readonly labels: readonly SceneLabel[];
+  /** The labels' fades over the whole timeline (the rest of the scan done when read). */
   readonly fades: LabelFades;
+  /** The scan behind them: in slices (the window's warm-up) or up to the time a frame shows. */
+  readonly fadeScan: Pick<LabelFadeScan, 'advance' | 'through'>;
   readonly characters: CharacterData;
   readonly charFrame: CharFrame;
   /** Spacing the next step's character display should use (spec §5.11.3). */
@@ -235,7 +238,9 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
     fastFadeIdx: ret !== undefined ? probsIdx : -1,
     total: timeline.total, returnDuration: timeline.returnDuration,
   };
-  const fades = buildLabelFades(core, b.labels);
+  // The label fades (a scan of the whole timeline, ≈ 60 ms) are scanned as far as a frame needs,
+  // or in the window's warm-up slices (issue 15, first frame first).
+  const fadeScan = new LabelFadeScan(core, b.labels);
   const predicts = inp.predPos !== undefined && inp.predPos >= 0 && probsIdx >= 0;
   const captions = captionTable(timeline, cfg, {
     kind: inp.kind, predPos: predicts ? pred.row : -1, prediction: predicts ? pred.label : '', chars: displayed.length,
@@ -247,7 +252,11 @@ export function buildScene(inp: SceneInput, opts: SceneOptions = {}): Scene {
   if (inp.kind !== 'random' && rec.tokenIds !== undefined) dimPadRows(b, rec.tokenIds);
   return Object.freeze({
     ...core,
-    kind: inp.kind, timeline, layout: L, labels: b.labels, fades, characters,
+    kind: inp.kind, timeline, layout: L, labels: b.labels, characters,
+    get fades(): LabelFades {
+      return fadeScan.result;
+    },
+    fadeScan,
     charFrame: {
       charIdx, placeholder: charIdx >= 0 ? stages[charIdx]!.firstVisual : -1,
       total: timeline.total, returnDuration: timeline.returnDuration,

@@ -7,7 +7,7 @@ import { buildScene } from '../../src/visualization/scene.js';
 import { WARM_UP_FRAMES, WarmUp } from '../../src/app/warm-up.js';
 import { randomInput, stepInput } from '../visualization/scene-fixtures.js';
 
-test('one pass per distinct kind, in slices bounded by the clock, then done', (t) => {
+test('the label fades first, then one pass per distinct kind, in slices bounded by the clock, then done', (t) => {
   const random = buildScene(randomInput());
   const full = buildScene(stepInput('hi', 'full'));
   const steps = [
@@ -19,8 +19,14 @@ test('one pass per distinct kind, in slices bounded by the clock, then done', (t
   const w = new WarmUp(steps, () => clock);
   t.is(w.kinds, 2);
   t.false(w.done);
-  // A clock that never advances: a zero budget still makes progress, one chunk at a time.
-  w.slice(0);
+  // A clock that never advances: a zero budget still makes progress, one step at a time — first
+  // the two scenes' label fade scans (one timeline time per slice), then the frames.
+  let slices = 0;
+  while (w.evaluated === 0) {
+    w.slice(0);
+    slices++;
+  }
+  t.true(slices > 100, `${slices} slices before the first frames`);
   const chunk = w.evaluated;
   t.true(chunk > 0 && chunk < WARM_UP_FRAMES);
   w.slice(0);
@@ -30,6 +36,24 @@ test('one pass per distinct kind, in slices bounded by the clock, then done', (t
   w.finish();
   t.true(w.done);
   t.is(w.evaluated, 2 * WARM_UP_FRAMES);
+  // The fades scanned in slices are those of a scan at once.
+  t.deepEqual(full.fades, buildScene(stepInput('hi', 'full')).fades);
+  t.deepEqual(random.fades, buildScene(randomInput()).fades);
   w.slice();
   t.is(w.evaluated, 2 * WARM_UP_FRAMES);
+});
+
+test('the label fades of steps beyond the warmed kinds are scanned too, after the frames', (t) => {
+  const first = buildScene(stepInput('hi', 'logits'));
+  const second = buildScene(stepInput('hid', 'logits'));
+  const w = new WarmUp([{ kind: 'logits' as const, scene: first }, { kind: 'logits' as const, scene: second }], () => 0);
+  t.is(w.kinds, 1);
+  while (w.evaluated < WARM_UP_FRAMES) w.slice(0);
+  // The frames are done; the second step's scan is what is left.
+  t.false(w.done);
+  w.finish();
+  t.true(w.done);
+  // Scanned to the end: advancing it again does no step and reports it done even past its deadline.
+  t.true(second.fadeScan.advance(-Infinity));
+  t.deepEqual(second.fades, buildScene(stepInput('hid', 'logits')).fades);
 });

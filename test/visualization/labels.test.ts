@@ -4,7 +4,7 @@
  * fade; the behaviour examples of the spec; the input-row crossfade; Softmax/argmax never overlap.
  */
 import test from 'ava';
-import { approach, labelAlphaAt, labelMultiplier, labelVisible } from '../../src/visualization/labels.js';
+import { LabelFadeScan, approach, labelAlphaAt, labelMultiplier, labelVisible } from '../../src/visualization/labels.js';
 import { buildScene } from '../../src/visualization/scene.js';
 import type { Scene } from '../../src/visualization/scene.js';
 import { evaluateState } from '../../src/visualization/scene-eval.js';
@@ -54,6 +54,28 @@ test('closed form matches the reference stepper (240 Hz) except where the refere
       }
     }
     t.true(worst < 0.02, `${s.kind}: worst difference ${worst}`);
+  }
+});
+
+test('a scan taken only as far as each frame needs gives every frame the alphas of the whole scan', (t) => {
+  for (const s of [random, full]) {
+    const partial = new LabelFadeScan(s, s.labels);
+    const first = partial.through(0);
+    // Up to t = 0 the scan has taken one step: no switch after it is known yet.
+    t.true(first.lists.every((l) => l.times.every((x) => x <= 0 || x === first.charEnd)));
+    let compared = 0;
+    for (let time = 0; time <= s.total + s.returnDuration; time += 0.37) {
+      const fades = partial.through(time);
+      evaluateState(s, time, stateFor(s));
+      for (let i = 0; i < s.labels.length; i++) {
+        const a = labelAlphaAt(s, stateFor(s), s.labels, fades, i, time);
+        const b = labelAlphaAt(s, stateFor(s), s.labels, s.fades, i, time);
+        if (a !== b) t.fail(`${s.kind} label ${i} at ${time}: ${a} ≠ ${b}`);
+        if (b > 0) compared++;
+      }
+    }
+    t.true(compared > 100);
+    t.deepEqual(partial.result, s.fades);
   }
 });
 
