@@ -32,7 +32,8 @@ import { subOperation } from '../animation/stages.js';
 import type { PhaseOut, Timeline } from '../animation/timeline.js';
 import { writePhase } from '../animation/timeline.js';
 import type { GlContext } from '../core/context.js';
-import { openContext } from '../core/context.js';
+import { contextFor } from '../core/context.js';
+import type { Window } from '../core/glfw.js';
 import type { FrameDesc } from '../frame.js';
 import { createFrame, pushOverlay } from '../frame.js';
 import { UserError } from '../errors.js';
@@ -41,7 +42,6 @@ import { buildRun, generationLines } from '../run/run.js';
 import type { RunScene } from '../run/scenes.js';
 import type { FrameScratch } from '../visualization/frame-at.js';
 import { createFrameScratch, frameAt } from '../visualization/frame-at.js';
-import { requireDisplay } from './display.js';
 import { Inspector } from './inspector.js';
 import type { Action } from './input.js';
 import {
@@ -57,10 +57,9 @@ import { Hook } from './test-hook.js';
 import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
 import { WarmUp } from './warm-up.js';
+import { discardWindow, startWindow } from './window-open.js';
 
-export const WINDOW_WIDTH = 1600;
-export const WINDOW_HEIGHT = 900;
-export const WINDOW_TITLE = 'GPT Visualizer';
+export { WINDOW_HEIGHT, WINDOW_TITLE, WINDOW_WIDTH } from './window-open.js';
 /** Lines the help adds under the status line. */
 const HELP_LINES = 4;
 /** Sleep while minimised, ms. */
@@ -200,9 +199,21 @@ function typingWeights(opts: ViewOptions): string | undefined {
   return existsSync(DEFAULT_WEIGHTS) ? DEFAULT_WEIGHTS : undefined;
 }
 
-/** Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143 after SIGTERM). */
-export async function interactive(opts: ViewOptions): Promise<number> {
-  requireDisplay();
+/**
+ * Run the window until Esc, close or a signal; returns the exit code (0; 130 after Ctrl-C, 143
+ * after SIGTERM). `opening`: the window, started by the caller before this module was loaded
+ * (window-open.ts); started here otherwise.
+ */
+export async function interactive(opts: ViewOptions, opening: Promise<Window> = startWindow(opts)): Promise<number> {
+  try {
+    return await interactiveIn(opts, opening);
+  } catch (e) {
+    await discardWindow(opening);
+    throw e;
+  }
+}
+
+async function interactiveIn(opts: ViewOptions, opening: Promise<Window>): Promise<number> {
   const scriptPath = process.env.GPTVIZ_TEST_SCRIPT;
   const script = scriptPath !== undefined && scriptPath !== '' ? loadScript(scriptPath) : undefined;
   // With the test hook, stdout carries only the JSON status lines.
@@ -222,11 +233,8 @@ export async function interactive(opts: ViewOptions): Promise<number> {
     + ' · K captions · drag/scroll camera · hover/click inspect · H help · Esc quit',
   );
 
-  const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
-  const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
-  // Single-sampled window: the renderer draws 4× MSAA offscreen, only where the frame shows
-  // something, and resolves that into it (core/renderer.ts; the pixels of --snapshot, issue 15).
-  const ctx = openContext({ width, height, title: WINDOW_TITLE, visible: true, vsync: true, samples: 0, depth: false });
+  const ctx = contextFor(await opening);
+  ctx.window.show();
   let hook: Hook | undefined;
   let audioOpening: Promise<void> | undefined;
   let interrupted: NodeJS.Signals | undefined;

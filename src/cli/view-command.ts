@@ -24,5 +24,8 @@ export async function run(argv: string[], warn?: Warn): Promise<number> {
   }
   if (opts.snapshot !== undefined) return (await import('../app/snapshot.js')).snapshot(opts);
   if (opts.record) return (await import('../app/record.js')).record(opts);
-  return (await import('../app/interactive.js')).interactive(opts);
+  // First frame first (issue 15): the window opens (on a worker thread where it can) while the
+  // window's modules load and its run is built.
+  const opening = (await import('../app/window-open.js')).startWindow(opts);
+  return (await import('../app/interactive.js')).interactive(opts, opening);
 }

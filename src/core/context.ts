@@ -30,7 +30,11 @@ export interface GlContext {
 }
 
 export function openContext(opts: WindowOptions, rendererOptions: RendererOptions = {}): GlContext {
-  const window = Window.create(opts);
+  return contextFor(Window.create(opts), rendererOptions);
+}
+
+/** openContext on a window already made (Window.open); the context owns it from here (close() destroys it). */
+export function contextFor(window: Window, rendererOptions: RendererOptions = {}): GlContext {
   try {
     const { gl, info } = loadGl((name) => window.getProcAddress(name));
     const renderer = new Renderer(gl, rendererOptions);

@@ -120,6 +120,7 @@ const SIGNATURES = [
   'void glfwSetWindowSize(void *window, int width, int height)',
   'void glfwIconifyWindow(void *window)',
   'void glfwRestoreWindow(void *window)',
+  'void glfwShowWindow(void *window)',
   'void glfwGetFramebufferSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowContentScale(void *window, _Out_ float *xscale, _Out_ float *yscale)',
@@ -233,17 +234,18 @@ function noDisplayHint(message: string): string | undefined {
   return undefined;
 }
 
-function init(): GlfwLib {
-  const l = loadLibrary();
-  if (initialised) return l;
-  if (l.errorCallback === null) {
-    l.errorCallback = koffi.register((_code: number, description: string | null) => {
-      lastError = description ?? 'unknown GLFW error';
-    }, koffi.pointer(ErrorFun));
-    l.f.glfwSetErrorCallback!(l.errorCallback);
-  }
-  lastError = '';
-  if (l.f.glfwInit!() !== 1) {
+/** Install the error callback (once, before glfwInit: its failures are reported through it). */
+function installErrorCallback(l: GlfwLib): void {
+  if (l.errorCallback !== null) return;
+  l.errorCallback = koffi.register((_code: number, description: string | null) => {
+    lastError = description ?? 'unknown GLFW error';
+  }, koffi.pointer(ErrorFun));
+  l.f.glfwSetErrorCallback!(l.errorCallback);
+}
+
+/** After glfwInit returned `result`: initialised, or the UserError (callbacks unregistered). */
+function initialisedOrThrow(l: GlfwLib, result: number): GlfwLib {
+  if (result !== 1) {
     const msg = lastError !== '' ? lastError : 'glfwInit failed';
     unregisterAll(l);
     throw new UserError(`cannot open a window: ${msg}`, { hint: noDisplayHint(msg) ?? 'check your graphics drivers' });
@@ -251,6 +253,63 @@ function init(): GlfwLib {
   initialised = true;
   registerCallbacks(l);
   return l;
+}
+
+function init(): GlfwLib {
+  const l = loadLibrary();
+  if (initialised) return l;
+  installErrorCallback(l);
+  lastError = '';
+  return initialisedOrThrow(l, l.f.glfwInit!() as number);
+}
+
+/**
+ * Where a window may be made on another thread: X11 (GLFW calls XInitThreads, and neither Xlib nor
+ * GLX ties a window or a context to the thread that made it). Cocoa and Win32 need the main
+ * thread; Wayland is left alone.
+ */
+function offThread(): boolean {
+  const env = process.env;
+  return process.platform === 'linux' && (env.WAYLAND_DISPLAY ?? '') === '' && (env.DISPLAY ?? '') !== '';
+}
+
+/** `fn(...args)` on a worker thread of libuv's pool (koffi's async call). */
+function callAsync(fn: Fn, ...args: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    (fn as Fn & { async: Fn }).async(...args, (err: unknown, result: unknown) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function initAsync(): Promise<GlfwLib> {
+  const l = loadLibrary();
+  if (initialised) return l;
+  installErrorCallback(l);
+  lastError = '';
+  return initialisedOrThrow(l, (await callAsync(l.f.glfwInit!)) as number);
+}
+
+/** The window hints of `opts` (global GLFW state, read by the next glfwCreateWindow). */
+function windowHints(f: Record<string, Fn>, opts: WindowOptions): void {
+  f.glfwDefaultWindowHints!();
+  f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MAJOR, 4);
+  f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MINOR, 1);
+  f.glfwWindowHint!(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  f.glfwWindowHint!(GLFW_OPENGL_FORWARD_COMPAT, 1);
+  f.glfwWindowHint!(GLFW_SAMPLES, opts.samples ?? 4);
+  f.glfwWindowHint!(GLFW_DEPTH_BITS, opts.depth === false ? 0 : 24);
+  f.glfwWindowHint!(GLFW_STENCIL_BITS, opts.depth === false ? 0 : 8);
+  f.glfwWindowHint!(GLFW_VISIBLE, opts.visible ? 1 : 0);
+  f.glfwWindowHint!(GLFW_FOCUSED, opts.visible ? 1 : 0);
+  f.glfwWindowHint!(GLFW_RESIZABLE, 1);
+  f.glfwWindowHint!(GLFW_SCALE_TO_MONITOR, 1);
+  f.glfwWindowHint!(GLFW_COCOA_RETINA_FRAMEBUFFER, 1);
+  lastError = '';
+}
+
+function checkSize(opts: WindowOptions): void {
+  if (!(opts.width >= 1 && opts.height >= 1)) {
+    throw new UserError(`window size must be at least 1×1 (got ${opts.width}×${opts.height})`, { hint: 'pass a larger --width / --height' });
+  }
 }
 
 function terminateIfIdle(): void {
@@ -279,26 +338,33 @@ export class Window {
 
   /** Create a window and make its context current. Throws UserError when GLFW or a display is missing. */
   static create(opts: WindowOptions): Window {
-    if (!(opts.width >= 1 && opts.height >= 1)) {
-      throw new UserError(`window size must be at least 1×1 (got ${opts.width}×${opts.height})`, { hint: 'pass a larger --width / --height' });
-    }
+    checkSize(opts);
     const l = init();
+    windowHints(l.f, opts);
+    return Window.adopt(l, l.f.glfwCreateWindow!(opts.width, opts.height, opts.title, null, null) as bigint | null, opts);
+  }
+
+  /**
+   * Window.create, with GLFW's initialisation and the window's creation (≈ 0.2 s: the display
+   * connection, the GL driver, the context) on a worker thread where the platform allows it
+   * (offThread), so the main thread can go on meanwhile (issue 15, first frame first); the
+   * context is made current on the main thread when it resolves. No GLFW call may be made while
+   * it is pending. Rejects with the same UserErrors as create.
+   */
+  static async open(opts: WindowOptions): Promise<Window> {
+    if (!offThread()) return Window.create(opts);
+    checkSize(opts);
+    const l = await initAsync();
+    windowHints(l.f, opts);
+    // GLFW makes the new context current only for a moment on the creating thread and leaves that
+    // thread as it found it (no context), so the context is free for the main thread.
+    const handle = await callAsync(l.f.glfwCreateWindow!, opts.width, opts.height, opts.title, null, null);
+    return Window.adopt(l, handle as bigint | null, opts);
+  }
+
+  /** The Window of a newly created handle (null: the UserError), its context current, its callbacks set. */
+  private static adopt(l: GlfwLib, handle: bigint | null, opts: WindowOptions): Window {
     const f = l.f;
-    f.glfwDefaultWindowHints!();
-    f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MAJOR, 4);
-    f.glfwWindowHint!(GLFW_CONTEXT_VERSION_MINOR, 1);
-    f.glfwWindowHint!(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    f.glfwWindowHint!(GLFW_OPENGL_FORWARD_COMPAT, 1);
-    f.glfwWindowHint!(GLFW_SAMPLES, opts.samples ?? 4);
-    f.glfwWindowHint!(GLFW_DEPTH_BITS, opts.depth === false ? 0 : 24);
-    f.glfwWindowHint!(GLFW_STENCIL_BITS, opts.depth === false ? 0 : 8);
-    f.glfwWindowHint!(GLFW_VISIBLE, opts.visible ? 1 : 0);
-    f.glfwWindowHint!(GLFW_FOCUSED, opts.visible ? 1 : 0);
-    f.glfwWindowHint!(GLFW_RESIZABLE, 1);
-    f.glfwWindowHint!(GLFW_SCALE_TO_MONITOR, 1);
-    f.glfwWindowHint!(GLFW_COCOA_RETINA_FRAMEBUFFER, 1);
-    lastError = '';
-    const handle = f.glfwCreateWindow!(opts.width, opts.height, opts.title, null, null) as bigint | null;
     if (handle === null || handle === 0n) {
       const msg = lastError !== '' ? lastError : 'glfwCreateWindow failed';
       terminateIfIdle();
@@ -389,6 +455,11 @@ export class Window {
   /** Resize the window (screen coordinates); the framebuffer-size handler reports the result. */
   setSize(width: number, height: number): void {
     this.f.glfwSetWindowSize!(this.live(), width, height);
+  }
+
+  /** Show a window made hidden (no-op when shown). */
+  show(): void {
+    this.f.glfwShowWindow!(this.live());
   }
 
   /** Minimise (framebuffer becomes 0×0 where the platform does that) / restore. */

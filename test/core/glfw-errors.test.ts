@@ -1,7 +1,8 @@
 /**
  * One-line UserErrors with the fix (issue 5), checked in child processes so each starts with a
  * fresh GLFW: library not found (names the library and the install command), no display
- * (names DISPLAY and suggests xvfb-run).
+ * (names DISPLAY and suggests xvfb-run) — from Window.create and from Window.open, whose GLFW
+ * calls run on a worker thread (issue 15) and report through the same error callback.
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
@@ -9,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const GLFW = fileURLToPath(new URL('../../src/core/glfw.js', import.meta.url));
 
-function openWindow(env: Record<string, string | undefined>): Promise<{ code: number | null; out: string }> {
+function openWindow(env: Record<string, string | undefined>, how: 'create' | 'open' = 'create'): Promise<{ code: number | null; out: string }> {
   const script = `
     const { Window } = await import(${JSON.stringify(GLFW)});
-    try { Window.create({ width: 64, height: 64, title: 't', visible: false, vsync: false }).destroy(); console.log('OPENED'); }
+    try { (await Window.${how}({ width: 64, height: 64, title: 't', visible: false, vsync: false })).destroy(); console.log('OPENED'); }
     catch (e) { console.log(e.name + '|' + e.message + '|' + e.hint); }`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env } });
@@ -35,4 +36,15 @@ test('no display is a UserError naming DISPLAY and suggesting xvfb-run', async (
   const { out } = await openWindow({ DISPLAY: undefined, WAYLAND_DISPLAY: undefined });
   t.regex(out, /^UserError\|cannot open a window: X11: The DISPLAY environment variable is missing\|/);
   t.regex(out, /xvfb-run/);
+});
+
+test('Window.open (GLFW on a worker thread) gives the same UserErrors: no display, a display that is not there', async (t) => {
+  const none = await openWindow({ DISPLAY: undefined, WAYLAND_DISPLAY: undefined }, 'open');
+  t.regex(none.out, /^UserError\|cannot open a window: X11: The DISPLAY environment variable is missing\|.*xvfb-run/);
+  t.is(none.out.trim().split('\n').length, 1);
+  // DISPLAY set (the worker-thread path) to a display no server answers.
+  const absent = await openWindow({ DISPLAY: ':987', WAYLAND_DISPLAY: undefined }, 'open');
+  t.regex(absent.out, /^UserError\|cannot open a window: X11: Failed to open display :987\|.*xvfb-run/);
+  t.is(absent.out.trim().split('\n').length, 1);
+  t.is(absent.code, 0);
 });
