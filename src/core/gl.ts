@@ -84,6 +84,8 @@ export interface Gl {
     target: number, level: number, x: number, y: number, w: number, h: number, format: number, type: number, data: GlData,
   ): void;
   glGenerateMipmap(target: number): void;
+  /** Level `level` of the bound texture into `out` (tests: mipmaps.ts against the driver's). */
+  glGetTexImage(target: number, level: number, format: number, type: number, out: Uint8Array): void;
   glDeleteTextures(n: number, textures: Uint32Array): void;
 
   glGenFramebuffers(n: number, out: Uint32Array): void;
@@ -164,6 +166,7 @@ const PROTOS: readonly string[] = [
   'void glTexParameteri(uint32_t target, uint32_t pname, int param)',
   'void glTexSubImage2D(uint32_t target, int level, int x, int y, int w, int h, uint32_t format, uint32_t type, const void *data)',
   'void glGenerateMipmap(uint32_t target)',
+  'void glGetTexImage(uint32_t target, int level, uint32_t format, uint32_t type, void *out)',
   'void glDeleteTextures(int n, const uint32_t *textures)',
   'void glGenFramebuffers(int n, _Out_ uint32_t *out)',
   'void glBindFramebuffer(uint32_t target, uint32_t fbo)',

@@ -20,6 +20,7 @@ import type { FontAtlas } from './font-atlas.js';
 import { buildFontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
+import { mipChain } from './mipmaps.js';
 import {
   GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_CULL_FACE, GL_DEPTH_TEST, GL_DYNAMIC_DRAW, GL_LINEAR,
   GL_LINEAR_MIPMAP_LINEAR, GL_R8, GL_RED, GL_TEXTURE0, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_TEXTURE_MIN_FILTER, GL_TEXTURE_WRAP_S,
@@ -164,7 +165,8 @@ export class TextRenderer {
     gl.glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, atlas.width, atlas.height, 0, GL_RED, GL_UNSIGNED_BYTE, atlas.pixels);
     // Trilinear: labels are often drawn at a fraction of the atlas size (96 px glyphs a dozen pixels
     // high), where plain linear filtering shimmers. Cells are spaced so the first mip levels do not bleed.
-    gl.glGenerateMipmap(GL_TEXTURE_2D);
+    // The levels are llvmpipe's glGenerateMipmap's, computed here (mipmaps.ts: its first call costs ≈ 75 ms).
+    mipChain(atlas).forEach((m, i) => gl.glTexImage2D(GL_TEXTURE_2D, i + 1, GL_R8, m.width, m.height, 0, GL_RED, GL_UNSIGNED_BYTE, m.pixels));
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);

@@ -253,6 +253,11 @@ test.serial('a window frame with nothing 3D (the first frames of a run) skips th
     const flat = pipelineFrame(scene, 0, w, h, createFrame(), false);
     pushOverlay(flat, 'status · Input · 1.00×', 'top-left', 0, 'small', 1);
     t.is(flat.opaqueCount + flat.transparentCount + flat.labelCount, 0, 'nothing 3D at t = 0');
+    // Drawn twice: llvmpipe's very first draw in a context that has not blitted yet rounds the
+    // caption band's blend differently (blue 1 level higher over the whole band; measured: every
+    // band pixel, nothing else). Since the atlases' mip levels are computed on the CPU (issue 15)
+    // no glGenerateMipmap blit comes before a window's first frame, so that frame shows it.
+    shot(flat);
     const a = shot(flat);
     t.is(r.stats.instances, 0);
     // The same frame plus a cube far outside the view takes the MSAA path.
