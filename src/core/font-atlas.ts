@@ -8,10 +8,23 @@
  * Spacing uses the font's real advances (the reference used ink width + 1 px, a Pillow
  * artefact that crowds letters); layout does not depend on it beyond measured widths.
  *
+ * fontAtlas keeps each atlas it builds in the user's cache folder (XDG_CACHE_HOME, else
+ * ~/.cache: gptviz/atlas-<key>.bin) and reads it from there the next time (issue 15, first frame
+ * first: loading the rasteriser's library and drawing the glyphs cost the window ≈ 80 ms before its
+ * first frame). The key is a hash of everything the atlas depends on: this module's own code, the
+ * font file (size and time), the rasteriser's version and platform, the pixel size. A cache that
+ * cannot be read, written or trusted is ignored: the atlas is then built as before.
+ *
  * What it is not: no GL upload (text-renderer.ts), no layout (text-layout.ts).
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import { GlobalFonts, createCanvas } from '@napi-rs/canvas';
+import { fileURLToPath } from 'node:url';
+import type * as Canvas from '@napi-rs/canvas';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { FontMetrics, GlyphMetrics } from './text-layout.js';
 import { findPackageRoot } from './shader.js';
 
@@ -36,11 +49,21 @@ export interface FontAtlas extends FontMetrics {
 }
 
 let registered = false;
+let canvasLib: typeof Canvas | undefined;
+
+/** The rasteriser, loaded when first needed (≈ 50 ms: a window with cached atlases never loads it). */
+function canvasLibrary(): typeof Canvas {
+  return canvasLib ??= createRequire(import.meta.url)('@napi-rs/canvas') as typeof Canvas;
+}
+
+function fontFile(): string {
+  return path.join(findPackageRoot(), 'fonts', 'DejaVuSans.ttf');
+}
 
 function registerFont(): void {
   if (registered) return;
-  const file = path.join(findPackageRoot(), 'fonts', 'DejaVuSans.ttf');
-  if (GlobalFonts.registerFromPath(file, FAMILY) === null) {
+  const file = fontFile();
+  if (canvasLibrary().GlobalFonts.registerFromPath(file, FAMILY) === null) {
     throw new Error(`cannot load the font ${file}`);
   }
   registered = true;
@@ -57,6 +80,7 @@ export function glyphSet(): string[] {
 /** Rasterise the atlas at `pixelSize` px (≥ 4). */
 export function buildFontAtlas(pixelSize: number): FontAtlas {
   registerFont();
+  const { createCanvas } = canvasLibrary();
   const size = Math.max(4, Math.round(pixelSize));
   const probe = createCanvas(8, 8).getContext('2d');
   probe.font = `${size}px ${FAMILY}`;
@@ -117,4 +141,92 @@ export function buildFontAtlas(pixelSize: number): FontAtlas {
 /** Atlas width in multiples of the pixel size: about 4 rows for the whole glyph set. */
 function ratioWidth(size: number): number {
   return size <= 64 ? 24 : 20;
+}
+
+/** The atlas cache's folder: $XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz; undefined when there is no home. */
+export function atlasCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'gptviz');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // no home folder: no cache
+  }
+  return home !== '' ? path.join(home, '.cache', 'gptviz') : undefined;
+}
+
+/** Hash of everything an atlas of `size` px depends on (see the module comment). */
+function cacheKey(size: number): string {
+  const h = createHash('sha256');
+  h.update(readFileSync(fileURLToPath(import.meta.url)));
+  const font = statSync(fontFile());
+  const canvasDir = path.dirname(createRequire(import.meta.url).resolve('@napi-rs/canvas/package.json'));
+  const version = (JSON.parse(readFileSync(path.join(canvasDir, 'package.json'), 'utf8')) as { version?: string }).version;
+  h.update(JSON.stringify([size, font.size, font.mtimeMs, version, process.platform, process.arch]));
+  return h.digest('hex').slice(0, 32);
+}
+
+const MAGIC = 'gptviz-atlas-1';
+
+/** The file: its header's byte length (uint32 LE), the header (JSON: metrics and glyphs), then the coverage bytes. */
+function encodeAtlas(a: FontAtlas): Buffer {
+  const glyphs = [...a.glyphs].map(([code, g]) => [code, g.advance, g.x0, g.x1, g.y0, g.y1, g.u0, g.v0, g.u1, g.v1]);
+  const header = Buffer.from(JSON.stringify({
+    magic: MAGIC, pixelSize: a.pixelSize, width: a.width, height: a.height, ascent: a.ascent, descent: a.descent,
+    lineHeight: a.lineHeight, solidU: a.solidU, solidV: a.solidV, glyphs,
+  }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  return Buffer.concat([len, header, a.pixels]);
+}
+
+/** The atlas in `file`, or undefined when it is missing or not a whole atlas of `size` px. */
+function decodeAtlas(file: string, size: number): FontAtlas | undefined {
+  try {
+    const buf = readFileSync(file);
+    const n = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.subarray(4, 4 + n).toString('utf8')) as {
+      magic: string; pixelSize: number; width: number; height: number; ascent: number; descent: number; lineHeight: number;
+      solidU: number; solidV: number; glyphs: number[][];
+    };
+    if (h.magic !== MAGIC || h.pixelSize !== size || buf.length !== 4 + n + h.width * h.height) return undefined;
+    const glyphs = new Map<number, GlyphMetrics>();
+    for (const [code, advance, x0, x1, y0, y1, u0, v0, u1, v1] of h.glyphs) {
+      glyphs.set(code!, { advance: advance!, x0: x0!, x1: x1!, y0: y0!, y1: y1!, u0: u0!, v0: v0!, u1: u1!, v1: v1! });
+    }
+    const fallback = glyphs.get(32);
+    if (fallback === undefined || glyphs.size !== glyphSet().length) return undefined;
+    return {
+      pixelSize: h.pixelSize, width: h.width, height: h.height, pixels: new Uint8Array(buf.subarray(4 + n)),
+      ascent: h.ascent, descent: h.descent, lineHeight: h.lineHeight, glyphs, fallback, solidU: h.solidU, solidV: h.solidV,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The atlas at `pixelSize` px (as buildFontAtlas), from the cache in `dir` when it holds it, else
+ * built and stored there (best effort). `dir` undefined: built, no cache.
+ */
+export function fontAtlas(pixelSize: number, dir: string | undefined = atlasCacheDir()): FontAtlas {
+  const size = Math.max(4, Math.round(pixelSize));
+  if (dir === undefined) return buildFontAtlas(size);
+  let file: string;
+  try {
+    file = path.join(dir, `atlas-${cacheKey(size)}.bin`);
+  } catch {
+    return buildFontAtlas(size);
+  }
+  const cached = decodeAtlas(file, size);
+  if (cached !== undefined) return cached;
+  const atlas = buildFontAtlas(size);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(file, encodeAtlas(atlas));
+  } catch {
+    // a cache that cannot be written: the next start builds the atlas again
+  }
+  return atlas;
 }

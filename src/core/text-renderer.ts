@@ -17,7 +17,7 @@
 import type { mat4 } from 'gl-matrix';
 import type { FrameDesc, Label, OverlayText } from '../frame.js';
 import type { FontAtlas } from './font-atlas.js';
-import { buildFontAtlas } from './font-atlas.js';
+import { fontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
 import { mipChain } from './mipmaps.js';
@@ -146,7 +146,7 @@ export class TextRenderer {
   }
 
   private batch(pixelSize: number): Batch {
-    const atlas = buildFontAtlas(pixelSize);
+    const atlas = fontAtlas(pixelSize);
     return { atlas, texture: this.upload(atlas), first: 0, count: 0, widths: new Map() };
   }
 

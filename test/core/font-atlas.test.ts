@@ -1,6 +1,14 @@
-/** Glyph atlas (spec §7.5): the glyph set, real coverage for ink glyphs, the solid texel, sizes. */
+/**
+ * Glyph atlas (spec §7.5): the glyph set, real coverage for ink glyphs, the solid texel, sizes;
+ * the atlas cache (issue 15): written once, read back equal without the rasteriser, a damaged
+ * file rebuilt, an unusable folder ignored.
+ */
 import test from 'ava';
-import { EXTRA_GLYPHS, buildFontAtlas, glyphSet } from '../../src/core/font-atlas.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { EXTRA_GLYPHS, atlasCacheDir, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
 import { measureText } from '../../src/core/text-layout.js';
 
 const atlas = buildFontAtlas(44);
@@ -31,4 +39,50 @@ test('the solid texel is fully covered and the sizes scale with the pixel size',
   const big = buildFontAtlas(88);
   t.true(Math.abs(big.lineHeight / atlas.lineHeight - 2) < 0.1);
   t.true(Math.abs(measureText(big, 'Hello') / measureText(atlas, 'Hello') - 2) < 0.1);
+});
+
+test('fontAtlas: built once into the cache folder, then read back equal — without loading the rasteriser', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-atlas-'));
+  try {
+    const built = fontAtlas(44, dir);
+    t.deepEqual(built, buildFontAtlas(44));
+    const files = readdirSync(dir);
+    t.is(files.length, 1);
+    t.regex(files[0]!, /^atlas-[0-9a-f]{32}\.bin$/);
+    t.deepEqual(fontAtlas(44, dir), built, 'read back');
+    // A fresh process reads it without loading @napi-rs/canvas (≈ 50 ms of the window's start).
+    const script = `
+      import { createRequire } from 'node:module';
+      const { fontAtlas } = await import(${JSON.stringify(new URL('../../src/core/font-atlas.js', import.meta.url).href)});
+      const a = fontAtlas(44, ${JSON.stringify(dir)});
+      const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('napi-rs'));
+      console.log(JSON.stringify({ width: a.width, glyphs: a.glyphs.size, loaded }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    t.deepEqual(JSON.parse(r.stdout), { width: built.width, glyphs: built.glyphs.size, loaded: false }, r.stderr);
+    // A damaged file is not trusted: the atlas is built again and the file rewritten.
+    const file = path.join(dir, files[0]!);
+    writeFileSync(file, readFileSync(file).subarray(0, 1000));
+    t.deepEqual(fontAtlas(44, dir), built);
+    t.is(readFileSync(file).length, 4 + readFileSync(file).readUInt32LE(0) + built.width * built.height);
+    // Another size is another file.
+    fontAtlas(96, dir);
+    t.is(readdirSync(dir).length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fontAtlas: a cache folder that cannot be made is no error (the atlas is built); the folder follows XDG_CACHE_HOME', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-atlas-'));
+  try {
+    const blocker = path.join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    t.deepEqual(fontAtlas(44, path.join(blocker, 'cache')), atlas);
+    t.deepEqual(fontAtlas(44, undefined), atlas);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  t.is(atlasCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), path.join('/var/cache/me', 'gptviz'));
+  t.is(atlasCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(homedir(), '.cache', 'gptviz'));
+  t.is(atlasCacheDir({}), path.join(homedir(), '.cache', 'gptviz'));
 });
