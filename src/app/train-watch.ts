@@ -227,10 +227,17 @@ export class TrainWatch {
         onMouseButton: (button, action) => mouseButton(cursor, button, action),
         onCursorPos: (x, y) => this.input(cursorMove(cursor, x, y)),
         onScroll: (_dx, dy) => this.input(scrollAction(dy)),
-        onFramebufferSize: () => { this.dirty = true; },
+        onFramebufferSize: (w, h) => {
+          fb[0] = w;
+          fb[1] = h;
+          this.dirty = true;
+        },
         onClose: () => { this.closed = true; },
       };
     }
+    // The size is asked once and then told by the framebuffer-size events: asking every frame is a
+    // round trip to the X server (issue 14: the window's CPU is the training's loss).
+    window.framebufferSize(fb);
     let last = performance.now();
     let status = '';
     let statusKey = -1;
@@ -252,7 +259,6 @@ export class TrainWatch {
           this.shownStep = this.history.newestStep;
           this.dirty = true;
         }
-        window.framebufferSize(fb);
         if (this.dirty && fb[0]! > 0 && fb[1]! > 0) {
           const key = this.shownStep * 2 + (this.paused ? 1 : 0);
           if (key !== statusKey) {
