@@ -18,7 +18,11 @@ import type { SceneSound } from './sonification.js';
 
 export interface LiveAudioFollower {
   follow(step: number, time: number, playing: boolean, timeScale: number, seeks: number): void;
-  /** Resolves when the first scene's sound is prepared (it is silent until then). */
+  /**
+   * Resolves when the first scene's sound is prepared (it is silent until then). While someone
+   * waits, the worker preparing it keeps the process alive (otherwise it does not: a window
+   * closed at once need not wait for it).
+   */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
@@ -57,6 +61,9 @@ class Follower implements LiveAudioFollower {
   }
 
   ready(): Promise<void> {
+    // Unref'd (prepareFirst): with nothing else alive the event loop would end while the promise
+    // is pending, and it would never settle.
+    this.worker?.ref();
     return this.first;
   }
 
