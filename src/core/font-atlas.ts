@@ -13,12 +13,13 @@
  * first: loading the rasteriser's library and drawing the glyphs cost the window ≈ 80 ms before its
  * first frame). The key is a hash of everything the atlas depends on: this module's own code, the
  * font file (size and time), the rasteriser's version and platform, the pixel size. A cache that
- * cannot be read, written or trusted is ignored: the atlas is then built as before.
+ * cannot be read, written or trusted is ignored: the atlas is then built as before. Writing one
+ * removes the atlas files not written for 30 days (other versions' keys), so the folder stays small.
  *
  * What it is not: no GL upload (text-renderer.ts), no layout (text-layout.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -168,6 +169,17 @@ function cacheKey(size: number): string {
 }
 
 const MAGIC = 'gptviz-atlas-1';
+/** Atlas files not written for this long are removed when another is written (older versions' keys). */
+export const ATLAS_CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+
+/** Remove the atlas files in `dir` written more than ATLAS_CACHE_MAX_AGE_MS before `now` (best effort). */
+function pruneAtlases(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^atlas-[0-9a-f]{32}\.bin$/.test(name)) continue;
+    const file = path.join(dir, name);
+    if (now - statSync(file).mtimeMs > ATLAS_CACHE_MAX_AGE_MS) rmSync(file, { force: true });
+  }
+}
 
 /** The file: its header's byte length (uint32 LE), the header (JSON: metrics and glyphs), then the coverage bytes. */
 function encodeAtlas(a: FontAtlas): Buffer {
@@ -224,6 +236,7 @@ export function fontAtlas(pixelSize: number, dir: string | undefined = atlasCach
   const atlas = buildFontAtlas(size);
   try {
     mkdirSync(dir, { recursive: true });
+    pruneAtlases(dir, Date.now());
     writeFileAtomic(file, encodeAtlas(atlas));
   } catch {
     // a cache that cannot be written: the next start builds the atlas again

@@ -5,10 +5,10 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXTRA_GLYPHS, atlasCacheDir, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
+import { ATLAS_CACHE_MAX_AGE_MS, EXTRA_GLYPHS, atlasCacheDir, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
 import { measureText } from '../../src/core/text-layout.js';
 
 const atlas = buildFontAtlas(44);
@@ -64,9 +64,18 @@ test('fontAtlas: built once into the cache folder, then read back equal — with
     writeFileSync(file, readFileSync(file).subarray(0, 1000));
     t.deepEqual(fontAtlas(44, dir), built);
     t.is(readFileSync(file).length, 4 + readFileSync(file).readUInt32LE(0) + built.width * built.height);
-    // Another size is another file.
+    // Another size is another file; writing it removes atlas files not written for 30 days, and
+    // nothing else.
+    const stale = path.join(dir, `atlas-${'0'.repeat(32)}.bin`);
+    const other = path.join(dir, 'notes.txt');
+    writeFileSync(stale, 'old');
+    writeFileSync(other, 'mine');
+    const old = (Date.now() - ATLAS_CACHE_MAX_AGE_MS - 60_000) / 1000;
+    utimesSync(stale, old, old);
+    utimesSync(other, old, old);
     fontAtlas(96, dir);
-    t.is(readdirSync(dir).length, 2);
+    t.deepEqual(readdirSync(dir).sort(), [files[0]!, readdirSync(dir).find((f) => f !== files[0] && f.startsWith('atlas-'))!, 'notes.txt'].sort());
+    t.false(readdirSync(dir).includes(path.basename(stale)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
