@@ -142,11 +142,6 @@ export class LabelFadeScan {
   }
 }
 
-/** Find every label's switch times over [0, total + return] at once (LabelFadeScan). */
-export function buildLabelFades(scene: SceneCore, labels: readonly SceneLabel[]): LabelFades {
-  return new LabelFadeScan(scene, labels).result;
-}
-
 /**
  * Append each label's switches over [0, total + return] to its list, in time order, yielding
  * after each grid time (every switch up to it is then in the lists).
