@@ -3,7 +3,7 @@
  * same legacy streams), and the random-mode fixture's input matrix reproduced bit for bit.
  */
 import test from 'ava';
-import { logCorrectlyRounded, RandomState } from '../../src/transformer/rng.js';
+import { logCorrectlyRounded, logSeries, RandomState } from '../../src/transformer/rng.js';
 import { loadFixture, RANDOM } from '../helpers/fixtures.js';
 
 test('random_sample matches numpy for seeds 42, 0 and 2**32-1', (t) => {
@@ -56,6 +56,25 @@ test('logCorrectlyRounded returns the correctly rounded log where Math.log does 
     [1.0, 0],
   ];
   for (const [x, y] of cases) t.is(logCorrectlyRounded(x), y, `log(${x})`);
+});
+
+test('logCorrectlyRounded (short series, checked rounding) gives logSeries\' double everywhere', (t) => {
+  // The arguments the polar method takes (uniform in (0, 1)), both sides of 1 where log x ≈ x − 1
+  // and the whole exponent range; 240,000 of them, so both the fast path and the fall-back are hit.
+  const rs = new RandomState(2026);
+  let differ = 0;
+  let first = '';
+  for (let i = 0; i < 240_000; i++) {
+    const u = rs.randomSample();
+    const x = [u, 1 - u * 1e-6, 1 + u * 1e-3, Math.exp((u - 0.5) * 1400), u * u * u, 0.5 + u * 1e-9][i % 6]!;
+    const fast = logCorrectlyRounded(x);
+    const full = logSeries(x);
+    if (!Object.is(fast, full)) {
+      differ++;
+      first ||= `log(${x}): ${fast} vs ${full}`;
+    }
+  }
+  t.is(differ, 0, first);
 });
 
 test('choice with p matches numpy', (t) => {
