@@ -57,6 +57,7 @@ import { Hook } from './test-hook.js';
 import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
 import { WarmUp } from './warm-up.js';
+import { releaseOptimiser } from './startup-jit.js';
 import { discardWindow, startWindow } from './window-open.js';
 
 export { WINDOW_HEIGHT, WINDOW_TITLE, WINDOW_WIDTH } from './window-open.js';
@@ -210,6 +211,8 @@ export async function interactive(opts: ViewOptions, opening: Promise<Window> = 
   } catch (e) {
     await discardWindow(opening);
     throw e;
+  } finally {
+    releaseOptimiser();
   }
 }
 
@@ -469,8 +472,10 @@ function loop(
           // First frame first (issue 15): what can wait comes once it is on screen — the audio, the
           // window's MSAA target and the label atlas (the first frames of a run show nothing 3D),
           // then the warm-up in slices.
-          if (n === 0) startAudio();
-          else if (n === 1) renderer.prepareWindowTarget();
+          if (n === 0) {
+            releaseOptimiser();
+            startAudio();
+          } else if (n === 1) renderer.prepareWindowTarget();
           else if (n === 2) renderer.prepareLabels();
           else warmUp.slice();
         }

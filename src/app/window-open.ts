@@ -10,6 +10,7 @@
  */
 import { Window } from '../core/glfw.js';
 import { requireDisplay } from './display.js';
+import { holdOptimiser } from './startup-jit.js';
 import type { ViewOptions } from './view-options.js';
 
 export const WINDOW_WIDTH = 1600;
@@ -25,6 +26,7 @@ export const WINDOW_TITLE = 'GPT Visualizer';
  */
 export function startWindow(opts: ViewOptions): Promise<Window> {
   requireDisplay();
+  holdOptimiser();
   const width = opts.sizeGiven ? opts.width : WINDOW_WIDTH;
   const height = opts.sizeGiven ? opts.height : WINDOW_HEIGHT;
   const opening = Window.open({ width, height, title: WINDOW_TITLE, visible: false, vsync: true, samples: 0, depth: false });
