@@ -334,10 +334,14 @@ function ddDiv(ah: number, al: number, bh: number, bl: number): void {
   ddAdd(s, e, q3, 0);
 }
 
+/** The reduced argument of the last reduceLog: t and t², each as double-double (hi, lo). */
+const T = new Float64Array(4);
+
 /**
- * x = m·2^e with m in [√½, √2) (x positive, finite): returns e and leaves m in LOG_VIEW.
+ * x = m·2^e with m in [√½, √2) (x positive, finite): returns e, and leaves t = (m − 1)/(m + 1)
+ * in T[0], T[1] and t² in T[2], T[3] (m − 1 is exact by Sterbenz, m + 1 an exact two-sum).
  */
-function splitLog(x: number): number {
+function reduceLog(x: number): number {
   LOG_VIEW.setFloat64(0, x);
   let hiWord = LOG_VIEW.getUint32(0);
   let e = ((hiWord >>> 20) & 0x7ff) - 1023;
@@ -353,28 +357,23 @@ function splitLog(x: number): number {
     m *= 0.5;
     e += 1;
   }
-  LOG_VIEW.setFloat64(0, m);
-  return e;
-}
-
-/** (R[0], R[1]) = t = (m − 1)/(m + 1) in double-double; m − 1 is exact (Sterbenz), m + 1 an exact two-sum. */
-function atanhArgument(m: number): void {
   const den = m + 1;
   const bv = den - m;
   const denLo = m - (den - bv) + (1 - bv);
   ddDiv(m - 1, 0, den, denLo);
+  T[0] = R[0]!;
+  T[1] = R[1]!;
+  ddMul(T[0], T[1], T[0], T[1]);
+  T[2] = R[0]!;
+  T[3] = R[1]!;
+  return e;
 }
 
 /** Natural log of a positive finite double, every series term in double-double: correctly rounded (up to 2^-106). */
 export function logSeries(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return Math.log(x);
-  const e = splitLog(x);
-  atanhArgument(LOG_VIEW.getFloat64(0));
-  const th = R[0]!;
-  const tl = R[1]!;
-  ddMul(th, tl, th, tl);
-  const t2h = R[0]!;
-  const t2l = R[1]!;
+  const e = reduceLog(x);
+  const th = T[0]!, tl = T[1]!, t2h = T[2]!, t2l = T[3]!;
   let sh = th;
   let sl = tl;
   let ph = th;
@@ -407,19 +406,15 @@ const TAIL_ERROR = 2 ** -57;
 const DD_ERROR = 2 ** -96;
 
 /**
- * Natural log of a positive finite double, correctly rounded: the same double as logSeries,
- * ≈ 10× faster (see above).
+ * Natural log of a positive finite double, correctly rounded: the same double as logSeries in
+ * ≈ 40 % of its time once optimised (see above).
  * @example logCorrectlyRounded(0.5) === -0.6931471805599453 // → true
  */
 export function logCorrectlyRounded(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return Math.log(x);
-  const e = splitLog(x);
-  atanhArgument(LOG_VIEW.getFloat64(0));
-  const th = R[0]!;
-  const tl = R[1]!;
-  ddMul(th, tl, th, tl);
-  const t2 = R[0]!;
-  ddMul(R[0]!, R[1]!, th, tl);
+  const e = reduceLog(x);
+  const th = T[0]!, tl = T[1]!, t2 = T[2]!;
+  ddMul(t2, T[3]!, th, tl);
   ddDiv(R[0]!, R[1]!, 3, 0);
   ddAdd(th, tl, R[0]!, R[1]!);
   const sh = R[0]!;
