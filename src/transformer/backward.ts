@@ -98,6 +98,8 @@ export class TrainGraph {
   private readonly wasm: WasmTrainKernels | null;
   private readonly pw: Arr;
   private readonly gw: Arr;
+  /** The parameters `load` prepared (the wasm copy, or the caller's array). */
+  private loaded: Arr | null = null;
 
   constructor(config: ModelConfig, microBatch: number, ctor: ArrCtor) {
     this.config = config;
@@ -161,6 +163,36 @@ export class TrainGraph {
       this.backward(params, g, tokens, starts, e, n, mask, scale);
     }
     if (g !== grads) for (let i = 0; i < this.paramCount; i++) grads[i]! += g[i]!;
+    return loss;
+  }
+
+  /**
+   * Make `paramsIn` the parameters of the following `chunkLossAndGrad` calls (the copy and
+   * transposes lossAndGrad makes per call): call again whenever they change.
+   */
+  load(paramsIn: Arr): void {
+    this.loaded = this.prepare(paramsIn);
+  }
+
+  /**
+   * lossAndGrad over examples [from, to) with the parameters of the last `load`, except that
+   * `grads` is overwritten with this slice's gradient (× scale) rather than added to, so that
+   * slices computed apart can be summed in a fixed order (train.ts). Returns the loss sum.
+   */
+  chunkLossAndGrad(
+    grads: Arr, tokens: Int32Array, starts: ArrayLike<number>, from: number, to: number,
+    mask: ArrayLike<number> | null, scale: number,
+  ): number {
+    const params = this.loaded;
+    if (params === null) throw new Error('TrainGraph.chunkLossAndGrad: load() the parameters first');
+    const g = this.wasm === null ? grads.fill(0) : this.gw.fill(0);
+    let loss = 0;
+    for (let e = from; e < to; e += this.microBatch) {
+      const n = Math.min(this.microBatch, to - e);
+      loss += this.forward(params, tokens, starts, e, n, mask, null);
+      this.backward(params, g, tokens, starts, e, n, mask, scale);
+    }
+    if (g !== grads) grads.set(g.subarray(0, this.paramCount));
     return loss;
   }
 

@@ -1,9 +1,9 @@
 /**
- * The training loop of spec §2.3–2.4, data-parallel over worker threads: parameters, per-worker
- * gradients and the data live in SharedArrayBuffers; each optimiser step splits the batch into
- * one contiguous slice per worker (train-worker.ts), sums the workers' gradients in worker order
- * (deterministic for a given seed and thread count), clips to the global norm and takes one Adam
- * step. Each epoch: learning rate from schedule.ts, a fresh permutation from the injected
+ * The training loop of spec §2.3–2.4, data-parallel over worker threads: parameters, per-chunk
+ * gradients and the data live in SharedArrayBuffers; each optimiser step cuts the batch into
+ * chunks of `microBatch` sequences, which the workers take in turn and sum over a fixed tree
+ * (train-worker.ts: the same weights for a given seed whatever the thread count and however the
+ * machine schedules the workers), clips to the global norm and takes one Adam step. Each epoch: learning rate from schedule.ts, a fresh permutation from the injected
  * shuffler, then validation loss (mean of per-group means, groups of batch size) and greedy
  * accuracy over every validation position.
  *
@@ -19,6 +19,7 @@ import type { AdamState } from './adam.js';
 import { adamStep, clipGradients, createAdamState } from './adam.js';
 import { learningRate } from './schedule.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './train-worker.js';
+import { CLAIM, MAX_CHUNKS, claimWord } from './step-chunks.js';
 
 export interface TrainOptions {
   readonly epochs: number;
@@ -29,7 +30,10 @@ export interface TrainOptions {
   readonly maxNorm: number;
   /** Worker threads (≥ 1). */
   readonly threads: number;
-  /** Sequences per GEMM inside a worker (cache/throughput trade-off; results barely differ). */
+  /**
+   * Sequences per GEMM inside a worker, and per chunk of a step's batch (cache/throughput and
+   * load-balance trade-off; results barely differ).
+   */
   readonly microBatch?: number;
   /** A permutation of 0 … n−1, called once per epoch (spec: one generator seeded 0 per run). */
   readonly shuffle: (n: number) => Int32Array;
@@ -101,9 +105,17 @@ export class Trainer {
   readonly grads: Weights;
   readonly adam: AdamState;
   private readonly workers: Worker[] = [];
-  private readonly workerGrads: Float32Array[] = [];
   private readonly pending: ((r: WorkerReply) => void)[][] = [];
   private readonly batchStarts: Int32Array;
+  /** Step control shared with the workers (train-worker.ts): the claim word, then the tree's pair counters. */
+  private readonly control: Int32Array;
+  /** Chunk 0's gradient buffer: the step's summed gradient once a worker reports it. */
+  private readonly sum: Float32Array;
+  private readonly chunkLoss: Float64Array;
+  private readonly chunk: number;
+  private gen = 0;
+  /** The step in flight: settled by the worker that completes its sum, or by a worker's failure. */
+  private stepWait: { gen: number; resolve: () => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
   private readonly valCount: number;
 
@@ -125,25 +137,36 @@ export class Trainer {
     this.batchStarts = new Int32Array(new SharedArrayBuffer(opts.batchSize * 4));
     const train = sharedI32(corpus.train.ids);
     const val = sharedI32(corpus.val.ids);
+    const microBatch = opts.microBatch ?? 8;
+    this.chunk = Math.max(microBatch, Math.ceil(opts.batchSize / MAX_CHUNKS));
+    const chunks = Math.max(1, Math.ceil(opts.batchSize / this.chunk));
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (1 + chunks)));
+    const chunkGrads = new SharedArrayBuffer(4 * n * chunks);
+    this.sum = new Float32Array(chunkGrads, 0, n);
+    this.chunkLoss = new Float64Array(new SharedArrayBuffer(8 * chunks));
     for (let w = 0; w < opts.threads; w++) {
-      const g = sharedF32(n);
       const init: WorkerInit = {
         config: this.config,
-        microBatch: opts.microBatch ?? 8,
+        microBatch,
         params: this.params.flat.buffer as SharedArrayBuffer,
-        grads: g.buffer as SharedArrayBuffer,
+        control: this.control.buffer as SharedArrayBuffer,
+        chunks: chunkGrads,
+        chunkLoss: this.chunkLoss.buffer as SharedArrayBuffer,
         train: train.buffer as SharedArrayBuffer,
         val: val.buffer as SharedArrayBuffer,
         batch: this.batchStarts.buffer as SharedArrayBuffer,
       };
       const worker = new Worker(new URL('./train-worker.js', import.meta.url), { workerData: init });
       const queue: ((r: WorkerReply) => void)[] = [];
-      worker.on('message', (r: WorkerReply) => queue.shift()?.(r));
+      worker.on('message', (r: WorkerReply) => {
+        if (r.kind !== 'stepped') queue.shift()?.(r);
+        else if (this.stepWait?.gen === r.gen) this.stepWait.resolve();
+      });
       worker.on('error', (e) => {
         this.failure = e;
+        this.stepWait?.reject(e);
       });
       this.workers.push(worker);
-      this.workerGrads.push(g);
       this.pending.push(queue);
     }
   }
@@ -171,24 +194,24 @@ export class Trainer {
     const count = chunkIndices.length;
     const S1 = this.config.seqLen + 1;
     for (let b = 0; b < count; b++) this.batchStarts[b] = chunkIndices[b]! * S1;
-    const T = this.workers.length;
-    const used: number[] = [];
-    const jobs: Promise<WorkerReply>[] = [];
-    for (let w = 0; w < T; w++) {
-      const [from, to] = slice(w, T, count);
-      if (to <= from) continue;
-      used.push(w);
-      jobs.push(this.request(w, { kind: 'grad', from, to, scale: 1 / count }));
+    const K = Math.ceil(count / this.chunk);
+    const gen = ++this.gen;
+    for (let j = 1; j < K; j++) Atomics.store(this.control, 1 + j, 0);
+    const done = new Promise<void>((resolve, reject) => {
+      this.stepWait = { gen, resolve, reject };
+    });
+    Atomics.store(this.control, CLAIM, claimWord(gen, 0));
+    const req: WorkerRequest = { kind: 'grad', gen, count, chunk: this.chunk, scale: 1 / count };
+    for (const worker of this.workers) worker.postMessage(req);
+    try {
+      await done;
+    } finally {
+      this.stepWait = null;
     }
-    const replies = await Promise.all(jobs);
     let loss = 0;
-    for (const r of replies) if (r.kind === 'grad') loss += r.loss;
+    for (let k = 0; k < K; k++) loss += this.chunkLoss[k]!;
     const g = this.grads.flat;
-    g.set(this.workerGrads[used[0]!]!);
-    for (let u = 1; u < used.length; u++) {
-      const wg = this.workerGrads[used[u]!]!;
-      for (let i = 0; i < g.length; i++) g[i]! += wg[i]!;
-    }
+    g.set(this.sum);
     const gradNorm = clipGradients(g, this.opts.maxNorm);
     adamStep(this.params.flat, g, this.adam, lr);
     return { loss: loss / count, gradNorm };
