@@ -1,6 +1,7 @@
 #version 410 core
-// One triangle over the whole viewport (no vertex data).
+// The cover of the cached cube layer (core/cube-cache.ts): rectangles of screen tiles, in NDC.
+layout(location = 0) in vec2 a_ndc;
+
 void main() {
-  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
-  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+  gl_Position = vec4(a_ndc, 0.0, 1.0);
 }

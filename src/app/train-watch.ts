@@ -71,6 +71,11 @@ export const SAMPLE_PROMPT = 'hello';
  */
 const TEST_ESC_AFTER_EPOCH = Number(process.env.GPTVIZ_TEST_ESC_AFTER_EPOCH ?? 0);
 
+/** d ← d + (l − d)·k, element by element (its own small function: V8 optimises it early and alone). */
+function easeToward(d: Float32Array, l: Float32Array, k: number): void {
+  for (let i = 0; i < d.length; i++) d[i]! += (l[i]! - d[i]!) * k;
+}
+
 export interface TrainWatchOptions {
   readonly watch: boolean;
   /** Timelapse file, or undefined. */
@@ -252,10 +257,7 @@ export class TrainWatch {
         this.view = tickView(this.view, dt);
         if (this.view !== before) this.dirty = true;
         if (!this.paused && this.live !== null) {
-          const k = 1 - Math.exp(-dt / EASE_S);
-          const d = this.display;
-          const l = this.live;
-          for (let i = 0; i < d.length; i++) d[i]! += (l[i]! - d[i]!) * k;
+          easeToward(this.display, this.live, 1 - Math.exp(-dt / EASE_S));
           this.shownStep = this.history.newestStep;
           this.dirty = true;
         }

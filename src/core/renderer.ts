@@ -180,10 +180,11 @@ export class Renderer {
     st.set(GL_MULTISAMPLE, true);
   }
 
-  /** Point the per-instance attributes at instance index `base` of the bound instance buffer. */
+  /** Point the per-instance attributes at instance index `base` of the instance buffer. */
   private pointInstances(base: number): void {
     const gl = this.gl;
     const off = base * INSTANCE_BYTES;
+    this.state.bindArrayBuffer(this.instanceVbo);
     gl.glVertexAttribPointer(2, 3, GL_FLOAT, 0, INSTANCE_BYTES, off);
     gl.glVertexAttribPointer(3, 4, GL_FLOAT, 0, INSTANCE_BYTES, off + 12);
     gl.glVertexAttribPointer(4, 3, GL_FLOAT, 0, INSTANCE_BYTES, off + 28);

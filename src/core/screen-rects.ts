@@ -31,7 +31,7 @@ export const MAX_RECTS = 24;
 
 export class ScreenRects {
   /** x0, y0, x1, y1 per rectangle: GL window pixels (origin bottom-left), half-open, clamped, disjoint. */
-  readonly xyxy = new Int32Array(4 * MAX_RECTS);
+  readonly xyxy: Int32Array;
   count = 0;
   /** The frame's size (the clamp). */
   width = 0;
@@ -44,14 +44,23 @@ export class ScreenRects {
   private rows = 0;
   private marked = false;
 
+  /**
+   * `tile`: side of a tile in pixels; `maxRects`: most rectangles before the tiles double. The
+   * defaults suit scissored clears and reads (a few GL calls); a finer grid with many rectangles
+   * suits one draw of their quads (cube-cache.ts).
+   */
+  constructor(readonly tile = TILE, readonly maxRects = MAX_RECTS) {
+    this.xyxy = new Int32Array(4 * maxRects);
+  }
+
   /** Start a frame of width × height cleared to `clearColor` (linear RGBA floats): nothing marked. */
   reset(width: number, height: number, clearColor: Float32Array): void {
     this.count = 0;
     this.width = width;
     this.height = height;
     for (let k = 0; k < 4; k++) this.clear[k] = Math.round(Math.min(1, Math.max(0, clearColor[k]!)) * 255);
-    this.cols = Math.ceil(width / TILE);
-    this.rows = Math.ceil(height / TILE);
+    this.cols = Math.ceil(width / this.tile);
+    this.rows = Math.ceil(height / this.tile);
     const n = this.cols * this.rows;
     if (this.tiles.length < n) this.tiles = new Uint8Array(n);
     else this.tiles.fill(0, 0, n);
@@ -82,10 +91,11 @@ export class ScreenRects {
   /** Mark the tiles under the pixel bound [minX, maxX] × [minY, maxY] (fractional pixels), padded. */
   add(minX: number, minY: number, maxX: number, maxY: number): void {
     if (!(minX <= maxX && minY <= maxY)) return; // empty (or NaN)
-    const c0 = Math.max(0, Math.floor((minX - PAD) / TILE));
-    const r0 = Math.max(0, Math.floor((minY - PAD) / TILE));
-    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / TILE));
-    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / TILE));
+    const T = this.tile;
+    const c0 = Math.max(0, Math.floor((minX - PAD) / T));
+    const r0 = Math.max(0, Math.floor((minY - PAD) / T));
+    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / T));
+    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / T));
     const t = this.tiles;
     for (let y = r0; y <= r1; y++) {
       const row = y * this.cols;
@@ -105,13 +115,13 @@ export class ScreenRects {
 
   /**
    * Rectangles from the marked tiles grouped `size` × `size`: false (and nothing kept) when more
-   * than MAX_RECTS would be needed. Rows are scanned bottom-up; a run of marked groups in a row
+   * than maxRects would be needed. Rows are scanned bottom-up; a run of marked groups in a row
    * extends the rectangle opened by the identical run of the row below, else opens a new one.
    */
   private collect(size: number): boolean {
     const cols = Math.ceil(this.cols / size);
     const rows = Math.ceil(this.rows / size);
-    const span = TILE * size;
+    const span = this.tile * size;
     const r = this.xyxy;
     this.count = 0;
     /** Rectangles [open, count) may still grow: they end at the row just scanned. */
@@ -137,7 +147,7 @@ export class ScreenRects {
           }
         }
         if (!grown) {
-          if (this.count === MAX_RECTS) return false;
+          if (this.count === this.maxRects) return false;
           const o = 4 * this.count++;
           r[o] = x0; r[o + 1] = y0; r[o + 2] = x1; r[o + 3] = y1;
         }
@@ -173,7 +183,8 @@ export class ScreenRects {
   }
 
   copyFrom(o: ScreenRects): void {
-    this.xyxy.set(o.xyxy);
+    if (o.count > this.maxRects) throw new RangeError(`ScreenRects.copyFrom: ${o.count} rectangles, room for ${this.maxRects}`);
+    this.xyxy.set(o.xyxy.subarray(0, 4 * o.count));
     this.count = o.count;
     this.width = o.width;
     this.height = o.height;
