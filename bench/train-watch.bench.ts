@@ -80,7 +80,7 @@ function train(display: string, args: readonly string[]): Promise<Run> {
       clearInterval(sampler);
       if (code !== 0) return reject(new Error(`gptviz train exited with ${code}: ${err.trim()}`));
       const rates = [...out.matchAll(/ ([\d,]+) tok\/s/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
-      const fps = /window: (\d+) frames in [\d.]+ s \(([\d.]+) fps\)/.exec(out);
+      const fps = /window: (\d+) frames in [\d.]+ s \(([\d.]+) fps[;)]/.exec(out);
       resolve({
         tokensPerSec: rates.reduce((a, b) => a + b, 0) / rates.length, fps: fps === null ? undefined : Number(fps[2]),
         frames: fps === null ? undefined : Number(fps[1]), drawCpu,
