@@ -50,12 +50,13 @@ export const FPS_CAP = 32;
 /** MSAA samples of the window: llvmpipe resolves 4× MSAA in software, ≈ 17 ms a frame on two cores. */
 const WINDOW_SAMPLES = 0;
 /**
- * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg). A 1600×900 frame of
- * the whole model (≈ 22,700 cubes) costs ≈ 25 ms of CPU on llvmpipe, so at 30 fps drawing would
- * take a third of a 2-core machine from training; at nice 5 the scheduler gives it about a
- * seventh when training keeps both cores busy (CFS weights 335 vs 2 × 1024), so training stays
- * within ≈ 15 % and the window slows down instead. GPTVIZ_WATCH_NICE overrides it (0: a smooth
- * window at training's expense; 10: training first).
+ * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg). On llvmpipe a frame
+ * of the whole model (≈ 22,700 cubes, from the cached layer) costs ≈ 9–12 ms of CPU, so at 30
+ * fps drawing would take ≈ 15–18 % of a 2-core machine from training; at nice 7 (scheduler
+ * weight 215 against 1024 per training thread) drawing gives way when both compete, and the
+ * window still keeps its 32-fps grid on this machine (measured: 31.3–31.7 fps after the first
+ * frame; nice 9: 30.5–30.9). GPTVIZ_WATCH_NICE overrides it (0: a smooth window at training's
+ * expense; 10 and up: training first, the window drops below 30 fps).
  */
 const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
