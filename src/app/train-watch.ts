@@ -52,11 +52,11 @@ const WINDOW_SAMPLES = 0;
 /**
  * Nice value of the drawing thread (and so of llvmpipe's threads and ffmpeg). On llvmpipe a frame
  * of the whole model (≈ 22,700 cubes, from the cached layer) costs ≈ 9–12 ms of CPU, so at 30
- * fps drawing would take ≈ 15–18 % of a 2-core machine from training; at nice 7 (scheduler
- * weight 215 against 1024 per training thread) drawing gives way when both compete, and the
- * window still keeps its 32-fps grid on this machine (measured: 31.3–31.7 fps after the first
- * frame; nice 9: 30.5–30.9). GPTVIZ_WATCH_NICE overrides it (0: a smooth window at training's
- * expense; 10 and up: training first, the window drops below 30 fps).
+ * fps drawing would take ≈ 15–18 % of a 2-core machine from training; at nice 5 (scheduler weight
+ * 335 against 1024 per training thread) drawing gives way when both compete, and the window still
+ * keeps its 32-fps grid on this machine (measured after the first frame: 31.5–31.8 fps; nice 7:
+ * 31.3–31.7, but 29.7 on a loaded machine; nice 9: 30.5–30.9). GPTVIZ_WATCH_NICE overrides it
+ * (0: a smooth window at training's expense; 10 and up: training first, the window below 30 fps).
  */
 const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
