@@ -61,6 +61,8 @@ const WINDOW_SAMPLES = 0;
 const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
 const EASE_S = 0.15;
+/** Longest wait for the window's first frame before training starts anyway. */
+const FIRST_FRAME_WAIT_MS = 5000;
 /** Steps between progress reports of the training thread. */
 const PROGRESS_EVERY = 16;
 /** Characters of the per-epoch sample after the prompt. */
@@ -120,6 +122,8 @@ export class TrainWatch {
   private firstSwap = 0;
   private timer: NodeJS.Timeout | null = null;
   private dirty = true;
+  /** Told when the window's first frame is on screen, or drawing failed (start waits for it). */
+  private firstFrame: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   /** The timelapse's step in flight (finish waits for it). */
   private pumping: Promise<void> = Promise.resolve();
   readonly snapshotEvery: number;
@@ -199,7 +203,25 @@ export class TrainWatch {
     }
     this.live = trainer.params.flat;
     this.t0 = performance.now();
+    // The window's start-up (font atlas, shaders, the cube layer: ≈ 0.3–1 s of CPU) is paid
+    // before training starts, not taken from it: the first frame shows the untrained model.
+    const shown = this.opts.watch ? new Promise<void>((resolve, reject) => {
+      this.firstFrame = { resolve, reject };
+    }) : undefined;
     this.loop(ctx);
+    if (shown !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // A window that cannot draw yet (minimised: 0 × 0) does not hold training back for long.
+        await Promise.race([shown, new Promise<void>((resolve) => { timer = setTimeout(resolve, FIRST_FRAME_WAIT_MS); })]);
+      } catch (e) {
+        await trainer.close();
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        this.firstFrame = null;
+      }
+    }
     return trainer;
   }
 
@@ -277,7 +299,10 @@ export class TrainWatch {
           renderer.setSize(fb[0]!, fb[1]!, 1);
           renderer.render(frame);
           window.swapBuffers();
-          if (this.frames++ === 0) this.firstSwap = performance.now();
+          if (this.frames++ === 0) {
+            this.firstSwap = performance.now();
+            this.firstFrame?.resolve();
+          }
           this.dirty = false;
         }
       }
@@ -309,6 +334,7 @@ export class TrainWatch {
       this.timer = setTimeout(() => {
         tick().then(schedule, (e: unknown) => {
           this.failure = e;
+          this.firstFrame?.reject(e);
         });
       }, Math.max(0, due - now));
     };
