@@ -12,6 +12,9 @@
  * first stops there), into the left half's buffer, so the root lands in chunk 0's. Float addition
  * is commutative, so the sum is the same whoever adds what: the weights do not depend on how many
  * workers there are or how the machine schedules them.
+ *
+ * Not here: claiming and computing chunks, threads and messages (train-worker.ts), publishing a
+ * step, clipping and Adam (train.ts).
  */
 
 /** Index of the claim word in `control`. */
