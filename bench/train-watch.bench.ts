@@ -18,7 +18,15 @@ import type { BenchRow } from './bench-row.js';
 import { median } from './bench-row.js';
 import { BIN } from '../test/helpers/bin.js';
 import { ensureDisplay } from '../test/helpers/xvfb.js';
+import { INITIAL_VIEW } from '../src/animation/view-state.js';
+import { openContext } from '../src/core/context.js';
+import { createFrame } from '../src/frame.js';
+import { DEFAULT_CONFIG } from '../src/transformer/config.js';
+import { initWeights } from '../src/transformer/init.js';
 import { RandomState } from '../src/transformer/rng.js';
+import { TrainHistory } from '../src/visualization/train-history.js';
+import { buildTrainLayout } from '../src/visualization/train-layout.js';
+import { createTrainScratch, statusLine, trainFrame } from '../src/visualization/train-view.js';
 
 const WORDS = ['the', 'and', 'to', 'of', 'my', 'is', 'that', 'you', 'king', 'lord', 'what', 'with', 'love', 'not', 'be'];
 
@@ -89,6 +97,46 @@ function train(display: string, args: readonly string[]): Promise<Run> {
   });
 }
 
+/** CPU ms per training-view frame at 1600×900 (the window's settings), no training beside it. */
+function viewFrameCpu(frames: number): number {
+  const ctx = openContext({ width: 1600, height: 900, title: 'gptviz bench: training view', visible: true, vsync: false, samples: 0 });
+  try {
+    const r = ctx.renderer;
+    r.windowAntialias = false;
+    r.cacheCubes = true;
+    const layout = buildTrainLayout(DEFAULT_CONFIG);
+    const h = new TrainHistory({ epochs: 3, batches: 1000, lr: 3e-3, lrMin: 1e-4, prompt: 'hello' });
+    for (let s = 16; s <= 2000; s += 16) h.addProgress(s, 3 - s / 1500, 300_000);
+    h.addEpoch({ epoch: 1, step: 1000, trainLoss: 2, valLoss: 2.1, valAcc: 40, sample: 'hellow the the the the the the the the t' });
+    h.addEpoch({ epoch: 2, step: 2000, trainLoss: 1.8, valLoss: 1.9, valAcc: 44, sample: 'hellow the consent the senator the conse' });
+    const w = initWeights(DEFAULT_CONFIG).flat;
+    const display = Float32Array.from(w);
+    const live = Float32Array.from(w, (x) => 3 * x);
+    const rng = new RandomState(1);
+    const frame = createFrame();
+    const scratch = createTrainScratch();
+    const fb = new Int32Array(2);
+    ctx.window.framebufferSize(fb);
+    const one = (): void => {
+      for (let i = 0; i < display.length; i++) display[i]! += (live[i]! - display[i]!) * 0.2;
+      for (let i = 0; i < 50; i++) live[rng.randint(0, live.length)]! *= -1;
+      trainFrame(layout, { params: display, step: 2000, history: h, view: INITIAL_VIEW, aspect: fb[0]! / fb[1]!, help: false, paused: false },
+        statusLine(h, 2000, false), scratch, frame);
+      r.setSize(fb[0]!, fb[1]!, 1);
+      r.render(frame);
+      ctx.window.swapBuffers();
+      ctx.window.pollEvents();
+    };
+    for (let i = 0; i < 30; i++) one();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < frames; i++) one();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000 / frames;
+  } finally {
+    ctx.close();
+  }
+}
+
 export async function bench(): Promise<BenchRow[]> {
   const display = await ensureDisplay();
   const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-watch-bench-'));
@@ -96,6 +144,8 @@ export async function bench(): Promise<BenchRow[]> {
     const data = path.join(dir, 'corpus.txt');
     writeFileSync(data, syntheticCorpus(1_100_000));
     const base = ['--data', data, '--epochs', '3', '--out', path.join(dir, 'w.npz'), '--force'];
+    const viewLoad = loadavg()[0]!;
+    const alone = viewFrameCpu(300);
     const load0 = loadavg()[0]!;
     const plain: number[] = [];
     const watched: number[] = [];
@@ -113,6 +163,10 @@ export async function bench(): Promise<BenchRow[]> {
     const w = median(watched);
     const f = fps.length > 0 ? median(fps) : NaN;
     return [
+      {
+        name: 'training view frame alone, 1600×900, cached cubes (CPU: main + llvmpipe threads)', value: alone, unit: 'ms',
+        note: `no training beside it; load avg ${viewLoad.toFixed(1)}`,
+      },
       { name: 'training throughput, train (3 epochs, 1.1 MB)', value: p, unit: 'tokens/s', note: `${plain.map(Math.round).join(', ')}; ${load}` },
       {
         name: 'training throughput, train --watch (same run)', value: w, unit: 'tokens/s', target: '≥ 85 % of without',
