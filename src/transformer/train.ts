@@ -3,9 +3,10 @@
  * gradients and the data live in SharedArrayBuffers; each optimiser step cuts the batch into
  * chunks of `microBatch` sequences, which the workers take in turn and sum over a fixed tree
  * (train-worker.ts: the same weights for a given seed whatever the thread count and however the
- * machine schedules the workers), clips to the global norm and takes one Adam step. Each epoch: learning rate from schedule.ts, a fresh permutation from the injected
- * shuffler, then validation loss (mean of per-group means, groups of batch size) and greedy
- * accuracy over every validation position.
+ * machine schedules the workers), clips to the global norm and takes one Adam step. Each epoch:
+ * learning rate from schedule.ts, a fresh permutation from the injected shuffler, then validation
+ * loss (mean of per-group means, groups of batch size) and greedy accuracy over every validation
+ * position.
  *
  * Not here: files, flags, printing (cli/train-command.ts passes hooks); the gradient check
  * (gradcheck.ts). Parameters, gradients and moments are Weights over one flat buffer each.
@@ -192,6 +193,7 @@ export class Trainer {
   async step(chunkIndices: ArrayLike<number>, lr: number): Promise<{ loss: number; gradNorm: number }> {
     if (this.failure !== null) throw this.failure;
     const count = chunkIndices.length;
+    if (count === 0) throw new RangeError('Trainer.step: an empty batch');
     const S1 = this.config.seqLen + 1;
     for (let b = 0; b < count; b++) this.batchStarts[b] = chunkIndices[b]! * S1;
     const K = Math.ceil(count / this.chunk);

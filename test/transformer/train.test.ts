@@ -72,6 +72,15 @@ test('1, 2 and 3 threads give bit-identical losses and weights, whatever the bat
   }
 });
 
+test('an empty batch is refused (no chunk would ever finish the step)', async (t) => {
+  const tr = new Trainer(initWeights(CONFIG), CORPUS, options(2));
+  try {
+    await t.throwsAsync(tr.step(new Int32Array(0), 1e-2), { instanceOf: RangeError });
+  } finally {
+    await tr.close();
+  }
+});
+
 test('identical seeds give identical runs; another seed another run', async (t) => {
   const run = async (seed: number): Promise<EpochStats[]> => {
     const tr = new Trainer(initWeights(CONFIG), CORPUS, options(2, seed, { epochs: 2 }));
