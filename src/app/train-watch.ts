@@ -204,7 +204,7 @@ export class TrainWatch {
     this.live = trainer.params.flat;
     this.t0 = performance.now();
     // The window's start-up (font atlas, shaders, the cube layer: ≈ 0.3–1 s of CPU) is paid
-    // before training starts, not taken from it: the first frame shows the untrained model.
+    // before training starts, not taken from it: the first frame shows the starting weights.
     const shown = this.opts.watch ? new Promise<void>((resolve, reject) => {
       this.firstFrame = { resolve, reject };
     }) : undefined;
