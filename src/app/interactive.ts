@@ -58,7 +58,7 @@ import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
 import { WarmUp } from './warm-up.js';
 import { releaseOptimiser } from './startup-jit.js';
-import { discardWindow, startWindow } from './window-open.js';
+import { Presenter, discardWindow, startWindow } from './window-open.js';
 
 export { WINDOW_HEIGHT, WINDOW_TITLE, WINDOW_WIDTH } from './window-open.js';
 /** Lines the help adds under the status line. */
@@ -237,7 +237,7 @@ async function interactiveIn(opts: ViewOptions, opening: Promise<Window>): Promi
   );
 
   const ctx = contextFor(await opening);
-  ctx.window.show();
+  const presenter = new Presenter(ctx);
   let hook: Hook | undefined;
   let audioOpening: Promise<void> | undefined;
   let interrupted: NodeJS.Signals | undefined;
@@ -259,7 +259,7 @@ async function interactiveIn(opts: ViewOptions, opening: Promise<Window>): Promi
       await audioOpening;
       return startGeneration(p, s, talk, { ...opts, text, weights }, say);
     };
-    await loop(ctx, p, s, talk, generate, startAudio, hook, script?.dt, say);
+    await loop(ctx, presenter, p, s, talk, generate, startAudio, hook, script?.dt, say);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -306,7 +306,7 @@ async function startGeneration(p: Playing, s: SessionState, talk: Talk, opts: Vi
 
 /** The frame loop; resolves when the session asks to quit. */
 function loop(
-  ctx: GlContext, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>, startAudio: () => void,
+  ctx: GlContext, presenter: Presenter, p: Playing, s: SessionState, talk: Talk, generate: (text: string) => Promise<void>, startAudio: () => void,
   hook: Hook | undefined, fixedDt: number | undefined, say: Say,
 ): Promise<void> {
   const { window, renderer } = ctx;
@@ -436,6 +436,8 @@ function loop(
           shownStep = s.step;
           if (p.steps.length > 1) say(`  Generation step ${s.step + 1}/${p.steps.length}`);
         }
+        // Shown now, not before the loop: no X round trip may come between (window-open.ts).
+        presenter.show();
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
           const stage = stageIndex(s, p.plan);
@@ -463,7 +465,7 @@ function loop(
           renderer.setSize(fb[0]!, fb[1]!, ratio);
           renderer.render(frame);
           hook?.dump(fb[0]!, fb[1]!);
-          window.swapBuffers();
+          presenter.present();
           if (hook !== undefined) {
             const t2 = performance.now();
             hook.jsMs += t1 - now;

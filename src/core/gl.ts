@@ -216,6 +216,11 @@ export interface GlInfo {
   minor: number;
 }
 
+/** True for Mesa's software rasterisers (llvmpipe, softpipe, swrast): no GPU, every pixel costs CPU. */
+export function isSoftwareRenderer(info: GlInfo): boolean {
+  return /llvmpipe|softpipe|swrast/i.test(info.renderer);
+}
+
 /**
  * Resolve every function for the current context. `debug` (default: GPTVIZ_GL_DEBUG=1) wraps each
  * call with a glGetError check that throws naming the call. Throws UserError below OpenGL 4.1.

@@ -66,6 +66,8 @@ type Fn = (...args: any[]) => any;
 
 interface GlfwLib {
   path: string;
+  /** The loaded library (for the optional X11 functions, bound when first asked for). */
+  handle: ReturnType<typeof koffi.load>;
   f: Record<string, Fn>;
   /** Registered callback pointers (process-wide), set up on first init. */
   callbacks: unknown[];
@@ -176,7 +178,7 @@ function loadLibrary(): GlfwLib {
   bind('void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)');
   bind('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)');
   bind('void *glfwSetCharCallback(void *w, GLFWcharfun *cb)');
-  lib = { path: names.join(', '), f, callbacks: [], errorCallback: null };
+  lib = { path: names.join(', '), handle: lib3, f, callbacks: [], errorCallback: null };
   return lib;
 }
 
@@ -356,6 +358,39 @@ const sizeB = new Int32Array(1);
 const scaleA = new Float32Array(1);
 const scaleB = new Float32Array(1);
 
+/** Copies rectangles (x0, y0, x1, y1: GL window pixels, origin bottom-left) of the back buffer to the window. */
+export type RectCopier = (xyxy: Int32Array, count: number) => void;
+
+const CopySubBufferFun = koffi.proto('void glXCopySubBufferMESA(void *display, unsigned long drawable, int x, int y, int width, int height)');
+
+/** GLFW's X11 accessors and the Xlib calls showBlack makes; null where this GLFW or system has none. */
+let x11: { f: Record<string, Fn>; setBackground: Fn; map: Fn; flush: Fn } | null | undefined;
+
+function loadX11(): { f: Record<string, Fn>; setBackground: Fn; map: Fn; flush: Fn } | null {
+  if (x11 !== undefined) return x11;
+  x11 = null;
+  if (process.platform !== 'linux' || lib === null) return x11;
+  try {
+    const glfw = lib.handle;
+    const f: Record<string, Fn> = {
+      glfwGetX11Display: glfw.func('void *glfwGetX11Display()') as Fn,
+      glfwGetGLXWindow: glfw.func('unsigned long glfwGetGLXWindow(void *window)') as Fn,
+      glfwGetX11Window: glfw.func('unsigned long glfwGetX11Window(void *window)') as Fn,
+      glfwExtensionSupported: glfw.func('int glfwExtensionSupported(const char *extension)') as Fn,
+    };
+    const xlib = koffi.load('libX11.so.6');
+    x11 = {
+      f,
+      setBackground: xlib.func('int XSetWindowBackground(void *display, unsigned long window, unsigned long pixel)') as Fn,
+      map: xlib.func('int XMapWindow(void *display, unsigned long window)') as Fn,
+      flush: xlib.func('int XFlush(void *display)') as Fn,
+    };
+  } catch {
+    // a GLFW built without X11 (Wayland only), or no Xlib: no partial copies
+  }
+  return x11;
+}
+
 /** A GLFW window with its own current OpenGL 4.1 core context. */
 export class Window {
   /** Input handlers; replace fields at any time. */
@@ -487,6 +522,42 @@ export class Window {
   /** Resize the window (screen coordinates); the framebuffer-size handler reports the result. */
   setSize(width: number, height: number): void {
     this.f.glfwSetWindowSize!(this.live(), width, height);
+  }
+
+  /**
+   * Where the window is an X11 window whose context offers GLX_MESA_copy_sub_buffer (Mesa's GLX):
+   * show it, black (its background) wherever nothing was copied to it yet, without waiting for
+   * the X server to paint it (show() waits), and return a function that copies rectangles of the
+   * back buffer to it (no swap); else null, and the window stays hidden. Call it on the hidden
+   * window with its context current.
+   *
+   * Why (issue 15, first frame first): under Xvfb the server's first writes to each page of the
+   * window's part of the screen are page faults (copy-on-write pages since it last forked), and
+   * a software GL's first swap of a 1600 × 900 frame takes ≈ 45 ms of them, ≈ 1 ms later on.
+   * Painted black meanwhile by the server (on another core, while the first frame is drawn),
+   * a first frame that is black but for its text is shown by copying just that.
+   */
+  showBlack(): RectCopier | null {
+    const h = this.live();
+    const x = loadX11();
+    if (x === null || x.f.glfwExtensionSupported!('GLX_MESA_copy_sub_buffer') !== 1) return null;
+    const address = this.getProcAddress('glXCopySubBufferMESA');
+    const display = x.f.glfwGetX11Display!() as unknown;
+    const xwindow = x.f.glfwGetX11Window!(h) as number;
+    const glxWindow = x.f.glfwGetGLXWindow!(h) as number;
+    if (address === null || address === 0n || display === null || xwindow === 0) return null;
+    const copy = koffi.decode(address, CopySubBufferFun) as Fn;
+    const drawable = glxWindow !== 0 ? glxWindow : xwindow;
+    // Pixel 0 is black in every TrueColor visual (the only kind GLFW's GL windows use).
+    x.setBackground(display, xwindow, 0);
+    x.map(display, xwindow);
+    x.flush(display);
+    return (xyxy, count) => {
+      for (let i = 0; i < count; i++) {
+        const o = 4 * i;
+        copy(display, drawable, xyxy[o]!, xyxy[o + 1]!, xyxy[o + 2]! - xyxy[o]!, xyxy[o + 3]! - xyxy[o + 1]!);
+      }
+    };
   }
 
   /** Show a window made hidden (no-op when shown). */

@@ -137,6 +137,7 @@ export class Renderer {
   private defaultSamples = -1;
   /** The screen rectangles of the frame being drawn into a render target. */
   private readonly rects = new ScreenRects();
+  private flat: ScreenRects | null = null;
   /** Package root holding shaders/ (the cube cache's are read when first needed). */
   private readonly root: string;
   private disposed = false;
@@ -263,6 +264,7 @@ export class Renderer {
       target.resolve(this.rects);
       return;
     }
+    this.flat = null;
     if (this.width <= 0 || this.height <= 0) return;
     if (this.windowSamples() > 0 || !this.windowAntialias) {
       st.bindDrawFramebuffer(0);
@@ -279,6 +281,13 @@ export class Renderer {
       this.text.setPixelRatio(this.pixelRatio);
       this.matrices(frame, this.width, this.height);
       this.text.prepare(frame, this.width, this.height, this.forward as Float32Array);
+      const r = this.rects;
+      r.reset(this.width, this.height, frame.clearColor);
+      if (isAffine(this.viewProj)) {
+        this.text.addBounds(r, this.viewProj, this.pixelProj, this.width, this.height, true);
+        r.finish();
+        this.flat = r;
+      }
     } else {
       const off = this.windowOffscreen();
       st.bindDrawFramebuffer(off.framebuffer);
@@ -293,6 +302,15 @@ export class Renderer {
       st.bindDrawFramebuffer(0);
       this.text.drawOverlay(this.pixelProj);
     }
+  }
+
+  /**
+   * After render(frame) into the window: when the frame has nothing 3D (its text only, as the
+   * first frames of a run), the rectangles outside which each of its pixels is the clear colour
+   * (`clear`); else null. Valid until the next render.
+   */
+  get flatRects(): ScreenRects | null {
+    return this.flat;
   }
 
   /**

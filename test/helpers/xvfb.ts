@@ -7,7 +7,9 @@
  * again) fails with "Failed to open display".
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface Display {
   /** e.g. ":99" */
@@ -62,4 +64,69 @@ export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
   // Also when the test process ends without running its after-hooks (a failed before-hook, exit()).
   process.on('exit', stop);
   return { name, stop };
+}
+
+/**
+ * Our own Xvfb whose screen is kept in a file (-fbdir, XWD format), so a test can see what the
+ * X server shows, not only what GL drew: its display name, `screen()` (the screen's pixels as RGB
+ * rows, top row first) and `stop()`, which also removes the file. Made whether DISPLAY is set or not;
+ * its root window is white (-wr), so a window left unpainted shows.
+ */
+export async function startScreenXvfb(width: number, height: number, timeoutMs = 15000): Promise<Display & { screen(): { width: number; height: number; rgb: Buffer } }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-xvfb-'));
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-fbdir', dir, '-wr', '-nolisten', 'tcp', '-noreset'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const number = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`Xvfb did not report a display within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited early (code ${code}): ${stderr}`));
+    });
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.trim());
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  const screen = (): { width: number; height: number; rgb: Buffer } => {
+    // XWD: a header of big-endian 32-bit fields, the colour map, then the image (32 bits per pixel here).
+    const f = readFileSync(path.join(dir, 'Xvfb_screen0'));
+    const field = (i: number): number => f.readUInt32BE(4 * i);
+    const [headerSize, w, h, byteOrder, bpp, stride, ncolors] = [field(0), field(4), field(5), field(7), field(11), field(12), field(19)];
+    if (bpp !== 32) throw new Error(`Xvfb screen: ${bpp} bits per pixel, 32 expected`);
+    const data = headerSize + 12 * ncolors;
+    const rgb = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const at = data + y * stride + 4 * x;
+        const v = byteOrder === 0 ? f.readUInt32LE(at) : f.readUInt32BE(at);
+        const o = 3 * (y * w + x);
+        rgb[o] = (v >>> 16) & 0xff;
+        rgb[o + 1] = (v >>> 8) & 0xff;
+        rgb[o + 2] = v & 0xff;
+      }
+    }
+    return { width: w, height: h, rgb };
+  };
+  return { name: `:${number}`, stop, screen };
 }
