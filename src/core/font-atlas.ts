@@ -8,11 +8,12 @@
  * Spacing uses the font's real advances (the reference used ink width + 1 px, a Pillow
  * artefact that crowds letters); layout does not depend on it beyond measured widths.
  *
- * fontAtlas keeps each atlas it builds in the user's cache folder (XDG_CACHE_HOME, else
- * ~/.cache: gptviz/atlas-<key>.bin) and reads it from there the next time (issue 15, first frame
- * first: loading the rasteriser's library and drawing the glyphs cost the window ≈ 80 ms before its
- * first frame). The key is a hash of everything the atlas depends on: this module's own code, the
- * font file (size and time), the rasteriser's version and platform, the pixel size. A cache that
+ * fontAtlas keeps each atlas it builds, with its mip levels, in the user's cache folder
+ * (XDG_CACHE_HOME, else ~/.cache: gptviz/atlas-<key>.bin) and reads it from there the next time
+ * (issue 15, first frame first: loading the rasteriser's library and drawing the glyphs cost the
+ * window ≈ 80 ms before its first frame, the overlay atlas's mip levels ≈ 9 ms). The key is a hash
+ * of everything the atlas depends on: this module's and mipmaps.ts's code, the font file (size and
+ * time), the rasteriser's version and platform, the pixel size. A cache that
  * cannot be read, written or trusted is ignored: the atlas is then built as before. Writing one
  * removes the atlas files not written for 30 days (other versions' keys), so the folder stays small.
  *
@@ -27,6 +28,8 @@ import { fileURLToPath } from 'node:url';
 import type * as Canvas from '@napi-rs/canvas';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { FontMetrics, GlyphMetrics } from './text-layout.js';
+import type { MipLevel } from './mipmaps.js';
+import { mipChain } from './mipmaps.js';
 import { findPackageRoot } from './shader.js';
 
 /** Characters beyond ASCII 32…126 the scene draws. */
@@ -47,6 +50,8 @@ export interface FontAtlas extends FontMetrics {
   /** Texture coordinate of a fully covered texel. */
   solidU: number;
   solidV: number;
+  /** Mip levels 1 … 1 × 1 below `pixels` (mipmaps.ts mipChain; kept in the cache with them). */
+  mips: readonly MipLevel[];
 }
 
 let registered = false;
@@ -135,7 +140,7 @@ export function buildFontAtlas(pixelSize: number): FontAtlas {
   const fallback = glyphs.get(32)!;
   return {
     pixelSize: size, width, height, pixels, ascent, descent, lineHeight: ascent + descent, glyphs, fallback,
-    solidU: SOLID / 2 / width, solidV: SOLID / 2 / height,
+    solidU: SOLID / 2 / width, solidV: SOLID / 2 / height, mips: mipChain({ width, height, pixels }),
   };
 }
 
@@ -161,6 +166,7 @@ export function atlasCacheDir(env: NodeJS.ProcessEnv = process.env): string | un
 function cacheKey(size: number): string {
   const h = createHash('sha256');
   h.update(readFileSync(fileURLToPath(import.meta.url)));
+  h.update(readFileSync(fileURLToPath(new URL('./mipmaps.js', import.meta.url))));
   const font = statSync(fontFile());
   const canvasDir = path.dirname(createRequire(import.meta.url).resolve('@napi-rs/canvas/package.json'));
   const version = (JSON.parse(readFileSync(path.join(canvasDir, 'package.json'), 'utf8')) as { version?: string }).version;
@@ -168,7 +174,7 @@ function cacheKey(size: number): string {
   return h.digest('hex').slice(0, 32);
 }
 
-const MAGIC = 'gptviz-atlas-1';
+const MAGIC = 'gptviz-atlas-2';
 /** Atlas files not written for this long are removed when another is written (older versions' keys). */
 export const ATLAS_CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
@@ -181,16 +187,28 @@ function pruneAtlases(dir: string, now: number): void {
   }
 }
 
-/** The file: its header's byte length (uint32 LE), the header (JSON: metrics and glyphs), then the coverage bytes. */
+/**
+ * The file: its header's byte length (uint32 LE), the header (JSON: metrics, glyphs and the mip
+ * levels' sizes), then the coverage bytes of level 0 and of each mip level in turn.
+ */
 function encodeAtlas(a: FontAtlas): Buffer {
+  const mips = a.mips;
   const glyphs = [...a.glyphs].map(([code, g]) => [code, g.advance, g.x0, g.x1, g.y0, g.y1, g.u0, g.v0, g.u1, g.v1]);
   const header = Buffer.from(JSON.stringify({
     magic: MAGIC, pixelSize: a.pixelSize, width: a.width, height: a.height, ascent: a.ascent, descent: a.descent,
-    lineHeight: a.lineHeight, solidU: a.solidU, solidV: a.solidV, glyphs,
+    lineHeight: a.lineHeight, solidU: a.solidU, solidV: a.solidV, glyphs, mips: mips.map((m) => [m.width, m.height]),
   }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
-  return Buffer.concat([len, header, a.pixels]);
+  return Buffer.concat([len, header, a.pixels, ...mips.map((m) => m.pixels)]);
+}
+
+/**
+ * `bytes` bytes of `buf` from `at`, as a view of the file's own memory: a copy of the 1.2 MB label
+ * atlas costs ≈ 7 ms, mostly page faults on the development machine.
+ */
+function view(buf: Buffer, at: number, bytes: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + at, bytes);
 }
 
 /** The atlas in `file`, or undefined when it is missing or not a whole atlas of `size` px. */
@@ -200,9 +218,17 @@ function decodeAtlas(file: string, size: number): FontAtlas | undefined {
     const n = buf.readUInt32LE(0);
     const h = JSON.parse(buf.subarray(4, 4 + n).toString('utf8')) as {
       magic: string; pixelSize: number; width: number; height: number; ascent: number; descent: number; lineHeight: number;
-      solidU: number; solidV: number; glyphs: number[][];
+      solidU: number; solidV: number; glyphs: number[][]; mips: number[][];
     };
-    if (h.magic !== MAGIC || h.pixelSize !== size || buf.length !== 4 + n + h.width * h.height) return undefined;
+    if (h.magic !== MAGIC || h.pixelSize !== size || !Array.isArray(h.mips)) return undefined;
+    const mips: MipLevel[] = [];
+    let at = 4 + n + h.width * h.height;
+    for (const [width, height] of h.mips) {
+      const bytes = width! * height!;
+      mips.push({ width: width!, height: height!, pixels: view(buf, at, bytes) });
+      at += bytes;
+    }
+    if (buf.length !== at) return undefined;
     const glyphs = new Map<number, GlyphMetrics>();
     for (const [code, advance, x0, x1, y0, y1, u0, v0, u1, v1] of h.glyphs) {
       glyphs.set(code!, { advance: advance!, x0: x0!, x1: x1!, y0: y0!, y1: y1!, u0: u0!, v0: v0!, u1: u1!, v1: v1! });
@@ -210,8 +236,8 @@ function decodeAtlas(file: string, size: number): FontAtlas | undefined {
     const fallback = glyphs.get(32);
     if (fallback === undefined || glyphs.size !== glyphSet().length) return undefined;
     return {
-      pixelSize: h.pixelSize, width: h.width, height: h.height, pixels: new Uint8Array(buf.subarray(4 + n)),
-      ascent: h.ascent, descent: h.descent, lineHeight: h.lineHeight, glyphs, fallback, solidU: h.solidU, solidV: h.solidV,
+      pixelSize: h.pixelSize, width: h.width, height: h.height, pixels: view(buf, 4 + n, h.width * h.height),
+      ascent: h.ascent, descent: h.descent, lineHeight: h.lineHeight, glyphs, fallback, solidU: h.solidU, solidV: h.solidV, mips,
     };
   } catch {
     return undefined;

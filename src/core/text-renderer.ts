@@ -20,7 +20,6 @@ import type { FontAtlas } from './font-atlas.js';
 import { fontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
-import { mipChain } from './mipmaps.js';
 import {
   GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_CULL_FACE, GL_DEPTH_TEST, GL_DYNAMIC_DRAW, GL_LINEAR,
   GL_LINEAR_MIPMAP_LINEAR, GL_R8, GL_RED, GL_TEXTURE0, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_TEXTURE_MIN_FILTER, GL_TEXTURE_WRAP_S,
@@ -166,7 +165,7 @@ export class TextRenderer {
     // Trilinear: labels are often drawn at a fraction of the atlas size (96 px glyphs a dozen pixels
     // high), where plain linear filtering shimmers. Cells are spaced so the first mip levels do not bleed.
     // The levels are llvmpipe's glGenerateMipmap's, computed here (mipmaps.ts: its first call costs ≈ 75 ms).
-    mipChain(atlas).forEach((m, i) => gl.glTexImage2D(GL_TEXTURE_2D, i + 1, GL_R8, m.width, m.height, 0, GL_RED, GL_UNSIGNED_BYTE, m.pixels));
+    atlas.mips.forEach((m, i) => gl.glTexImage2D(GL_TEXTURE_2D, i + 1, GL_R8, m.width, m.height, 0, GL_RED, GL_UNSIGNED_BYTE, m.pixels));
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     gl.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);

@@ -63,7 +63,8 @@ test('fontAtlas: built once into the cache folder, then read back equal — with
     const file = path.join(dir, files[0]!);
     writeFileSync(file, readFileSync(file).subarray(0, 1000));
     t.deepEqual(fontAtlas(44, dir), built);
-    t.is(readFileSync(file).length, 4 + readFileSync(file).readUInt32LE(0) + built.width * built.height);
+    const levels = [built, ...built.mips].reduce((n, m) => n + m.width * m.height, 0);
+    t.is(readFileSync(file).length, 4 + readFileSync(file).readUInt32LE(0) + levels);
     // Another size is another file; writing it removes atlas files not written for 30 days, and
     // nothing else.
     const stale = path.join(dir, `atlas-${'0'.repeat(32)}.bin`);
