@@ -31,6 +31,7 @@ import {
 import type { GlState } from './gl-state.js';
 import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program } from './shader.js';
+import type { ProgramCache } from './program-cache.js';
 import { buildProgram, readShader } from './shader.js';
 import type { VertexArray } from './vertex-array.js';
 import { createVertexArray, deleteVertexArray } from './vertex-array.js';
@@ -80,13 +81,13 @@ export class CubeCache {
   /** Times the index layer was drawn (tests). */
   redraws = 0;
 
-  constructor(private readonly gl: Gl, private readonly state: GlState, root: string) {
+  constructor(private readonly gl: Gl, private readonly state: GlState, root: string, programs?: ProgramCache) {
     this.index = buildProgram(gl, readShader('box_index.vert', root), readShader('box_index.frag', root), [
       'u_view_projection', 'u_light_dir', 'u_camera_pos',
-    ] as const);
+    ] as const, programs);
     this.compose = buildProgram(gl, readShader('cube_compose.vert', root), readShader('cube_compose.frag', root), [
       'u_layer', 'u_colors', 'u_colors_shift',
-    ] as const);
+    ] as const, programs);
     this.cover = createVertexArray(gl, state, [2]);
   }
 

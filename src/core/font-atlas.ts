@@ -14,23 +14,22 @@
  * window ≈ 80 ms before its first frame, the overlay atlas's mip levels ≈ 9 ms). The key is a hash
  * of everything the atlas depends on: this module's and mipmaps.ts's code, the font file (size and
  * time), the rasteriser's version and platform, the pixel size. A cache that
- * cannot be read, written or trusted is ignored: the atlas is then built as before. Writing one
- * removes the atlas files not written for 30 days (other versions' keys), so the folder stays small.
+ * cannot be read, written or trusted is ignored: the atlas is then built as before (user-cache.ts:
+ * the folder, and the pruning of files not written for 30 days).
  *
  * What it is not: no GL upload (text-renderer.ts), no layout (text-layout.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Canvas from '@napi-rs/canvas';
-import { writeFileAtomic } from '../atomic-write.js';
 import type { FontMetrics, GlyphMetrics } from './text-layout.js';
 import type { MipLevel } from './mipmaps.js';
 import { mipChain } from './mipmaps.js';
 import { findPackageRoot } from './shader.js';
+import { storeCacheFile, userCacheDir } from './user-cache.js';
 
 /** Characters beyond ASCII 32…126 the scene draws. */
 export const EXTRA_GLYPHS = 'ᵀ·×→←−…√²␣Σμσγβ≤⁹⁻⁵–—';
@@ -149,19 +148,6 @@ function ratioWidth(size: number): number {
   return size <= 64 ? 24 : 20;
 }
 
-/** The atlas cache's folder: $XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz; undefined when there is no home. */
-export function atlasCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, 'gptviz');
-  let home = '';
-  try {
-    home = homedir();
-  } catch {
-    // no home folder: no cache
-  }
-  return home !== '' ? path.join(home, '.cache', 'gptviz') : undefined;
-}
-
 /** Hash of everything an atlas of `size` px depends on (see the module comment). */
 function cacheKey(size: number): string {
   const h = createHash('sha256');
@@ -175,18 +161,6 @@ function cacheKey(size: number): string {
 }
 
 const MAGIC = 'gptviz-atlas-2';
-/** Atlas files not written for this long are removed when another is written (older versions' keys). */
-export const ATLAS_CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
-
-/** Remove the atlas files in `dir` written more than ATLAS_CACHE_MAX_AGE_MS before `now` (best effort). */
-function pruneAtlases(dir: string, now: number): void {
-  for (const name of readdirSync(dir)) {
-    if (!/^atlas-[0-9a-f]{32}\.bin$/.test(name)) continue;
-    const file = path.join(dir, name);
-    if (now - statSync(file).mtimeMs > ATLAS_CACHE_MAX_AGE_MS) rmSync(file, { force: true });
-  }
-}
-
 /**
  * The file: its header's byte length (uint32 LE), the header (JSON: metrics, glyphs and the mip
  * levels' sizes), then the coverage bytes of level 0 and of each mip level in turn.
@@ -248,7 +222,7 @@ function decodeAtlas(file: string, size: number): FontAtlas | undefined {
  * The atlas at `pixelSize` px (as buildFontAtlas), from the cache in `dir` when it holds it, else
  * built and stored there (best effort). `dir` undefined: built, no cache.
  */
-export function fontAtlas(pixelSize: number, dir: string | undefined = atlasCacheDir()): FontAtlas {
+export function fontAtlas(pixelSize: number, dir: string | undefined = userCacheDir()): FontAtlas {
   const size = Math.max(4, Math.round(pixelSize));
   if (dir === undefined) return buildFontAtlas(size);
   let file: string;
@@ -260,12 +234,7 @@ export function fontAtlas(pixelSize: number, dir: string | undefined = atlasCach
   const cached = decodeAtlas(file, size);
   if (cached !== undefined) return cached;
   const atlas = buildFontAtlas(size);
-  try {
-    mkdirSync(dir, { recursive: true });
-    pruneAtlases(dir, Date.now());
-    writeFileAtomic(file, encodeAtlas(atlas));
-  } catch {
-    // a cache that cannot be written: the next start builds the atlas again
-  }
+  // A cache that cannot be written: the next start builds the atlas again.
+  storeCacheFile(dir, path.basename(file), encodeAtlas(atlas));
   return atlas;
 }

@@ -53,6 +53,9 @@ export const GL_FRAGMENT_SHADER = 0x8b30;
 export const GL_VERTEX_SHADER = 0x8b31;
 export const GL_COMPILE_STATUS = 0x8b81;
 export const GL_LINK_STATUS = 0x8b82;
+export const GL_PROGRAM_BINARY_RETRIEVABLE_HINT = 0x8257;
+export const GL_PROGRAM_BINARY_LENGTH = 0x8741;
+export const GL_NUM_PROGRAM_BINARY_FORMATS = 0x87fe;
 export const GL_INFO_LOG_LENGTH = 0x8b84;
 
 export const GL_TEXTURE_2D = 0x0de1;

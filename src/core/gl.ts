@@ -48,6 +48,9 @@ export interface Gl {
   glAttachShader(program: number, shader: number): void;
   glLinkProgram(program: number): void;
   glGetProgramiv(program: number, pname: number, out: Int32Array): void;
+  glProgramParameteri(program: number, pname: number, value: number): void;
+  glGetProgramBinary(program: number, bufSize: number, length: Int32Array, binaryFormat: Uint32Array, binary: Uint8Array): void;
+  glProgramBinary(program: number, binaryFormat: number, binary: Uint8Array, length: number): void;
   glGetProgramInfoLog(program: number, bufSize: number, length: Int32Array, log: Uint8Array): void;
   glUseProgram(program: number): void;
   glDeleteProgram(program: number): void;
@@ -137,6 +140,9 @@ const PROTOS: readonly string[] = [
   'void glAttachShader(uint32_t program, uint32_t shader)',
   'void glLinkProgram(uint32_t program)',
   'void glGetProgramiv(uint32_t program, uint32_t pname, _Out_ int32_t *out)',
+  'void glProgramParameteri(uint32_t program, uint32_t pname, int32_t value)',
+  'void glGetProgramBinary(uint32_t program, int32_t bufSize, _Out_ int32_t *length, _Out_ uint32_t *binaryFormat, _Out_ uint8_t *binary)',
+  'void glProgramBinary(uint32_t program, uint32_t binaryFormat, const uint8_t *binary, int32_t length)',
   'void glGetProgramInfoLog(uint32_t program, int bufSize, _Out_ int32_t *length, _Out_ uint8_t *log)',
   'void glUseProgram(uint32_t program)',
   'void glDeleteProgram(uint32_t program)',

@@ -51,6 +51,7 @@ import { CubeCache } from './cube-cache.js';
 import { Offscreen } from './offscreen.js';
 import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
+import { ProgramCache } from './program-cache.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
 import { TextRenderer, anyLabelShown } from './text-renderer.js';
 import type { VertexArray } from './vertex-array.js';
@@ -77,6 +78,8 @@ export interface RendererOptions {
   root?: string;
   /** Override shader sources (tests). */
   boxShaders?: { vert: ShaderSource; frag: ShaderSource };
+  /** Where linked programs are kept (program-cache.ts); default: the user's cache folder; null: nowhere. */
+  programCache?: ProgramCache | null;
 }
 
 type BoxUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
@@ -140,6 +143,7 @@ export class Renderer {
   private flat: ScreenRects | null = null;
   /** Package root holding shaders/ (the cube cache's are read when first needed). */
   private readonly root: string;
+  private readonly programs: ProgramCache | undefined;
   private disposed = false;
 
   constructor(readonly gl: Gl, opts: RendererOptions = {}) {
@@ -148,11 +152,13 @@ export class Renderer {
     this.state = new GlState(gl);
     const vert = opts.boxShaders?.vert ?? readShader('box_instanced.vert', root);
     const frag = opts.boxShaders?.frag ?? readShader('box_instanced.frag', root);
-    this.box = buildProgram(gl, vert, frag, ['u_view_projection', 'u_light_dir', 'u_camera_pos'] as const);
+    const programs = opts.programCache === undefined ? new ProgramCache(gl) : opts.programCache ?? undefined;
+    this.programs = programs;
+    this.box = buildProgram(gl, vert, frag, ['u_view_projection', 'u_light_dir', 'u_camera_pos'] as const, programs);
     this.textProgram = buildProgram(gl, readShader('text.vert', root), readShader('text.frag', root), [
       'u_matrix', 'u_atlas',
-    ] as const);
-    this.flatProgram = buildProgram(gl, readShader('text.vert', root), readShader('flat.frag', root), ['u_matrix'] as const);
+    ] as const, programs);
+    this.flatProgram = buildProgram(gl, readShader('text.vert', root), readShader('flat.frag', root), ['u_matrix'] as const, programs);
     const st = this.state;
     // Position and normal per vertex (CUBE_VERTEX_FLOATS = 3 + 3).
     this.cube = createVertexArray(gl, st, [3, CUBE_VERTEX_FLOATS - 3]);
@@ -446,7 +452,7 @@ export class Renderer {
     this.text.setPixelRatio(pixelRatio);
     this.matrices(frame, width, height);
     this.text.prepare(frame, width, height, this.forward as Float32Array);
-    const cache = this.cubeCache ??= new CubeCache(gl, st, this.root);
+    const cache = this.cubeCache ??= new CubeCache(gl, st, this.root, this.programs);
     const k = Math.min(frame.stableCount, frame.opaqueCount);
     const oc = frame.opaqueCount;
     const tc = frame.transparentCount;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import type { Gl } from './gl.js';
+import type { ProgramCache } from './program-cache.js';
 import { GL_COMPILE_STATUS, GL_FRAGMENT_SHADER, GL_INFO_LOG_LENGTH, GL_LINK_STATUS, GL_VERTEX_SHADER } from './gl-enums.js';
 
 export class ShaderError extends UserError {}
@@ -107,30 +108,15 @@ function compile(gl: Gl, type: number, src: ShaderSource): number {
   return id;
 }
 
-/** Compile + link a program and resolve the named uniforms (each must be active). */
+/**
+ * Compile + link a program (or load it from `cache`, which keeps it when linked here) and resolve
+ * the named uniforms (each must be active).
+ */
 export function buildProgram<U extends string>(
-  gl: Gl, vert: ShaderSource, frag: ShaderSource, uniformNames: readonly U[],
+  gl: Gl, vert: ShaderSource, frag: ShaderSource, uniformNames: readonly U[], cache?: ProgramCache,
 ): Program<U> {
-  const vs = compile(gl, GL_VERTEX_SHADER, vert);
-  let fs: number;
-  try {
-    fs = compile(gl, GL_FRAGMENT_SHADER, frag);
-  } catch (e) {
-    gl.glDeleteShader(vs);
-    throw e;
-  }
-  const program = gl.glCreateProgram();
-  gl.glAttachShader(program, vs);
-  gl.glAttachShader(program, fs);
-  gl.glLinkProgram(program);
-  gl.glDeleteShader(vs);
-  gl.glDeleteShader(fs);
-  gl.glGetProgramiv(program, GL_LINK_STATUS, statusOut);
-  if (statusOut[0] === 0) {
-    const log = infoLog(gl, program, true).trim();
-    gl.glDeleteProgram(program);
-    throw new ShaderError(`${vert.name} + ${frag.name}: shader link failed: ${log.split('\n')[0] ?? ''}`, { hint: log });
-  }
+  const cached = cache?.load(vert, frag) ?? 0;
+  const program = cached !== 0 ? cached : link(gl, vert, frag, cache);
   const uniforms = {} as Record<U, number>;
   for (const u of uniformNames) {
     const loc = gl.glGetUniformLocation(program, u);
@@ -143,4 +129,31 @@ export function buildProgram<U extends string>(
     uniforms[u] = loc;
   }
   return { program, uniforms };
+}
+
+/** Compile `vert` and `frag` and link them (their binary kept in `cache`); ShaderError on failure. */
+function link(gl: Gl, vert: ShaderSource, frag: ShaderSource, cache: ProgramCache | undefined): number {
+  const vs = compile(gl, GL_VERTEX_SHADER, vert);
+  let fs: number;
+  try {
+    fs = compile(gl, GL_FRAGMENT_SHADER, frag);
+  } catch (e) {
+    gl.glDeleteShader(vs);
+    throw e;
+  }
+  const program = gl.glCreateProgram();
+  gl.glAttachShader(program, vs);
+  gl.glAttachShader(program, fs);
+  cache?.prepare(program);
+  gl.glLinkProgram(program);
+  gl.glDeleteShader(vs);
+  gl.glDeleteShader(fs);
+  gl.glGetProgramiv(program, GL_LINK_STATUS, statusOut);
+  if (statusOut[0] === 0) {
+    const log = infoLog(gl, program, true).trim();
+    gl.glDeleteProgram(program);
+    throw new ShaderError(`${vert.name} + ${frag.name}: shader link failed: ${log.split('\n')[0] ?? ''}`, { hint: log });
+  }
+  cache?.store(vert, frag, program);
+  return program;
 }

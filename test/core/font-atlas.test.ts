@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { ATLAS_CACHE_MAX_AGE_MS, EXTRA_GLYPHS, atlasCacheDir, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
+import { EXTRA_GLYPHS, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
+import { CACHE_MAX_AGE_MS, userCacheDir } from '../../src/core/user-cache.js';
 import { measureText } from '../../src/core/text-layout.js';
 
 const atlas = buildFontAtlas(44);
@@ -71,7 +72,7 @@ test('fontAtlas: built once into the cache folder, then read back equal — with
     const other = path.join(dir, 'notes.txt');
     writeFileSync(stale, 'old');
     writeFileSync(other, 'mine');
-    const old = (Date.now() - ATLAS_CACHE_MAX_AGE_MS - 60_000) / 1000;
+    const old = (Date.now() - CACHE_MAX_AGE_MS - 60_000) / 1000;
     utimesSync(stale, old, old);
     utimesSync(other, old, old);
     fontAtlas(96, dir);
@@ -92,7 +93,7 @@ test('fontAtlas: a cache folder that cannot be made is no error (the atlas is bu
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  t.is(atlasCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), path.join('/var/cache/me', 'gptviz'));
-  t.is(atlasCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(homedir(), '.cache', 'gptviz'));
-  t.is(atlasCacheDir({}), path.join(homedir(), '.cache', 'gptviz'));
+  t.is(userCacheDir({ XDG_CACHE_HOME: '/var/cache/me' }), path.join('/var/cache/me', 'gptviz'));
+  t.is(userCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(homedir(), '.cache', 'gptviz'));
+  t.is(userCacheDir({}), path.join(homedir(), '.cache', 'gptviz'));
 });
