@@ -76,8 +76,11 @@ export class Presenter {
   present(): void {
     const copy = this.copy;
     this.copy = null;
+    const window = this.ctx.window;
     const r = copy !== null ? this.ctx.renderer.flatRects : null;
     if (r !== null && r.clear[0] === 0 && r.clear[1] === 0 && r.clear[2] === 0) copy!(r.xyxy, r.count);
-    else this.ctx.window.swapBuffers();
+    else window.swapBuffers();
+    // Shown by showBlack, which does not ask for the focus as glfwShowWindow does.
+    if (copy !== null) window.focus();
   }
 }

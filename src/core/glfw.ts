@@ -123,6 +123,7 @@ const SIGNATURES = [
   'void glfwIconifyWindow(void *window)',
   'void glfwRestoreWindow(void *window)',
   'void glfwShowWindow(void *window)',
+  'void glfwFocusWindow(void *window)',
   'void glfwGetFramebufferSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowSize(void *window, _Out_ int *width, _Out_ int *height)',
   'void glfwGetWindowContentScale(void *window, _Out_ float *xscale, _Out_ float *yscale)',
@@ -527,9 +528,10 @@ export class Window {
   /**
    * Where the window is an X11 window whose context offers GLX_MESA_copy_sub_buffer (Mesa's GLX):
    * show it, black (its background) wherever nothing was copied to it yet, without waiting for
-   * the X server to paint it (show() waits), and return a function that copies rectangles of the
-   * back buffer to it (no swap); else null, and the window stays hidden. Call it on the hidden
-   * window with its context current.
+   * the X server to paint it (show() waits) and without asking for the focus (focus(), once
+   * something is drawn), and return a function that copies rectangles of the back buffer to it
+   * (no swap); else null, and the window stays hidden. Call it on the hidden window with its
+   * context current.
    *
    * Why (issue 15, first frame first): under Xvfb the server's first writes to each page of the
    * window's part of the screen are page faults (copy-on-write pages since it last forked), and
@@ -563,6 +565,14 @@ export class Window {
   /** Show a window made hidden (no-op when shown). */
   show(): void {
     this.f.glfwShowWindow!(this.live());
+  }
+
+  /**
+   * Ask for the input focus (glfwShowWindow does so itself; showBlack does not). Through the
+   * window manager where there is one; without, only once the window is viewable.
+   */
+  focus(): void {
+    this.f.glfwFocusWindow!(this.live());
   }
 
   /** Minimise (framebuffer becomes 0×0 where the platform does that) / restore. */
