@@ -18,10 +18,13 @@ export interface Display {
   stop(): void;
 }
 
-export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
-  const existing = process.env.DISPLAY;
-  if (existing !== undefined && existing !== '') return { name: existing, stop: () => undefined };
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'], {
+/**
+ * Start Xvfb with `args` (after -displayfd) on a display number it picks, and wait until it
+ * reports it: the number and the process, and a stop function (also run at exit) that kills it and
+ * then runs `cleanUp`. A missing Xvfb throws with the install command.
+ */
+async function spawnXvfb(args: readonly string[], timeoutMs: number, cleanUp = (): void => undefined): Promise<{ number: string; stop: () => void }> {
+  const child = spawn('Xvfb', ['-displayfd', '3', ...args, '-nolisten', 'tcp', '-noreset'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -48,21 +51,31 @@ export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
     });
   });
   child.removeAllListeners('exit');
-  // -displayfd reports once the server is ready; the abstract/unix socket check is a belt and braces.
-  const sock = `/tmp/.X11-unix/X${number}`;
-  for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
-  const name = `:${number}`;
-  process.env.DISPLAY = name;
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     process.off('exit', stop);
-    if (process.env.DISPLAY === name) delete process.env.DISPLAY;
     child.kill('SIGTERM');
+    cleanUp();
   };
   // Also when the test process ends without running its after-hooks (a failed before-hook, exit()).
   process.on('exit', stop);
+  return { number, stop };
+}
+
+export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
+  const existing = process.env.DISPLAY;
+  if (existing !== undefined && existing !== '') return { name: existing, stop: () => undefined };
+  let name = '';
+  const { number, stop } = await spawnXvfb(['-screen', '0', '1280x1024x24'], timeoutMs, () => {
+    if (process.env.DISPLAY === name) delete process.env.DISPLAY;
+  });
+  // -displayfd reports once the server is ready; the abstract/unix socket check is a belt and braces.
+  const sock = `/tmp/.X11-unix/X${number}`;
+  for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+  name = `:${number}`;
+  process.env.DISPLAY = name;
   return { name, stop };
 }
 
@@ -74,40 +87,9 @@ export async function ensureDisplay(timeoutMs = 15000): Promise<Display> {
  */
 export async function startScreenXvfb(width: number, height: number, timeoutMs = 15000): Promise<Display & { screen(): { width: number; height: number; rgb: Buffer } }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-xvfb-'));
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-fbdir', dir, '-wr', '-nolisten', 'tcp', '-noreset'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const number = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`Xvfb did not report a display within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Xvfb exited early (code ${code}): ${stderr}`));
-    });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(out.trim());
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  let stopped = false;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', stop);
-    child.kill('SIGTERM');
+  const { number, stop } = await spawnXvfb(['-screen', '0', `${width}x${height}x24`, '-fbdir', dir, '-wr'], timeoutMs, () => {
     rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', stop);
+  });
   const screen = (): { width: number; height: number; rgb: Buffer } => {
     // XWD: a header of big-endian 32-bit fields, the colour map, then the image (32 bits per pixel here).
     const f = readFileSync(path.join(dir, 'Xvfb_screen0'));
