@@ -17,7 +17,6 @@ import type { Gl } from './gl.js';
 import {
   GL_LINK_STATUS, GL_NUM_PROGRAM_BINARY_FORMATS, GL_PROGRAM_BINARY_LENGTH, GL_PROGRAM_BINARY_RETRIEVABLE_HINT, GL_RENDERER, GL_VERSION,
 } from './gl-enums.js';
-import type { ShaderSource } from './shader.js';
 import { storeCacheFile, userCacheDir } from './user-cache.js';
 
 /** The file: the binary's format (uint32 LE), then the driver's bytes. */
@@ -37,16 +36,16 @@ export class ProgramCache {
     this.driver = `${gl.glGetString(GL_VERSION) ?? ''}\n${gl.glGetString(GL_RENDERER) ?? ''}`;
   }
 
-  /** The cache file of this pair of sources. */
-  private file(vert: ShaderSource, frag: ShaderSource): string | undefined {
+  /** The cache file of this pair of sources (GLSL text). */
+  private file(vert: string, frag: string): string | undefined {
     if (this.dir === null) return undefined;
     const h = createHash('sha256');
-    for (const part of [this.driver, vert.source, frag.source]) h.update(`${part.length}:${part}`);
+    for (const part of [this.driver, vert, frag]) h.update(`${part.length}:${part}`);
     return path.join(this.dir, `program-${h.digest('hex').slice(0, 32)}.bin`);
   }
 
-  /** The program linked from `vert` and `frag`, loaded from the cache; 0 when it holds none the driver takes. */
-  load(vert: ShaderSource, frag: ShaderSource): number {
+  /** The program linked from the sources `vert` and `frag`, loaded from the cache; 0 when it holds none the driver takes. */
+  load(vert: string, frag: string): number {
     const file = this.file(vert, frag);
     if (file === undefined) return 0;
     let bytes: Buffer;
@@ -76,8 +75,8 @@ export class ProgramCache {
     if (this.dir !== null) this.gl.glProgramParameteri(program, GL_PROGRAM_BINARY_RETRIEVABLE_HINT, 1);
   }
 
-  /** Keep the binary of `program`, just linked from `vert` and `frag` (best effort). */
-  store(vert: ShaderSource, frag: ShaderSource, program: number): void {
+  /** Keep the binary of `program`, just linked from the sources `vert` and `frag` (best effort). */
+  store(vert: string, frag: string, program: number): void {
     const file = this.file(vert, frag);
     if (file === undefined) return;
     const gl = this.gl;

@@ -115,7 +115,7 @@ function compile(gl: Gl, type: number, src: ShaderSource): number {
 export function buildProgram<U extends string>(
   gl: Gl, vert: ShaderSource, frag: ShaderSource, uniformNames: readonly U[], cache?: ProgramCache,
 ): Program<U> {
-  const cached = cache?.load(vert, frag) ?? 0;
+  const cached = cache?.load(vert.source, frag.source) ?? 0;
   const program = cached !== 0 ? cached : link(gl, vert, frag, cache);
   const uniforms = {} as Record<U, number>;
   for (const u of uniformNames) {
@@ -154,6 +154,6 @@ function link(gl: Gl, vert: ShaderSource, frag: ShaderSource, cache: ProgramCach
     gl.glDeleteProgram(program);
     throw new ShaderError(`${vert.name} + ${frag.name}: shader link failed: ${log.split('\n')[0] ?? ''}`, { hint: log });
   }
-  cache?.store(vert, frag, program);
+  cache?.store(vert.source, frag.source, program);
   return program;
 }
