@@ -58,7 +58,8 @@ import { loadScript } from './test-script.js';
 import type { ViewOptions } from './view-options.js';
 import { WarmUp } from './warm-up.js';
 import { releaseOptimiser } from './startup-jit.js';
-import { Presenter, discardWindow, startWindow } from './window-open.js';
+import { Presenter } from './presenter.js';
+import { discardWindow, startWindow } from './window-open.js';
 
 export { WINDOW_HEIGHT, WINDOW_TITLE, WINDOW_WIDTH } from './window-open.js';
 /** Lines the help adds under the status line. */

@@ -8,9 +8,6 @@
  *
  * What it is not: the window's loop (interactive.ts), the GL context (core/context.ts).
  */
-import type { GlContext } from '../core/context.js';
-import { isSoftwareRenderer } from '../core/gl.js';
-import type { RectCopier } from '../core/glfw.js';
 import { Window } from '../core/glfw.js';
 import { requireDisplay } from './display.js';
 import { holdOptimiser } from './startup-jit.js';
@@ -44,43 +41,5 @@ export async function discardWindow(opening: Promise<Window>): Promise<void> {
     (await opening).destroy();
   } catch {
     // it failed to open: nothing to destroy
-  }
-}
-
-/**
- * Shows the hidden window of a context and puts its frames on screen. On a software GL the window
- * is shown black (Window.showBlack: the X server paints it while the first frame is drawn) and a
- * first frame with nothing 3D is put there by copying just the rectangles its text touches: under
- * Xvfb a whole frame's first swap costs ≈ 45 ms of the server's page faults (issue 15, first frame
- * first). The pixels shown are the same. Every other frame is swapped whole.
- */
-export class Presenter {
-  private copy: RectCopier | null = null;
-  private shown = false;
-
-  constructor(private readonly ctx: GlContext) {}
-
-  /**
-   * Show the window (the first call; later ones do nothing). Call it right before drawing the first
-   * frame, with no X round trip between (input polling, sizes): each would wait for the painting.
-   */
-  show(): void {
-    if (this.shown) return;
-    this.shown = true;
-    const window = this.ctx.window;
-    this.copy = isSoftwareRenderer(this.ctx.info) ? window.showBlack() : null;
-    if (this.copy === null) window.show();
-  }
-
-  /** Put the frame just rendered into the window on screen. */
-  present(): void {
-    const copy = this.copy;
-    this.copy = null;
-    const window = this.ctx.window;
-    const r = copy !== null ? this.ctx.renderer.flatRects : null;
-    if (r !== null && r.clear[0] === 0 && r.clear[1] === 0 && r.clear[2] === 0) copy!(r.xyxy, r.count);
-    else window.swapBuffers();
-    // Shown by showBlack, which does not ask for the focus as glfwShowWindow does.
-    if (copy !== null) window.focus();
   }
 }

@@ -17,7 +17,7 @@ import { UsageError, UserError } from '../errors.js';
 import { DEFAULT_WEIGHTS, PACKAGE_ROOT } from '../package-root.js';
 import { cleanPrompt, stderrWarn } from '../run/prompt.js';
 import type { Warn } from '../run/prompt.js';
-import { MAX_LENGTH } from '../transformer/generation.js';
+import { MAX_LENGTH } from '../transformer/config.js';
 import { parseFlags, usageError, formatHelp, kebab, closest } from './flags.js';
 import { SUBCOMMANDS, VIEW_SUMMARY, VIEW_USAGE, viewHelpSections } from './help.js';
 

@@ -29,7 +29,7 @@ import type { FontMetrics, GlyphMetrics } from './text-layout.js';
 import type { MipLevel } from './mipmaps.js';
 import { mipChain } from './mipmaps.js';
 import { findPackageRoot } from './shader.js';
-import { storeCacheFile, userCacheDir } from './user-cache.js';
+import { storeCacheFile, userCacheDir } from '../user-cache.js';
 
 /** Characters beyond ASCII 32…126 the scene draws. */
 export const EXTRA_GLYPHS = 'ᵀ·×→←−…√²␣Σμσγβ≤⁹⁻⁵–—';

@@ -17,7 +17,7 @@ import type { Gl } from './gl.js';
 import {
   GL_LINK_STATUS, GL_NUM_PROGRAM_BINARY_FORMATS, GL_PROGRAM_BINARY_LENGTH, GL_PROGRAM_BINARY_RETRIEVABLE_HINT, GL_RENDERER, GL_VERSION,
 } from './gl-enums.js';
-import { storeCacheFile, userCacheDir } from './user-cache.js';
+import { storeCacheFile, userCacheDir } from '../user-cache.js';
 
 /** The file: the binary's format (uint32 LE), then the driver's bytes. */
 const FORMAT_BYTES = 4;

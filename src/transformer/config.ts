@@ -28,6 +28,13 @@ export interface ModelConfig {
   readonly vocabSize: number;
 }
 
+/**
+ * The longest text --length may ask a generation for (generation.ts). Here, with no imports of
+ * the model, so that the command line's parsing can check it without loading the model's code
+ * first (cli/options.ts: the window starts opening right after parsing; issue 15).
+ */
+export const MAX_LENGTH = 4096;
+
 export const DEFAULT_CONFIG: ModelConfig = Object.freeze({
   dModel: 16,
   seqLen: 16,

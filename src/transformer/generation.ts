@@ -17,6 +17,7 @@
  * Not here: prompt clean-up (run/prompt.ts), printing (cli/generate-command.ts), scenes (run/).
  */
 import { UserError } from '../errors.js';
+import { MAX_LENGTH } from './config.js';
 import type { ForwardRecord } from './activations.js';
 import type { ForwardOptions } from './model.js';
 import { forward } from './model.js';
@@ -69,8 +70,7 @@ export interface Generation {
   readonly result: string;
 }
 
-/** The longest text --length may ask for. */
-export const MAX_LENGTH = 4096;
+export { MAX_LENGTH } from './config.js';
 
 /**
  * Python's `f"{x:.0f}"` for a finite non-negative x: round half to even on the exact binary

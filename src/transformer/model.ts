@@ -26,7 +26,7 @@
 import { UserError } from '../errors.js';
 import type { BlockRecord, ForwardRecord } from './activations.js';
 import type { ModelConfig } from './config.js';
-import { initBlockWeights } from './init.js';
+import { initRandomBlocks } from './random-blocks.js';
 import { causalMask, headOutput, headScores } from './attention.js';
 import { add, layerNormForward, matmul, matmulABt, softmaxRows } from './kernels.js';
 import { RandomState } from './rng.js';
@@ -343,13 +343,14 @@ const MATRIX_FIELDS = [
 const HEAD_FIELDS = ['attention_scores', 'attention_weights', 'head_outputs'] as const satisfies readonly (keyof BlockRecord)[];
 
 /**
- * Random-weights mode (spec §1.9): blocks seeded 42 + i as §1.4, input
- * X = float32(RandomState(123).randn(S, D)) × 0.5, causal blocks; no embedding, no LM head.
+ * Random-weights mode (spec §1.9): blocks seeded 42 + i as §1.4 (kept in the user's cache:
+ * random-blocks.ts), input X = float32(RandomState(123).randn(S, D)) × 0.5, causal blocks; no
+ * embedding, no LM head.
  * The embedding and pos_encoding of the returned record's weights are unused zeros.
  */
 export function randomModeForward(config: ModelConfig, kernels: ForwardKernels = 'auto'): ForwardRecord {
   const weights = allocateWeights(config);
-  for (let b = 0; b < config.numBlocks; b++) initBlockWeights(weights.blocks[b]!, config, b);
+  initRandomBlocks(weights);
   const record = createForwardRecord(weights, false, kernels);
   const n = config.seqLen * config.dModel;
   const z = new RandomState(123).randn(n);

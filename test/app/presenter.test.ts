@@ -1,6 +1,6 @@
 /**
  * The window's first frame shown by copying only its text's rectangles onto a window the X server
- * paints black (issue 15, first frame first: app/window-open.ts Presenter, core/glfw.ts
+ * paints black (issue 15, first frame first: app/presenter.ts, core/glfw.ts
  * showBlack). Checked on what the X server shows — its screen kept in a file (Xvfb -fbdir) — not
  * on what GL drew: the screen must equal the back buffer after the first frame's copy and after
  * the next frame's swap.
@@ -11,7 +11,7 @@ import { contextFor } from '../../src/core/context.js';
 import { isSoftwareRenderer } from '../../src/core/gl.js';
 import { Window } from '../../src/core/glfw.js';
 import { PixelReader } from '../../src/core/readback.js';
-import { Presenter } from '../../src/app/window-open.js';
+import { Presenter } from '../../src/app/presenter.js';
 import { createFrame, pushOverlay } from '../../src/frame.js';
 import { startScreenXvfb } from '../helpers/xvfb.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSy
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXTRA_GLYPHS, buildFontAtlas, fontAtlas, glyphSet } from '../../src/core/font-atlas.js';
-import { CACHE_MAX_AGE_MS, userCacheDir } from '../../src/core/user-cache.js';
+import { CACHE_MAX_AGE_MS, userCacheDir } from '../../src/user-cache.js';
 import { measureText } from '../../src/core/text-layout.js';
 
 const atlas = buildFontAtlas(44);

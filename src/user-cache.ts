@@ -1,7 +1,8 @@
 /**
  * gptviz's folder in the user's cache ($XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz): what the
- * window's start would otherwise rebuild every time (issue 15, first frame first), the font
- * atlases (font-atlas.ts) and the linked shader programs (program-cache.ts). Each file is named
+ * window's start would otherwise rebuild every time (issue 15, first frame first): the font
+ * atlases (core/font-atlas.ts), the linked shader programs (core/program-cache.ts) and the
+ * random-weights mode's blocks (transformer/random-blocks.ts). Each file is named
  * `<kind>-<32 hex digits>.bin` after a hash of what it depends on, so a new version writes new
  * names; writing a file removes those not written for 30 days. Everything here is best effort: a
  * cache that cannot be read or written is no error, the thing is just built again.
@@ -11,12 +12,12 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Cache files not written for this long are removed when another is written (older versions' keys). */
 export const CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
-const CACHE_FILE = /^(atlas|program)-[0-9a-f]{32}\.bin$/;
+const CACHE_FILE = /^(atlas|program|random)-[0-9a-f]{32}\.bin$/;
 
 /** The cache folder: $XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz; undefined when there is no home. */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
