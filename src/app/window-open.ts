@@ -1,10 +1,10 @@
 /**
  * The interactive window's size and title, and its opening started before the rest of the app
  * is loaded (issue 15, first frame first): cli/view-command.ts calls startWindow and only then
- * imports app/interactive.ts, whose modules load and whose run is built while GLFW connects to
- * the display and creates the window and its context on a worker thread (core/glfw.ts,
- * Window.open). The window is made hidden and shown once the run is built, so a prompt the model
- * cannot take (an error line) never flashes a window.
+ * imports app/interactive.ts, whose modules load and whose run is built while GLFW creates the
+ * window and its context on a worker thread (core/glfw.ts, Window.open; GLFW connects to the
+ * display first, on this thread). The window is made hidden and shown once the run is built
+ * (presenter.ts), so a prompt the model cannot take (an error line) never flashes a window.
  *
  * What it is not: the window's loop (interactive.ts), the GL context (core/context.ts).
  */

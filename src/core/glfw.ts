@@ -308,21 +308,6 @@ function callAsync(fn: Fn, ...args: unknown[]): Promise<unknown> {
   });
 }
 
-async function initAsync(): Promise<GlfwLib> {
-  const l = loadLibrary();
-  if (initialised) return l;
-  installErrorCallback(l);
-  lastError = '';
-  const restore = plainCtype();
-  let ok: number;
-  try {
-    ok = (await callAsync(l.f.glfwInit!)) as number;
-  } finally {
-    restore();
-  }
-  return initialisedOrThrow(l, ok);
-}
-
 /** The window hints of `opts` (global GLFW state, read by the next glfwCreateWindow). */
 function windowHints(f: Record<string, Fn>, opts: WindowOptions): void {
   f.glfwDefaultWindowHints!();
@@ -413,16 +398,22 @@ export class Window {
   }
 
   /**
-   * Window.create, with GLFW's initialisation and the window's creation (≈ 0.2 s: the display
-   * connection, the GL driver, the context) on a worker thread where the platform allows it
-   * (offThread), so the main thread can go on meanwhile (issue 15, first frame first); the
-   * context is made current on the main thread when it resolves. No GLFW call may be made while
-   * it is pending. Rejects with the same UserErrors as create.
+   * Window.create, with the window's creation (≈ 0.2 s: the GL driver, the context) on a worker
+   * thread where the platform allows it (offThread), so the main thread can go on meanwhile
+   * (issue 15, first frame first); the context is made current on the main thread when it
+   * resolves. No GLFW call may be made while it is pending. Rejects with the same UserErrors as
+   * create.
+   *
+   * GLFW's initialisation (≈ 25 ms: the display connection, its extensions, the input method)
+   * runs here, on the calling thread. On a worker thread too, the creation could only start once
+   * this thread took its result, and the caller goes on to load the rest of the app: on Node 24
+   * that is one long stretch without a turn of the event loop, which held the creation back by
+   * 50–150 ms (first frame 0.511 → 0.449 s, interleaved; Node 20 unchanged).
    */
   static async open(opts: WindowOptions): Promise<Window> {
     if (!offThread()) return Window.create(opts);
     checkSize(opts);
-    const l = await initAsync();
+    const l = init();
     windowHints(l.f, opts);
     // GLFW makes the new context current only for a moment on the creating thread and leaves that
     // thread as it found it (no context), so the context is free for the main thread.
