@@ -437,7 +437,7 @@ function loop(
           shownStep = s.step;
           if (p.steps.length > 1) say(`  Generation step ${s.step + 1}/${p.steps.length}`);
         }
-        // Shown now, not before the loop: no X round trip may come between (window-open.ts).
+        // Shown now, not before the loop: no X round trip may come between (presenter.ts).
         presenter.show();
         const drawn = fb[0]! > 0 && fb[1]! > 0;
         if (drawn) {
