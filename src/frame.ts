@@ -203,6 +203,11 @@ function grow(out: FrameDesc): void {
   out.capacity = newCap;
 }
 
+/** Make room for `n` more instances (writers that fill `instances` themselves, as pushInstance would). */
+export function reserveInstances(out: FrameDesc, n: number): void {
+  while (out.opaqueCount + out.transparentCount + n > out.capacity) grow(out);
+}
+
 /** Append one cube instance (skipped when alpha < MIN_ALPHA). */
 export function pushInstance(
   out: FrameDesc,

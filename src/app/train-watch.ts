@@ -22,6 +22,8 @@ import type { ViewState } from '../animation/view-state.js';
 import { INITIAL_VIEW } from '../animation/view-state.js';
 import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
+import { isSoftwareRenderer } from '../core/gl.js';
+import type { RectCopier } from '../core/glfw.js';
 import { createFrame } from '../frame.js';
 import { findFfmpeg } from '../record/ffmpeg.js';
 import { formatBytes } from '../record/progress.js';
@@ -122,6 +124,9 @@ export class TrainWatch {
   private firstSwap = 0;
   private timer: NodeJS.Timeout | null = null;
   private dirty = true;
+  /** Copies the back buffer to the window, keeping it (keepFrames), or null: frames are swapped. */
+  private copy: RectCopier | null = null;
+  private readonly whole = new Int32Array(4);
   /** Told when the window's first frame is on screen, or drawing failed (start waits for it). */
   private firstFrame: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   /** The timelapse's step in flight (finish waits for it). */
@@ -156,6 +161,10 @@ export class TrainWatch {
     // The parameters' cubes stay in place while their colours change: draw them once into a
     // cached layer and only colour it each frame (core/cube-cache.ts; ≈ 22,000 cubes).
     ctx.renderer.cacheCubes = true;
+    // On a software GL, frames reach the window by copying what changed, and the back buffer is
+    // kept: each frame repaints only the cubes whose colour changed and the text (Renderer.keepFrames).
+    this.copy = this.opts.watch && isSoftwareRenderer(ctx.info) ? ctx.window.rectCopier() : null;
+    ctx.renderer.keepFrames = this.copy !== null;
     this.ctx = ctx;
     if (this.opts.video !== undefined) {
       this.timelapse = new Timelapse(ctx, this.ffmpeg!, this.opts.video, this.layout, this.history);
@@ -263,6 +272,7 @@ export class TrainWatch {
           this.dirty = true;
         },
         onClose: () => { this.closed = true; },
+        onRefresh: () => { this.dirty = true; },
       };
     }
     // The size is asked once and then told by the framebuffer-size events: asking every frame is a
@@ -298,7 +308,7 @@ export class TrainWatch {
           }, status, scratch, frame);
           renderer.setSize(fb[0]!, fb[1]!, 1);
           renderer.render(frame);
-          window.swapBuffers();
+          this.present(fb[0]!, fb[1]!);
           if (this.frames++ === 0) {
             this.firstSwap = performance.now();
             this.firstFrame?.resolve();
@@ -339,6 +349,17 @@ export class TrainWatch {
       }, Math.max(0, due - now));
     };
     schedule();
+  }
+
+  /** Put the frame just rendered on screen: copied (the back buffer kept), else swapped. */
+  private present(width: number, height: number): void {
+    if (this.copy === null) {
+      this.ctx!.window.swapBuffers();
+      return;
+    }
+    this.whole[2] = width;
+    this.whole[3] = height;
+    this.copy(this.whole, 1);
   }
 
   /**

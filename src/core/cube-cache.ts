@@ -24,12 +24,12 @@ import { INSTANCE_FLOATS } from '../frame.js';
 import type { Gl } from './gl.js';
 import {
   GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_COLOR, GL_COLOR_ATTACHMENT0, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_STENCIL_ATTACHMENT,
-  GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA,
+  GL_ALWAYS, GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_KEEP, GL_LESS, GL_REPLACE, GL_STENCIL_TEST, GL_STREAM_DRAW, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA,
   GL_RGBA32F, GL_SCISSOR_TEST, GL_STENCIL_BUFFER_BIT, GL_TEXTURE0, GL_TEXTURE1, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER,
   GL_TEXTURE_MIN_FILTER, GL_STATIC_DRAW, GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TRIANGLES,
 } from './gl-enums.js';
 import type { GlState } from './gl-state.js';
-import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
+import { ScreenRects, addInstanceBounds, instanceBounds, isAffine } from './screen-rects.js';
 import type { Program } from './shader.js';
 import type { ProgramCache } from './program-cache.js';
 import { buildProgram, readShader } from './shader.js';
@@ -49,7 +49,14 @@ const COLORS_SHIFT = 10;
 const COLORS_WIDTH = 1 << COLORS_SHIFT;
 
 type IndexUniforms = 'u_view_projection' | 'u_light_dir' | 'u_camera_pos';
-type ComposeUniforms = 'u_layer' | 'u_colors' | 'u_colors_shift';
+type ComposeUniforms = 'u_layer' | 'u_colors' | 'u_colors_shift' | 'u_repaint' | 'u_clear';
+/**
+ * Pixels of slack around a cube's projected bounds for its repaint box. A pixel is drawn when its
+ * centre is inside a triangle (llvmpipe snaps vertices to 1/256 pixel), and the JS and GL
+ * projections differ by ≈ 1/1000 pixel at 1600 pixels (float32); the box holds every pixel whose
+ * centre is within BOX_SLACK of the bounds.
+ */
+const BOX_SLACK = 1 / 16;
 
 export class CubeCache {
   readonly index: Program<IndexUniforms>;
@@ -80,15 +87,28 @@ export class CubeCache {
   private readonly rects = new ScreenRects(COVER_TILE, COVER_MAX_RECTS);
   /** Times the index layer was drawn (tests). */
   redraws = 0;
+  /**
+   * Per layer cube, the pixel box [x0, y0, x1, y1) its faces can cover (BOX_MARGIN added), for
+   * repaint(); boxCount −1 when the layer's projection is not affine (no boxes: no repaint).
+   */
+  private boxes = new Int32Array(0);
+  private boxCount = -1;
+  /** repaint()'s scratch: the cubes whose colour changed, its quads (NDC x, y per vertex). */
+  private changed = new Int32Array(0);
+  private patchData = new Float32Array(0);
+  private readonly patch: VertexArray;
+  /** Cubes repainted by the last repaint() (tests, benchmarks). */
+  repainted = 0;
 
   constructor(private readonly gl: Gl, private readonly state: GlState, root: string, programs?: ProgramCache) {
     this.index = buildProgram(gl, readShader('box_index.vert', root), readShader('box_index.frag', root), [
       'u_view_projection', 'u_light_dir', 'u_camera_pos',
     ] as const, programs);
     this.compose = buildProgram(gl, readShader('cube_compose.vert', root), readShader('cube_compose.frag', root), [
-      'u_layer', 'u_colors', 'u_colors_shift',
+      'u_layer', 'u_colors', 'u_colors_shift', 'u_repaint', 'u_clear',
     ] as const, programs);
     this.cover = createVertexArray(gl, state, [2]);
+    this.patch = createVertexArray(gl, state, [2]);
   }
 
   /**
@@ -135,8 +155,10 @@ export class CubeCache {
     if (isAffine(viewProj)) {
       addInstanceBounds(r, frame, viewProj, width, height, n);
       r.finish();
+      this.measureBoxes(frame, n, viewProj, width, height);
     } else {
       r.setFull();
+      this.boxCount = -1;
     }
     this.uploadCover(width, height);
     const gl = this.gl;
@@ -161,14 +183,8 @@ export class CubeCache {
     this.uploadColors(frame, n);
     st.useProgram(this.compose.program);
     const u = this.compose.uniforms;
-    gl.glUniform1i(u.u_layer, 0);
-    gl.glUniform1i(u.u_colors, 1);
-    gl.glUniform1i(u.u_colors_shift, COLORS_SHIFT);
-    gl.glActiveTexture(GL_TEXTURE0);
-    gl.glBindTexture(GL_TEXTURE_2D, this.layerTex);
-    gl.glActiveTexture(GL_TEXTURE1);
-    gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
-    gl.glActiveTexture(GL_TEXTURE0);
+    gl.glUniform1i(u.u_repaint, 0);
+    this.bindComposeTextures();
     // Depth test on (against the cleared 1.0, always passed) so that gl_FragDepth is written.
     st.set(GL_DEPTH_TEST, true);
     st.depthMask(true);
@@ -177,6 +193,122 @@ export class CubeCache {
     st.set(GL_SCISSOR_TEST, false);
     st.bindVao(this.cover.vao);
     gl.glDrawArrays(GL_TRIANGLES, 0, this.coverVertices);
+  }
+
+  /**
+   * Into the bound draw framebuffer, which holds the frame this cache last drew or repainted (same
+   * layer, same size, nothing drawn into it since but what the caller drew over the last
+   * repaint's pixels): the frame `frame` would give, over the tiles marked in `region` (where the
+   * caller's text and other cubes changed) and over the boxes of the layer cubes whose colour
+   * changed — its pixels cleared to `clear` and the layer's cubes composed, with their depth.
+   * Every pixel repainted gets the stencil value `stencil`, for the caller to draw whatever else
+   * the frame has stencil-tested against it; `region` is finished with its tiles, and the boxes'
+   * tiles are marked after (ScreenRects.touches covers all that was repainted). False, with
+   * nothing drawn and `region` unfinished, when the layer's projection was not affine or more than
+   * `maxChanged` cubes changed colour (clear and draw() the whole frame instead).
+   *
+   * Why: the training view's colours are quantised (visualization/train-view.ts), so most frames
+   * change a small part of its ≈ 22,000 cubes, and colouring them all costs llvmpipe ≈ 3–4 ms.
+   */
+  repaint(frame: FrameDesc, n: number, region: ScreenRects, clear: Float32Array, maxChanged: number, stencil: number): boolean {
+    if (this.boxCount !== n || this.colorTex === 0) return false;
+    if (this.changed.length < n) this.changed = new Int32Array(n);
+    const ch = this.changed;
+    const c = this.colors;
+    const d = frame.instances;
+    let count = 0;
+    for (let j = 0; j < n; j++) {
+      const b = j * INSTANCE_FLOATS + 3;
+      if (c[4 * j] !== d[b] || c[4 * j + 1] !== d[b + 1] || c[4 * j + 2] !== d[b + 2] || c[4 * j + 3] !== d[b + 3]) {
+        if (count === maxChanged) return false;
+        ch[count++] = j;
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const j = ch[i]!;
+      const b = j * INSTANCE_FLOATS + 3;
+      c[4 * j] = d[b]!; c[4 * j + 1] = d[b + 1]!; c[4 * j + 2] = d[b + 2]!; c[4 * j + 3] = d[b + 3]!;
+    }
+    if (count > 0) this.uploadColorTexture(Math.max(1, Math.ceil(n / COLORS_WIDTH)));
+    this.repainted = count;
+    // The quads: the region's rectangles, then the changed cubes' boxes. Changed neighbours in a
+    // row (or, in a transposed matrix, a column) share one quad: their boxes have the same rows
+    // (columns) and touch or overlap, so the union is their rectangle. (Tiles would cost more: a
+    // box is ≈ 4 × 5 pixels, and scattered changes mark most 8 × 8 tiles.)
+    region.finish();
+    if (this.patchData.length < 12 * (region.count + count)) this.patchData = new Float32Array(12 * (region.count + count));
+    const v = this.patchData;
+    const sx = 2 / this.w, sy = 2 / this.h;
+    const r = region.xyxy;
+    let quads = 0;
+    for (; quads < region.count; quads++) quad(v, quads, r[4 * quads]!, r[4 * quads + 1]!, r[4 * quads + 2]!, r[4 * quads + 3]!, sx, sy);
+    const bx = this.boxes;
+    let x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    for (let i = 0; i < count; i++) {
+      const o = 4 * ch[i]!;
+      const a = bx[o]!, b = bx[o + 1]!, c = bx[o + 2]!, e = bx[o + 3]!;
+      // Marked after finish(): the rectangles stay the text's, and touches() covers the boxes too.
+      region.addRect(a, b, c, e);
+      if (i > 0 && ((b === y0 && e === y1 && a <= x1 && c >= x0) || (a === x0 && c === x1 && b <= y1 && e >= y0))) {
+        x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, e);
+        continue;
+      }
+      if (i > 0) quad(v, quads++, x0, y0, x1, y1, sx, sy);
+      x0 = a; y0 = b; x1 = c; y1 = e;
+    }
+    if (count > 0) quad(v, quads++, x0, y0, x1, y1, sx, sy);
+    const gl = this.gl;
+    const st = this.state;
+    st.bindVao(this.patch.vao);
+    st.bindArrayBuffer(this.patch.vbo);
+    gl.glBufferData(GL_ARRAY_BUFFER, 48 * quads, v, GL_STREAM_DRAW);
+    st.useProgram(this.compose.program);
+    const u = this.compose.uniforms;
+    gl.glUniform1i(u.u_repaint, 1);
+    gl.glUniform4fv(u.u_clear, 1, clear);
+    this.bindComposeTextures();
+    // Every pixel of the quads is written, colour and depth (the clear's and the layer's).
+    st.set(GL_DEPTH_TEST, true);
+    gl.glDepthFunc(GL_ALWAYS);
+    st.depthMask(true);
+    st.set(GL_BLEND, false);
+    st.set(GL_CULL_FACE, false);
+    st.set(GL_SCISSOR_TEST, false);
+    st.set(GL_STENCIL_TEST, true);
+    gl.glStencilFunc(GL_ALWAYS, stencil, 0xff);
+    gl.glStencilOp(GL_KEEP, GL_KEEP, GL_REPLACE);
+    if (quads > 0) gl.glDrawArrays(GL_TRIANGLES, 0, 6 * quads);
+    st.set(GL_STENCIL_TEST, false);
+    gl.glDepthFunc(GL_LESS);
+    return true;
+  }
+
+  private bindComposeTextures(): void {
+    const gl = this.gl;
+    const u = this.compose.uniforms;
+    gl.glUniform1i(u.u_layer, 0);
+    gl.glUniform1i(u.u_colors, 1);
+    gl.glUniform1i(u.u_colors_shift, COLORS_SHIFT);
+    gl.glActiveTexture(GL_TEXTURE0);
+    gl.glBindTexture(GL_TEXTURE_2D, this.layerTex);
+    gl.glActiveTexture(GL_TEXTURE1);
+    gl.glBindTexture(GL_TEXTURE_2D, this.colorTex);
+    gl.glActiveTexture(GL_TEXTURE0);
+  }
+
+  /** Each of the first `n` instances' pixel box under the affine `viewProj` (addInstanceBounds' bounds). */
+  private measureBoxes(frame: FrameDesc, n: number, viewProj: mat4, width: number, height: number): void {
+    if (this.boxes.length < 4 * n) this.boxes = new Int32Array(4 * n);
+    const bx = this.boxes;
+    for (let j = 0; j < n; j++) {
+      const b = instanceBounds(frame.instances, j, viewProj, width, height);
+      // Pixel p's centre is p + ½: the pixels whose centres lie within BOX_SLACK of the bounds.
+      bx[4 * j] = Math.max(0, Math.ceil(b[0]! - BOX_SLACK - 0.5));
+      bx[4 * j + 1] = Math.max(0, Math.ceil(b[1]! - BOX_SLACK - 0.5));
+      bx[4 * j + 2] = Math.min(width, Math.floor(b[2]! + BOX_SLACK - 0.5) + 1);
+      bx[4 * j + 3] = Math.min(height, Math.floor(b[3]! + BOX_SLACK - 0.5) + 1);
+    }
+    this.boxCount = n;
   }
 
   /** The cover's rectangles (this.rects) as two triangles each, in NDC of a width × height viewport. */
@@ -198,7 +330,6 @@ export class CubeCache {
   }
 
   private uploadColors(frame: FrameDesc, n: number): void {
-    const gl = this.gl;
     const rows = Math.max(1, Math.ceil(n / COLORS_WIDTH));
     if (this.colors.length < rows * COLORS_WIDTH * 4) this.colors = new Float32Array(rows * COLORS_WIDTH * 4);
     const c = this.colors;
@@ -207,6 +338,13 @@ export class CubeCache {
       const b = j * INSTANCE_FLOATS + 3;
       c[4 * j] = d[b]!; c[4 * j + 1] = d[b + 1]!; c[4 * j + 2] = d[b + 2]!; c[4 * j + 3] = d[b + 3]!;
     }
+    this.uploadColorTexture(rows);
+  }
+
+  /** The colours (this.colors, `rows` rows) into the colour texture the previous frame did not read. */
+  private uploadColorTexture(rows: number): void {
+    const gl = this.gl;
+    const c = this.colors;
     if (this.colorTexs[0] === 0 || rows > this.colorRows) {
       this.deleteColors();
       for (let i = 0; i < 2; i++) this.colorTexs[i] = this.texture(GL_RGBA32F, COLORS_WIDTH, rows, GL_RGBA, GL_FLOAT);
@@ -283,7 +421,16 @@ export class CubeCache {
     const gl = this.gl;
     this.deleteColors();
     deleteVertexArray(gl, this.cover);
+    deleteVertexArray(gl, this.patch);
     gl.glDeleteProgram(this.index.program);
     gl.glDeleteProgram(this.compose.program);
   }
+}
+
+/** Quad `i` of `v` (two triangles, NDC x, y per vertex): pixels [x0, x1) × [y0, y1), NDC scale sx, sy. */
+function quad(v: Float32Array, i: number, x0: number, y0: number, x1: number, y1: number, sx: number, sy: number): void {
+  const o = 12 * i;
+  const a = x0 * sx - 1, b = y0 * sy - 1, c = x1 * sx - 1, e = y1 * sy - 1;
+  v[o] = a; v[o + 1] = b; v[o + 2] = c; v[o + 3] = b; v[o + 4] = c; v[o + 5] = e;
+  v[o + 6] = a; v[o + 7] = b; v[o + 8] = c; v[o + 9] = e; v[o + 10] = a; v[o + 11] = e;
 }

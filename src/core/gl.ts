@@ -30,6 +30,8 @@ export interface Gl {
   glEnable(cap: number): void;
   glDisable(cap: number): void;
   glDepthMask(flag: number): void;
+  glStencilFunc(func: number, ref: number, mask: number): void;
+  glStencilOp(sfail: number, dpfail: number, dppass: number): void;
   glDepthFunc(func: number): void;
   glBlendFunc(sfactor: number, dfactor: number): void;
   glBlendFuncSeparate(srcRgb: number, dstRgb: number, srcAlpha: number, dstAlpha: number): void;
@@ -58,6 +60,7 @@ export interface Gl {
   glUniformMatrix4fv(loc: number, count: number, transpose: number, value: Float32Array): void;
   glUniform3f(loc: number, x: number, y: number, z: number): void;
   glUniform3fv(loc: number, count: number, value: Float32Array): void;
+  glUniform4fv(loc: number, count: number, value: Float32Array): void;
   glUniform1i(loc: number, v: number): void;
 
   glGenVertexArrays(n: number, out: Uint32Array): void;
@@ -124,6 +127,8 @@ const PROTOS: readonly string[] = [
   'void glDisable(uint32_t cap)',
   'void glDepthMask(uint8_t flag)',
   'void glDepthFunc(uint32_t func)',
+  'void glStencilFunc(uint32_t func, int ref, uint32_t mask)',
+  'void glStencilOp(uint32_t sfail, uint32_t dpfail, uint32_t dppass)',
   'void glBlendFunc(uint32_t s, uint32_t d)',
   'void glBlendFuncSeparate(uint32_t sr, uint32_t dr, uint32_t sa, uint32_t da)',
   'void glCullFace(uint32_t mode)',
@@ -150,6 +155,7 @@ const PROTOS: readonly string[] = [
   'void glUniformMatrix4fv(int loc, int count, uint8_t transpose, const float *value)',
   'void glUniform3f(int loc, float x, float y, float z)',
   'void glUniform3fv(int loc, int count, const float *value)',
+  'void glUniform4fv(int loc, int count, const float *value)',
   'void glUniform1i(int loc, int v)',
   'void glGenVertexArrays(int n, _Out_ uint32_t *out)',
   'void glBindVertexArray(uint32_t vao)',

@@ -47,6 +47,8 @@ export interface WindowHandlers {
   /** New framebuffer size in pixels (0×0 when minimised). */
   onFramebufferSize?(width: number, height: number): void;
   onClose?(): void;
+  /** The window's contents were lost (exposed after being covered): whatever is shown must be drawn again in full. */
+  onRefresh?(): void;
 }
 
 export interface WindowOptions {
@@ -138,6 +140,7 @@ const ScrollFun = koffi.proto('void GLFWscrollfun(void *window, double dx, doubl
 const FramebufferSizeFun = koffi.proto('void GLFWframebuffersizefun(void *window, int width, int height)');
 const CloseFun = koffi.proto('void GLFWwindowclosefun(void *window)');
 const CharFun = koffi.proto('void GLFWcharfun(void *window, unsigned int codepoint)');
+const RefreshFun = koffi.proto('void GLFWwindowrefreshfun(void *window)');
 
 function loadLibrary(): GlfwLib {
   if (lib !== null) return lib;
@@ -179,6 +182,7 @@ function loadLibrary(): GlfwLib {
   bind('void *glfwSetFramebufferSizeCallback(void *w, GLFWframebuffersizefun *cb)');
   bind('void *glfwSetWindowCloseCallback(void *w, GLFWwindowclosefun *cb)');
   bind('void *glfwSetCharCallback(void *w, GLFWcharfun *cb)');
+  bind('void *glfwSetWindowRefreshCallback(void *w, GLFWwindowrefreshfun *cb)');
   lib = { path: names.join(', '), handle: lib3, f, callbacks: [], errorCallback: null };
   return lib;
 }
@@ -217,6 +221,9 @@ function registerCallbacks(l: GlfwLib): void {
     koffi.register((h: unknown, codepoint: number) => {
       guarded(h, (w) => w.handlers.onChar?.(codepoint));
     }, koffi.pointer(CharFun)),
+    koffi.register((h: unknown) => {
+      guarded(h, (w) => w.handlers.onRefresh?.());
+    }, koffi.pointer(RefreshFun)),
   );
 }
 
@@ -442,6 +449,7 @@ export class Window {
     f.glfwSetFramebufferSizeCallback!(handle, l.callbacks[4]);
     f.glfwSetWindowCloseCallback!(handle, l.callbacks[5]);
     f.glfwSetCharCallback!(handle, l.callbacks[6]);
+    f.glfwSetWindowRefreshCallback!(handle, l.callbacks[7]);
     return w;
   }
 
@@ -531,6 +539,25 @@ export class Window {
    * a first frame that is black but for its text is shown by copying just that.
    */
   showBlack(): RectCopier | null {
+    const t = this.copyTarget();
+    if (t === null) return null;
+    // Pixel 0 is black in every TrueColor visual (the only kind GLFW's GL windows use).
+    t.x.setBackground(t.display, t.xwindow, 0);
+    t.x.map(t.display, t.xwindow);
+    t.x.flush(t.display);
+    return t.copy;
+  }
+
+  /**
+   * Where the window is an X11 window whose context offers GLX_MESA_copy_sub_buffer (Mesa's GLX):
+   * a function that copies rectangles of the back buffer to it, leaving the back buffer as it is
+   * (a swap leaves it undefined); else null. Call it with the window's context current.
+   */
+  rectCopier(): RectCopier | null {
+    return this.copyTarget()?.copy ?? null;
+  }
+
+  private copyTarget(): { x: NonNullable<typeof x11>; display: unknown; xwindow: number; copy: RectCopier } | null {
     const h = this.live();
     const x = loadX11();
     if (x === null || x.f.glfwExtensionSupported!('GLX_MESA_copy_sub_buffer') !== 1) return null;
@@ -539,18 +566,15 @@ export class Window {
     const xwindow = x.f.glfwGetX11Window!(h) as number;
     const glxWindow = x.f.glfwGetGLXWindow!(h) as number;
     if (address === null || address === 0n || display === null || xwindow === 0) return null;
-    const copy = koffi.decode(address, CopySubBufferFun) as Fn;
+    const fn = koffi.decode(address, CopySubBufferFun) as Fn;
     const drawable = glxWindow !== 0 ? glxWindow : xwindow;
-    // Pixel 0 is black in every TrueColor visual (the only kind GLFW's GL windows use).
-    x.setBackground(display, xwindow, 0);
-    x.map(display, xwindow);
-    x.flush(display);
-    return (xyxy, count) => {
+    const copy: RectCopier = (xyxy, count) => {
       for (let i = 0; i < count; i++) {
         const o = 4 * i;
-        copy(display, drawable, xyxy[o]!, xyxy[o + 1]!, xyxy[o + 2]! - xyxy[o]!, xyxy[o + 3]! - xyxy[o + 1]!);
+        fn(display, drawable, xyxy[o]!, xyxy[o + 1]!, xyxy[o + 2]! - xyxy[o]!, xyxy[o + 3]! - xyxy[o + 1]!);
       }
     };
+    return { x, display, xwindow, copy };
   }
 
   /** Show a window made hidden (no-op when shown). */

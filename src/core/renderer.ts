@@ -43,13 +43,13 @@ import type { Gl } from './gl.js';
 import {
   GL_ARRAY_BUFFER, GL_BACK, GL_BLEND, GL_CCW, GL_COLOR_BUFFER_BIT, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_TEST, GL_STENCIL_BUFFER_BIT,
   GL_DYNAMIC_DRAW, GL_FLOAT, GL_LESS, GL_MULTISAMPLE, GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_SAMPLES, GL_SCISSOR_TEST, GL_SRC_ALPHA,
-  GL_STATIC_DRAW, GL_TRIANGLES,
+  GL_STATIC_DRAW, GL_TRIANGLES, GL_EQUAL, GL_KEEP, GL_STENCIL_TEST,
 } from './gl-enums.js';
 import { GlState } from './gl-state.js';
 import type { RenderTarget } from './offscreen.js';
 import { CubeCache } from './cube-cache.js';
 import { Offscreen } from './offscreen.js';
-import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
+import { ScreenRects, addInstanceBounds, instanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
 import { ProgramCache } from './program-cache.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
@@ -61,6 +61,20 @@ import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 export const LIGHT_DIR: readonly [number, number, number] = [0.3, -0.8, -0.5];
 const LIGHT_DIR_F32 = Float32Array.from(LIGHT_DIR);
 const INSTANCE_BYTES = INSTANCE_FLOATS * 4;
+/** Tiles (pixels) and most rectangles of the region keepFrames repaints for changed text and other cubes. */
+const REGION_TILE = 8;
+const REGION_MAX_RECTS = 512;
+/**
+ * Past this share of the layer's cubes changing colour at once, keepFrames draws the whole layer:
+ * a repaint box is ≈ 2.5× a cube's pixels, and each is two triangles.
+ */
+const MAX_REPAINT_SHARE = 0.35;
+
+/** True when the clear colour's channels are 0 or 1: a shader writes them as the clear does. */
+function exactClear(c: Float32Array): boolean {
+  for (let k = 0; k < 4; k++) if (c[k] !== 0 && c[k] !== 1) return false;
+  return true;
+}
 /** Minimum instance capacity of the GPU buffer (issue 5: at least 65,536). */
 export const MIN_GPU_INSTANCES = 65536;
 
@@ -123,6 +137,31 @@ export class Renderer {
    */
   cacheCubes = false;
   private cubeCache: CubeCache | null = null;
+  /**
+   * True: the window's back buffer is kept from frame to frame — its frames are put on screen by
+   * copying rectangles of it (Window.rectCopier), never swapped — so a frame from the cached cube
+   * layer (cacheCubes) repaints only what changed: the cubes whose colour changed, and where the
+   * rest of the frame (text, the other cubes) is or was (CubeCache.repaint). The same pixels as
+   * drawing the whole frame (tested). Copying the whole frame costs less than copying just what
+   * changed: under Xvfb each rectangle is a request, and a full copy ≈ 0.5 ms of the server's CPU.
+   */
+  keepFrames = false;
+  /** The back buffer holds the last frame drawCached drew, and nothing else was drawn into it since. */
+  private kept = false;
+  private keptRatio = 0;
+  /**
+   * keepFrames: where the text and the other cubes changed since the last frame (where they are
+   * and were), then everything the frame's repaint drew (CubeCache.repaint).
+   */
+  private readonly region = new ScreenRects(REGION_TILE, REGION_MAX_RECTS);
+  /** The stencil value the last repaint wrote (0: the frame was drawn whole, its stencil cleared). */
+  private stencilId = 0;
+  /** The other cubes (after the layer's) of this frame and the last, for addChangedOthers. */
+  private others = new Float32Array(0);
+  private lastOthers = new Float32Array(0);
+  private lastOtherCount = 0;
+  /** The last render(frame) repainted the kept frame (keepFrames) rather than drawing it whole. */
+  repainted = false;
   /**
    * True (the default): a single-sampled window gets its 2D overlay (overlay lines, caption band,
    * choice chart, tooltip, timeline bar) drawn single-sampled straight onto it after the resolve,
@@ -271,10 +310,13 @@ export class Renderer {
       return;
     }
     this.flat = null;
+    this.repainted = false;
+    const kept = this.kept;
+    this.kept = false;
     if (this.width <= 0 || this.height <= 0) return;
     if (this.windowSamples() > 0 || !this.windowAntialias) {
       st.bindDrawFramebuffer(0);
-      if (this.cacheCubes && frame.stableCount > 0) this.drawCached(frame, this.width, this.height, this.pixelRatio);
+      if (this.cacheCubes && frame.stableCount > 0) this.drawCached(frame, this.width, this.height, this.pixelRatio, kept);
       else this.draw(frame, this.width, this.height, this.pixelRatio);
       return;
     }
@@ -419,23 +461,26 @@ export class Renderer {
    * depth writes off.
    */
   private drawCubes(frame: FrameDesc, from: number): void {
+    this.drawInstances(from, frame.opaqueCount - from, frame.opaqueCount, frame.transparentCount);
+  }
+
+  /** The uploaded instances: `opaque` from index `opaqueAt` with depth writes, then `transparent` from `transparentAt` blended. */
+  private drawInstances(opaqueAt: number, opaque: number, transparentAt: number, transparent: number): void {
     const gl = this.gl;
     const st = this.state;
-    const oc = frame.opaqueCount;
-    const tc = frame.transparentCount;
     const first = this.useCubeProgram(this.box);
-    if (oc > from) {
-      this.pointInstances(from);
+    if (opaque > 0) {
+      this.pointInstances(opaqueAt);
       st.set(GL_BLEND, false);
       st.depthMask(true);
-      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, oc - from);
+      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, opaque);
       this.stats.drawCalls++;
     }
-    if (tc > 0) {
-      this.pointInstances(oc);
+    if (transparent > 0) {
+      this.pointInstances(transparentAt);
       st.set(GL_BLEND, true);
       st.depthMask(false);
-      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, tc);
+      gl.glDrawArraysInstanced(GL_TRIANGLES, first, FACING_VERTEX_COUNT, transparent);
       this.stats.drawCalls++;
     }
   }
@@ -445,7 +490,7 @@ export class Renderer {
    * drawn again only when their geometry changed, else coloured from their current colours; then
    * the other cubes and the text, as draw() does.
    */
-  private drawCached(frame: FrameDesc, width: number, height: number, pixelRatio: number): void {
+  private drawCached(frame: FrameDesc, width: number, height: number, pixelRatio: number, kept: boolean): void {
     const gl = this.gl;
     const st = this.state;
     const s = this.stats;
@@ -469,19 +514,105 @@ export class Renderer {
     }
     st.bindDrawFramebuffer(0);
     st.viewport(0, 0, width, height);
-    st.clearColor(frame.clearColor);
-    st.depthMask(true);
-    // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
-    gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
-    cache.draw(frame, k);
+    const keep = this.keepFrames && this.windowSamples() === 0 && isAffine(this.viewProj) && exactClear(frame.clearColor);
+    if (keep) {
+      // What changed since the last frame — labels, the overlay, the other cubes — where it is and was.
+      const region = this.region;
+      region.reset(width, height, frame.clearColor);
+      this.text.addChangedBounds(region, this.viewProj, this.pixelProj, width, height);
+      this.addChangedOthers(region, frame, k, width, height);
+      // A new pixel ratio redraws the text atlases: glyphs may change where their quads do not.
+      if (kept && current && pixelRatio === this.keptRatio && this.stencilId < 255) {
+        this.repainted = cache.repaint(frame, k, region, frame.clearColor, Math.floor(k * MAX_REPAINT_SHARE), this.stencilId + 1);
+        if (this.repainted) this.stencilId++;
+      }
+    }
+    if (!this.repainted) {
+      st.clearColor(frame.clearColor);
+      st.depthMask(true);
+      // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
+      gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+      cache.draw(frame, k);
+      this.stencilId = 0;
+    }
+    this.kept = keep;
+    this.keptRatio = pixelRatio;
     s.drawCalls++;
     // The other cubes (the loss curve, the progress bar) as usual, depth-tested against the layer's.
-    if (oc + tc > k) this.drawCubes(frame, k);
+    // Repainted: only where the repaint wrote this frame's stencil value, and only the cubes and
+    // labels that touch what it drew.
+    if (this.repainted) {
+      st.set(GL_STENCIL_TEST, true);
+      gl.glStencilFunc(GL_EQUAL, this.stencilId, 0xff);
+      gl.glStencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
+      if (oc + tc > k) this.drawOthersTouching(frame, k, this.region, width, height);
+      this.text.cullTo(this.region, this.viewProj, this.pixelProj, width, height);
+    } else if (oc + tc > k) {
+      this.drawCubes(frame, k);
+    }
     s.instances = oc + tc;
     s.pixels = width * height;
     this.text.draw(this.viewProj, this.pixelProj);
     s.drawCalls += this.text.drawCalls;
     s.textQuads = this.text.quadCount;
+    if (this.repainted) st.set(GL_STENCIL_TEST, false);
+  }
+
+  /**
+   * drawCubes(frame, k) for the cubes after the layer's first `k` whose bounds touch a tile marked
+   * in `mask` (the others would draw nothing through the repaint's stencil): those uploaded again,
+   * in order, over the instance buffer's part after the layer's cubes.
+   */
+  private drawOthersTouching(frame: FrameDesc, k: number, mask: ScreenRects, width: number, height: number): void {
+    const F = INSTANCE_FLOATS;
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    const d = frame.instances;
+    if (this.others.length < (oc - k + tc) * F) this.others = new Float32Array(2 * (oc - k + tc) * F);
+    const out = this.others;
+    let no = 0;
+    const touches = (i: number): boolean => {
+      const b = instanceBounds(d, i, this.viewProj, width, height);
+      return mask.touches(b[0]!, b[1]!, b[2]!, b[3]!);
+    };
+    for (let i = k; i < oc; i++) if (touches(i)) out.set(d.subarray(i * F, i * F + F), no++ * F);
+    let nt = 0;
+    for (let i = frame.capacity - tc; i < frame.capacity; i++) if (touches(i)) out.set(d.subarray(i * F, i * F + F), (no + nt++) * F);
+    if (no + nt === 0) return;
+    this.state.bindArrayBuffer(this.instanceVbo);
+    this.gl.glBufferSubData(GL_ARRAY_BUFFER, k * INSTANCE_BYTES, (no + nt) * INSTANCE_BYTES, out);
+    this.drawInstances(k, no, k + no, nt);
+  }
+
+  /**
+   * Mark in `out` the bounds, in this frame and the last, of the cubes after the layer's first `k`
+   * that differ from the last call's (by index; the opaque, then the transparent ones).
+   */
+  private addChangedOthers(out: ScreenRects, frame: FrameDesc, k: number, width: number, height: number): void {
+    const F = INSTANCE_FLOATS;
+    const oc = frame.opaqueCount;
+    const tc = frame.transparentCount;
+    const n = oc - k + tc;
+    if (this.others.length < n * F) this.others = new Float32Array(2 * n * F);
+    const cur = this.others;
+    cur.set(frame.instances.subarray(k * F, oc * F));
+    cur.set(frame.instances.subarray((frame.capacity - tc) * F, frame.capacity * F), (oc - k) * F);
+    const last = this.lastOthers;
+    const m = this.lastOtherCount;
+    const mark = (data: Float32Array, i: number): void => {
+      const b = instanceBounds(data, i, this.viewProj, width, height);
+      out.add(b[0]!, b[1]!, b[2]!, b[3]!);
+    };
+    for (let i = 0; i < Math.max(n, m); i++) {
+      let same = i < n && i < m;
+      for (let j = 0; same && j < F; j++) same = cur[i * F + j] === last[i * F + j];
+      if (same) continue;
+      if (i < n) mark(cur, i);
+      if (i < m) mark(last, i);
+    }
+    this.others = last;
+    this.lastOthers = cur;
+    this.lastOtherCount = n;
   }
 
   /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */

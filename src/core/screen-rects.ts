@@ -104,12 +104,52 @@ export class ScreenRects {
     if (c0 <= c1 && r0 <= r1) this.marked = true;
   }
 
+  /**
+   * True when the pixel bound [minX, maxX] × [minY, maxY], padded as add() pads it, touches a
+   * marked tile (after finish(): a tile of the rectangles).
+   */
+  touches(minX: number, minY: number, maxX: number, maxY: number): boolean {
+    if (!(minX <= maxX && minY <= maxY)) return false;
+    const T = this.tile;
+    const c0 = Math.max(0, Math.floor((minX - PAD) / T));
+    const r0 = Math.max(0, Math.floor((minY - PAD) / T));
+    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / T));
+    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / T));
+    const t = this.tiles;
+    for (let y = r0; y <= r1; y++) {
+      const row = y * this.cols;
+      for (let x = c0; x <= c1; x++) if (t[row + x] !== 0) return true;
+    }
+    return false;
+  }
+
+  /** Mark the tiles under the pixel rectangle [x0, x1) × [y0, y1) (whole pixels), not padded. */
+  addRect(x0: number, y0: number, x1: number, y1: number): void {
+    if (!(x0 < x1 && y0 < y1)) return;
+    const T = this.tile;
+    const c0 = Math.max(0, Math.floor(x0 / T));
+    const r0 = Math.max(0, Math.floor(y0 / T));
+    const c1 = Math.min(this.cols - 1, Math.floor((x1 - 1) / T));
+    const r1 = Math.min(this.rows - 1, Math.floor((y1 - 1) / T));
+    const t = this.tiles;
+    for (let y = r0; y <= r1; y++) {
+      const row = y * this.cols;
+      for (let x = c0; x <= c1; x++) t[row + x] = 1;
+    }
+    if (c0 <= c1 && r0 <= r1) this.marked = true;
+  }
+
+
   /** Turn the marked tiles into rectangles (call after the last add). */
   finish(): void {
     this.count = 0;
     if (!this.marked) return;
     for (let size = 1; ; size *= 2) {
-      if (this.collect(size)) return;
+      if (!this.collect(size)) continue;
+      // Coarser tiles cover more: mark it, so touches() answers for the rectangles.
+      const r = this.xyxy;
+      if (size > 1) for (let i = 0; i < this.count; i++) this.addRect(r[4 * i]!, r[4 * i + 1]!, r[4 * i + 2]!, r[4 * i + 3]!);
+      return;
     }
   }
 
@@ -214,33 +254,83 @@ export function isAffine(m: mat4): boolean {
 }
 
 /**
+ * `m`'s x and y rows scaled to pixels of a width × height viewport (pixel = (ndc + 1)·half-size):
+ * m0 m4 m8 m12, then m1 m5 m9 m13, in `out`.
+ */
+function pixelRows(m: mat4, width: number, height: number, out: Float64Array): Float64Array {
+  const hw = 0.5 * width, hh = 0.5 * height;
+  out[0] = m[0]! * hw; out[1] = m[4]! * hw; out[2] = m[8]! * hw; out[3] = (m[12]! + 1) * hw;
+  out[4] = m[1]! * hh; out[5] = m[5]! * hh; out[6] = m[9]! * hh; out[7] = (m[13]! + 1) * hh;
+  return out;
+}
+
+const rowsScratch = new Float64Array(8);
+const boundsScratch = new Float64Array(4);
+
+/**
+ * The pixel bounds (minX, minY, maxX, maxY) of instance `i` of `data` (INSTANCE_FLOATS per
+ * instance) under pixel rows `r`: a box centred at c with edge lengths s projects to
+ * M·c ± ½ Σ_j |M_ij s_j|.
+ */
+function boxBounds(r: Float64Array, data: Float32Array, i: number): Float64Array {
+  const o = i * INSTANCE_FLOATS;
+  const x = data[o]!, y = data[o + 1]!, z = data[o + 2]!;
+  const sx = data[o + 7]!, sy = data[o + 8]!, sz = data[o + 9]!;
+  const cx = r[0]! * x + r[1]! * y + r[2]! * z + r[3]!;
+  const cy = r[4]! * x + r[5]! * y + r[6]! * z + r[7]!;
+  const ex = 0.5 * (Math.abs(r[0]! * sx) + Math.abs(r[1]! * sy) + Math.abs(r[2]! * sz));
+  const ey = 0.5 * (Math.abs(r[4]! * sx) + Math.abs(r[5]! * sy) + Math.abs(r[6]! * sz));
+  const b = boundsScratch;
+  b[0] = cx - ex; b[1] = cy - ey; b[2] = cx + ex; b[3] = cy + ey;
+  return b;
+}
+
+/** The pixel bounds of vertices [first, first + count) of `verts` (`stride` floats each, xyz first) under pixel rows `r`. */
+function vertexBounds(r: Float64Array, verts: Float32Array, first: number, count: number, stride: number): Float64Array {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let v = first, o = first * stride; v < first + count; v++, o += stride) {
+    const x = verts[o]!, y = verts[o + 1]!, z = verts[o + 2]!;
+    const px = r[0]! * x + r[1]! * y + r[2]! * z + r[3]!;
+    const py = r[4]! * x + r[5]! * y + r[6]! * z + r[7]!;
+    if (px < minX) minX = px;
+    if (px > maxX) maxX = px;
+    if (py < minY) minY = py;
+    if (py > maxY) maxY = py;
+  }
+  const b = boundsScratch;
+  b[0] = minX; b[1] = minY; b[2] = maxX; b[3] = maxY;
+  return b;
+}
+
+/**
  * Mark, in pixels of a width × height viewport, every cube instance of `frame` (opaque and
- * transparent; or only those from `from` to `count`) under the affine `viewProj`. A box centred at c with edge lengths s projects to
- * ndc = M·c ± ½ Σ_j |M_ij s_j|.
+ * transparent; or only those from `from` to `count`) under the affine `viewProj`.
  */
 export function addInstanceBounds(
   out: ScreenRects, frame: FrameDesc, viewProj: mat4, width: number, height: number, count = frame.opaqueCount + frame.transparentCount,
   from = 0,
 ): void {
-  const m = viewProj;
-  const hw = 0.5 * width, hh = 0.5 * height;
-  // Pixel = (ndc + 1)·half-size: fold the viewport into the matrix rows.
-  const m0 = m[0]! * hw, m4 = m[4]! * hw, m8 = m[8]! * hw, m12 = (m[12]! + 1) * hw;
-  const m1 = m[1]! * hh, m5 = m[5]! * hh, m9 = m[9]! * hh, m13 = (m[13]! + 1) * hh;
-  const d = frame.instances;
+  const r = pixelRows(viewProj, width, height, rowsScratch);
   const oc = frame.opaqueCount;
   const t0 = frame.capacity - frame.transparentCount;
   const n = Math.min(count, frame.opaqueCount + frame.transparentCount);
   for (let k = from; k < n; k++) {
-    const i = (k < oc ? k : t0 + k - oc) * INSTANCE_FLOATS;
-    const x = d[i]!, y = d[i + 1]!, z = d[i + 2]!;
-    const sx = d[i + 7]!, sy = d[i + 8]!, sz = d[i + 9]!;
-    const cx = m0 * x + m4 * y + m8 * z + m12;
-    const cy = m1 * x + m5 * y + m9 * z + m13;
-    const ex = 0.5 * (Math.abs(m0 * sx) + Math.abs(m4 * sy) + Math.abs(m8 * sz));
-    const ey = 0.5 * (Math.abs(m1 * sx) + Math.abs(m5 * sy) + Math.abs(m9 * sz));
-    out.add(cx - ex, cy - ey, cx + ex, cy + ey);
+    const b = boxBounds(r, frame.instances, k < oc ? k : t0 + k - oc);
+    out.add(b[0]!, b[1]!, b[2]!, b[3]!);
   }
+}
+
+/**
+ * The pixel bounds (minX, minY, maxX, maxY; valid until the next call) of instance `i` of `data`
+ * (INSTANCE_FLOATS per instance) under the affine `viewProj`, as addInstanceBounds bounds it.
+ */
+export function instanceBounds(data: Float32Array, i: number, viewProj: mat4, width: number, height: number): Float64Array {
+  return boxBounds(pixelRows(viewProj, width, height, rowsScratch), data, i);
+}
+
+/** The pixel bounds of vertices [first, first + count) of `verts` (`stride` floats each, xyz first) under the affine `matrix`. */
+export function quadsBounds(verts: Float32Array, first: number, count: number, stride: number, matrix: mat4, width: number, height: number): Float64Array {
+  return vertexBounds(pixelRows(matrix, width, height, rowsScratch), verts, first, count, stride);
 }
 
 /**
@@ -251,21 +341,9 @@ export function addInstanceBounds(
 export function addQuadBounds(
   out: ScreenRects, verts: Float32Array, first: number, count: number, stride: number, matrix: mat4, width: number, height: number,
 ): void {
-  const m = matrix;
-  const hw = 0.5 * width, hh = 0.5 * height;
-  const m0 = m[0]! * hw, m4 = m[4]! * hw, m8 = m[8]! * hw, m12 = (m[12]! + 1) * hw;
-  const m1 = m[1]! * hh, m5 = m[5]! * hh, m9 = m[9]! * hh, m13 = (m[13]! + 1) * hh;
+  const r = pixelRows(matrix, width, height, rowsScratch);
   for (let q = first; q + 6 <= first + count; q += 6) {
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (let v = q, o = q * stride; v < q + 6; v++, o += stride) {
-      const x = verts[o]!, y = verts[o + 1]!, z = verts[o + 2]!;
-      const px = m0 * x + m4 * y + m8 * z + m12;
-      const py = m1 * x + m5 * y + m9 * z + m13;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      if (py > maxY) maxY = py;
-    }
-    out.add(minX, minY, maxX, maxY);
+    const b = vertexBounds(r, verts, q, 6, stride);
+    out.add(b[0]!, b[1]!, b[2]!, b[3]!);
   }
 }

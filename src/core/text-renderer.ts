@@ -26,7 +26,7 @@ import {
   GL_TEXTURE_WRAP_T, GL_TRIANGLES, GL_UNPACK_ALIGNMENT, GL_UNSIGNED_BYTE,
 } from './gl-enums.js';
 import type { ScreenRects } from './screen-rects.js';
-import { addQuadBounds } from './screen-rects.js';
+import { addQuadBounds, quadsBounds } from './screen-rects.js';
 import type { Program } from './shader.js';
 import { TalkPanels, panelsBottomPx } from './talk-panels.js';
 import { QUAD_FLOATS, layoutLine, measureText } from './text-layout.js';
@@ -86,6 +86,13 @@ export class TextRenderer {
   private ratio = 0;
   private verts = new Float32Array(6 * VERTEX_FLOATS * 1024);
   private vertCount = 0;
+  /** Label i's quads start at vertex labelStart[i] (labelStart[labelsBuilt] ends the last). */
+  private labelStart = new Int32Array(65);
+  private labelsBuilt = 0;
+  /** cullTo's scratch: 1 per quad kept. */
+  private keepQuad = new Uint8Array(0);
+  /** The last frame's layout, for addChangedBounds. */
+  private last = { verts: new Float32Array(0), labelStart: new Int32Array(0), labels: 0, overlayFirst: 0, overlayCount: 0 };
   /**
    * Runs of consecutive quads of one kind, solid (no texture: shaders/flat.frag) or glyph, in
    * drawing order: run i starts at vertex runStart[i]. Drawn in this order with the program of
@@ -233,7 +240,10 @@ export class TextRenderer {
   private buildLabels(frame: FrameDesc, lb: Batch, forward: Float32Array | number[]): void {
     lb.first = this.vertCount;
     const la = lb.atlas;
+    if (this.labelStart.length <= frame.labelCount) this.labelStart = new Int32Array(2 * frame.labelCount + 1);
+    this.labelsBuilt = frame.labelCount;
     for (let i = 0; i < frame.labelCount; i++) {
+      this.labelStart[i] = this.vertCount;
       const l = frame.labels[i]!;
       if (!labelShown(l)) continue;
       const scale = l.height / la.lineHeight;
@@ -260,6 +270,7 @@ export class TextRenderer {
         );
       }
     }
+    this.labelStart[frame.labelCount] = this.vertCount;
     lb.count = this.vertCount - lb.first;
   }
 
@@ -396,6 +407,8 @@ export class TextRenderer {
     this.runCount = 0;
     this.batchStart = 0;
     this.uploaded = false;
+    this.labelsBuilt = 0;
+    if (this.overlayBatch !== null) this.overlayBatch.count = 0;
     if (frame.labelCount === 0 && frame.overlayCount === 0 && frame.rectCount === 0 && frame.captionLines <= 0 && frame.chart.count === 0) return;
     if (this.overlayBatch === null) this.setPixelRatio(1);
     if (anyLabelShown(frame)) this.prepareLabels();
@@ -412,6 +425,102 @@ export class TextRenderer {
     const ob = this.overlayBatch!;
     if (lb !== null) addQuadBounds(out, this.verts, lb.first, lb.count, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
     if (overlay) addQuadBounds(out, this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+  }
+
+  /**
+   * Mark in `out` the bounds of what differs from the last call's layout, in both layouts: each
+   * label whose quads changed (by label index, under the affine `viewProj`, unchanged since), and
+   * the overlay as a whole if any of it changed (under `pixelProj`). Then remember this layout.
+   */
+  addChangedBounds(out: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number): void {
+    const last = this.last;
+    const v = this.verts;
+    const n = Math.max(this.labelsBuilt, last.labels);
+    for (let i = 0; i < n; i++) {
+      const a0 = i < this.labelsBuilt ? this.labelStart[i]! : 0;
+      const a1 = i < this.labelsBuilt ? this.labelStart[i + 1]! : 0;
+      const b0 = i < last.labels ? last.labelStart[i]! : 0;
+      const b1 = i < last.labels ? last.labelStart[i + 1]! : 0;
+      if (sameVertices(v, a0, a1, last.verts, b0, b1)) continue;
+      addQuadBounds(out, v, a0, a1 - a0, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+      addQuadBounds(out, last.verts, b0, b1 - b0, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+    }
+    const ob = this.overlayBatch;
+    const o0 = ob?.first ?? 0;
+    const o1 = o0 + (ob?.count ?? 0);
+    if (!sameVertices(v, o0, o1, last.verts, last.overlayFirst, last.overlayFirst + last.overlayCount)) {
+      addQuadBounds(out, v, o0, o1 - o0, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+      addQuadBounds(out, last.verts, last.overlayFirst, last.overlayCount, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+    }
+    const floats = this.vertCount * VERTEX_FLOATS;
+    if (last.verts.length < floats) last.verts = new Float32Array(this.verts.length);
+    last.verts.set(v.subarray(0, floats));
+    if (last.labelStart.length < this.labelsBuilt + 1) last.labelStart = new Int32Array(this.labelStart.length);
+    last.labelStart.set(this.labelStart.subarray(0, this.labelsBuilt + 1));
+    last.labels = this.labelsBuilt;
+    last.overlayFirst = o0;
+    last.overlayCount = o1 - o0;
+  }
+
+  /**
+   * Keep for draw() only the labels whose quads touch a tile marked in `mask` (under the affine
+   * `viewProj`), and the overlay only if it does (under `pixelProj`): the rest would draw nothing
+   * where a frame restricted to those tiles is drawn (Renderer.keepFrames). The quads keep their
+   * order. Call after addChangedBounds (which needs the whole layout).
+   */
+  cullTo(mask: ScreenRects, viewProj: mat4, pixelProj: mat4, fbWidth: number, fbHeight: number): void {
+    if (this.vertCount === 0) return;
+    const quads = this.vertCount / 6;
+    if (this.keepQuad.length < quads) this.keepQuad = new Uint8Array(2 * quads);
+    const keep = this.keepQuad;
+    keep.fill(0, 0, quads);
+    for (let i = 0; i < this.labelsBuilt; i++) {
+      const a0 = this.labelStart[i]!, a1 = this.labelStart[i + 1]!;
+      if (a1 === a0) continue;
+      const b = quadsBounds(this.verts, a0, a1 - a0, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
+      if (mask.touches(b[0]!, b[1]!, b[2]!, b[3]!)) keep.fill(1, a0 / 6, a1 / 6);
+    }
+    const ob = this.overlayBatch!;
+    if (ob.count > 0) {
+      const b = quadsBounds(this.verts, ob.first, ob.count, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
+      if (mask.touches(b[0]!, b[1]!, b[2]!, b[3]!)) keep.fill(1, ob.first / 6, (ob.first + ob.count) / 6);
+    }
+    // Compact the kept quads in place, run by run.
+    const v = this.verts;
+    const Q = 6 * VERTEX_FLOATS;
+    const lb = this.labelBatch;
+    const labelsEnd = lb !== null ? lb.first + lb.count : 0;
+    let w = 0;
+    let runs = 0;
+    let labelsKept = 0;
+    for (let r = 0; r < this.runCount; r++) {
+      const first = this.runStart[r]!;
+      const next = r + 1 < this.runCount ? this.runStart[r + 1]! : this.vertCount;
+      let opened = false;
+      for (let q = first / 6; q < next / 6; q++) {
+        if (keep[q] === 0) continue;
+        // A run never spans the labels and the overlay: a batch starts a run.
+        if (!opened || (q * 6 === labelsEnd && labelsEnd > 0)) {
+          this.runStart[runs] = w;
+          this.runSolid[runs] = this.runSolid[r]!;
+          runs++;
+          opened = true;
+        }
+        if (w !== q * 6) v.copyWithin(w * VERTEX_FLOATS, q * Q, q * Q + Q);
+        if (q * 6 < labelsEnd) labelsKept += 6;
+        w += 6;
+      }
+    }
+    if (lb !== null) {
+      lb.first = 0;
+      lb.count = labelsKept;
+    }
+    ob.first = labelsKept;
+    ob.count = w - labelsKept;
+    this.vertCount = w;
+    this.runCount = runs;
+    this.labelsBuilt = 0;
+    this.uploaded = false;
   }
 
   /** Mark only the prepared overlay quads' bounds (pixel projection `pixelProj`) in `out`. */
@@ -525,3 +634,12 @@ export function anyLabelShown(frame: FrameDesc): boolean {
 
 /** Two triangles (0 = low corner, 1 = high corner) per quad, counter-clockwise in local space. */
 const CORNERS = [0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1] as const;
+
+/** True when vertices [a0, a1) of `a` equal vertices [b0, b1) of `b`. */
+function sameVertices(a: Float32Array, a0: number, a1: number, b: Float32Array, b0: number, b1: number): boolean {
+  if (a1 - a0 !== b1 - b0) return false;
+  const n = (a1 - a0) * VERTEX_FLOATS;
+  const ao = a0 * VERTEX_FLOATS, bo = b0 * VERTEX_FLOATS;
+  for (let k = 0; k < n; k++) if (a[ao + k] !== b[bo + k]) return false;
+  return true;
+}

@@ -18,7 +18,7 @@
 import type { ViewState } from '../animation/view-state.js';
 import { applyView } from '../animation/view-state.js';
 import type { FrameDesc, Label } from '../frame.js';
-import { clearFrame, pushInstance, pushLabel, pushOverlay } from '../frame.js';
+import { INSTANCE_FLOATS, clearFrame, pushInstance, pushLabel, pushOverlay, reserveInstances } from '../frame.js';
 import { learningRate } from '../transformer/schedule.js';
 import { divergingAt } from './colormap.js';
 import type { TrainHistory } from './train-history.js';
@@ -44,7 +44,6 @@ export interface TrainViewInput {
 export interface TrainViewScratch {
   readonly binSum: Float64Array;
   readonly binCount: Int32Array;
-  readonly rgba: Float32Array;
 }
 
 /** Points of the training-loss line over the whole run. */
@@ -65,7 +64,7 @@ const GRID_RGB = [0.22, 0.22, 0.26] as const;
 export const HELP_TEXT = 'Space pause the view (training continues) · drag orbit · scroll zoom · H help · Esc stop training, keep the best weights';
 
 export function createTrainScratch(): TrainViewScratch {
-  return { binSum: new Float64Array(CURVE_BINS), binCount: new Int32Array(CURVE_BINS), rgba: new Float32Array(4) };
+  return { binSum: new Float64Array(CURVE_BINS), binCount: new Int32Array(CURVE_BINS) };
 }
 
 const wx = (u: number): number => -u * SP;
@@ -143,20 +142,42 @@ function line(out: FrameDesc, u0: number, v0: number, u1: number, v1: number, si
   }
 }
 
-function drawParams(layout: TrainLayout, params: Float32Array, rgba: Float32Array, out: FrameDesc): void {
+/**
+ * A parameter cube's colour channels rounded to the 256 levels a screen shows: the picture does
+ * not change (less than half a level before lighting), but a weight that moved by less than a
+ * level keeps its colour exactly, and the window repaints only the cubes whose colour changed
+ * (Renderer.keepFrames): late in a run, ≈ 1–2 % of them per frame.
+ */
+export function toLevels(rgba: Float32Array, o = 0): void {
+  for (let k = o; k < o + 3; k++) rgba[k] = Math.round(rgba[k]! * 255) / 255;
+}
+
+/**
+ * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
+ * tile's limit (colormap.ts divergingAt) on the screen's levels (toLevels), written straight into
+ * the frame (≈ 22,000 cubes a frame; the same floats as pushInstance would write).
+ */
+function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): void {
   const bs = BS;
+  let n = 0;
+  for (const t of layout.tiles) n += t.rows * t.cols;
+  reserveInstances(out, n);
+  const d = out.instances;
+  let i = out.opaqueCount * INSTANCE_FLOATS;
   for (const t of layout.tiles) {
     const sy = t.thin ? bs * 0.45 : bs;
     for (let r = 0; r < t.rows; r++) {
       for (let c = 0; c < t.cols; c++) {
-        divergingAt(rgba, 0, params[t.offset + r * t.cols + c]!, t.vmax);
-        const u = t.u + (t.transposed ? r : c);
-        const v = t.v + (t.transposed ? c : r);
-        pushInstance(out, wx(u), wy(v), 0, rgba[0]!, rgba[1]!, rgba[2]!, 1, bs, sy, bs);
+        d[i] = wx(t.u + (t.transposed ? r : c)); d[i + 1] = wy(t.v + (t.transposed ? c : r)); d[i + 2] = 0;
+        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax);
+        toLevels(d, i + 3);
+        d[i + 7] = bs; d[i + 8] = sy; d[i + 9] = bs;
+        i += INSTANCE_FLOATS;
       }
     }
-    if (t.label !== '') label(out, t.label, t.u, t.v - 1.9, t.thin ? 2.1 : 2.6, 0, 0.85);
   }
+  out.opaqueCount += n;
+  for (const t of layout.tiles) if (t.label !== '') label(out, t.label, t.u, t.v - 1.9, t.thin ? 2.1 : 2.6, 0, 0.85);
   for (const x of layout.texts) label(out, x.text, x.u, x.v, x.size, 0, 0.95);
 }
 
@@ -260,7 +281,7 @@ export function trainFrame(layout: TrainLayout, input: TrainViewInput, status: s
   out.clearColor[0] = 0; out.clearColor[1] = 0; out.clearColor[2] = 0; out.clearColor[3] = 1;
   out.time = input.step;
   placeCamera(layout, input.aspect, input.view, out);
-  drawParams(layout, input.params, sc.rgba, out);
+  drawParams(layout, input.params, out);
   // The parameters' cubes never move: the window draws them from a cached layer (core/cube-cache.ts).
   out.stableCount = out.opaqueCount;
   drawChart(layout, input.history, input.step, sc, out);

@@ -329,6 +329,25 @@ test('tiles: a scattered frame coarsens to at most MAX_RECTS rectangles, still c
   t.true(marked.every(([x, y]) => c[y * 1600 + x] === 1));
 });
 
+test('tiles: touches() answers for every pixel of the rectangles, coarsened or not, and only for them', (t) => {
+  for (const spacing of [2.5 * TILE, 0.5 * TILE]) {
+    const r = new ScreenRects();
+    r.reset(1600, 900, Float32Array.of(0, 0, 0, 1));
+    for (let y = 10; y < 450; y += spacing) for (let x = 10; x < 1600; x += spacing) r.add(x, y, x + 1, y + 1);
+    r.finish();
+    const c = coverage(r);
+    let wrong = 0;
+    // A single pixel's bound, shrunk so that add()'s padding does not reach the next tile.
+    for (let y = PAD; y < 900 - PAD; y += 7) {
+      for (let x = PAD; x < 1600 - PAD; x += 7) {
+        if (x % TILE < PAD || x % TILE >= TILE - PAD - 1 || y % TILE < PAD || y % TILE >= TILE - PAD - 1) continue;
+        if (r.touches(x + 0.4, y + 0.4, x + 0.6, y + 0.6) !== (c[y * 1600 + x] === 1)) wrong++;
+      }
+    }
+    t.is(wrong, 0, `spacing ${spacing}: ${r.count} rectangles`);
+  }
+});
+
 test('instance bounds: a box projects to its centre ± the projected half extents', (t) => {
   const f: FrameDesc = createFrame(4);
   pushInstance(f, 0, 0, 0, 1, 1, 1, 1, 2, 4, 6);
