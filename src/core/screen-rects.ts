@@ -91,17 +91,7 @@ export class ScreenRects {
   /** Mark the tiles under the pixel bound [minX, maxX] × [minY, maxY] (fractional pixels), padded. */
   add(minX: number, minY: number, maxX: number, maxY: number): void {
     if (!(minX <= maxX && minY <= maxY)) return; // empty (or NaN)
-    const T = this.tile;
-    const c0 = Math.max(0, Math.floor((minX - PAD) / T));
-    const r0 = Math.max(0, Math.floor((minY - PAD) / T));
-    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / T));
-    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / T));
-    const t = this.tiles;
-    for (let y = r0; y <= r1; y++) {
-      const row = y * this.cols;
-      for (let x = c0; x <= c1; x++) t[row + x] = 1;
-    }
-    if (c0 <= c1 && r0 <= r1) this.marked = true;
+    this.tilesUnder(minX - PAD, minY - PAD, maxX + PAD, maxY + PAD, true);
   }
 
   /**
@@ -110,35 +100,33 @@ export class ScreenRects {
    */
   touches(minX: number, minY: number, maxX: number, maxY: number): boolean {
     if (!(minX <= maxX && minY <= maxY)) return false;
-    const T = this.tile;
-    const c0 = Math.max(0, Math.floor((minX - PAD) / T));
-    const r0 = Math.max(0, Math.floor((minY - PAD) / T));
-    const c1 = Math.min(this.cols - 1, Math.floor((maxX + PAD) / T));
-    const r1 = Math.min(this.rows - 1, Math.floor((maxY + PAD) / T));
-    const t = this.tiles;
-    for (let y = r0; y <= r1; y++) {
-      const row = y * this.cols;
-      for (let x = c0; x <= c1; x++) if (t[row + x] !== 0) return true;
-    }
-    return false;
+    return this.tilesUnder(minX - PAD, minY - PAD, maxX + PAD, maxY + PAD, false);
   }
 
   /** Mark the tiles under the pixel rectangle [x0, x1) × [y0, y1) (whole pixels), not padded. */
   addRect(x0: number, y0: number, x1: number, y1: number): void {
     if (!(x0 < x1 && y0 < y1)) return;
+    this.tilesUnder(x0, y0, x1 - 1, y1 - 1, true);
+  }
+
+  /** The tiles under pixels [minX, maxX] × [minY, maxY] (clamped): marked (`mark`), or true when one is. */
+  private tilesUnder(minX: number, minY: number, maxX: number, maxY: number, mark: boolean): boolean {
     const T = this.tile;
-    const c0 = Math.max(0, Math.floor(x0 / T));
-    const r0 = Math.max(0, Math.floor(y0 / T));
-    const c1 = Math.min(this.cols - 1, Math.floor((x1 - 1) / T));
-    const r1 = Math.min(this.rows - 1, Math.floor((y1 - 1) / T));
+    const c0 = Math.max(0, Math.floor(minX / T));
+    const r0 = Math.max(0, Math.floor(minY / T));
+    const c1 = Math.min(this.cols - 1, Math.floor(maxX / T));
+    const r1 = Math.min(this.rows - 1, Math.floor(maxY / T));
     const t = this.tiles;
     for (let y = r0; y <= r1; y++) {
       const row = y * this.cols;
-      for (let x = c0; x <= c1; x++) t[row + x] = 1;
+      for (let x = c0; x <= c1; x++) {
+        if (mark) t[row + x] = 1;
+        else if (t[row + x] !== 0) return true;
+      }
     }
-    if (c0 <= c1 && r0 <= r1) this.marked = true;
+    if (mark && c0 <= c1 && r0 <= r1) this.marked = true;
+    return false;
   }
-
 
   /** Turn the marked tiles into rectangles (call after the last add). */
   finish(): void {

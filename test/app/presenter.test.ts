@@ -10,9 +10,9 @@ import type { GlContext } from '../../src/core/context.js';
 import { contextFor } from '../../src/core/context.js';
 import { isSoftwareRenderer } from '../../src/core/gl.js';
 import { Window } from '../../src/core/glfw.js';
-import { PixelReader } from '../../src/core/readback.js';
 import { Presenter } from '../../src/app/presenter.js';
 import { createFrame, pushOverlay } from '../../src/frame.js';
+import { backBuffer, differingPixels, shownOnScreen } from '../helpers/screen.js';
 import { startScreenXvfb } from '../helpers/xvfb.js';
 
 const W = 480;
@@ -29,30 +29,6 @@ test.after.always(() => {
   ctx?.close();
   xvfb?.stop();
 });
-
-/** The back buffer's W × H pixels (RGB, top row first). */
-function backBuffer(c: GlContext): Buffer {
-  const reader = new PixelReader(c.gl, c.renderer.state);
-  reader.begin(0, W, H, 'rgb');
-  const px = Buffer.from(reader.finish()!);
-  reader.dispose();
-  return px;
-}
-
-/** The window's W × H pixels on the X server's screen (the window is at its top-left corner). */
-function shown(c: GlContext): Buffer {
-  c.window.framebufferSize(); // a round trip: the server has done every request before it
-  const s = xvfb.screen();
-  const out = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++) s.rgb.copy(out, y * W * 3, y * s.width * 3, (y * s.width + W) * 3);
-  return out;
-}
-
-function differing(a: Buffer, b: Buffer): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 3) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
-  return n;
-}
 
 test.serial('the first frame, its text copied onto a black window, shows exactly what was drawn; so does the next, swapped', async (t) => {
   const win = await Window.open({ width: W, height: H, title: 'gptviz presenter test', visible: false, vsync: false, samples: 0, depth: false });
@@ -72,20 +48,20 @@ test.serial('the first frame, its text copied onto a black window, shows exactly
     return (r[2]! - r[0]!) * (r[3]! - r[1]!);
   }).reduce((a, b) => a + b, 0);
   t.true(covered > 0 && covered < (W * H) / 2, `the text's rectangles cover ${covered} of ${W * H} pixels`);
-  const drawn = backBuffer(ctx);
+  const drawn = backBuffer(ctx, W, H);
   presenter.present();
-  const first = shown(ctx);
+  const first = shownOnScreen(ctx, () => xvfb.screen(), W, H);
   t.true(drawn.some((v) => v > 128), 'the frame has bright text');
-  t.is(differing(first, drawn), 0, 'the screen after the first frame');
+  t.is(differingPixels(first, drawn), 0, 'the screen after the first frame');
 
   // The next frame moves the text: the swap must replace the whole window, old text included.
   frame.overlayCount = 0;
   pushOverlay(frame, 'second frame', 'bottom-left', 0, 'large', 1);
   ctx.renderer.render(frame);
-  const drawn2 = backBuffer(ctx);
+  const drawn2 = backBuffer(ctx, W, H);
   presenter.present();
-  t.true(differing(drawn2, drawn) > 100, 'the second frame differs from the first');
-  t.is(differing(shown(ctx), drawn2), 0, 'the screen after the second frame');
+  t.true(differingPixels(drawn2, drawn) > 100, 'the second frame differs from the first');
+  t.is(differingPixels(shownOnScreen(ctx, () => xvfb.screen(), W, H), drawn2), 0, 'the screen after the second frame');
 });
 
 test.serial('showBlack shows the window black and copies just the rectangles asked for', async (t) => {
@@ -98,7 +74,7 @@ test.serial('showBlack shows the window black and copies just the rectangles ask
   const copy = win.showBlack();
   t.truthy(copy, 'Mesa under Xvfb offers GLX_MESA_copy_sub_buffer');
   copy!(Int32Array.of(10, 20, 110, 70), 1); // x 10–110, y 20–70 from the bottom
-  const px = shown(ctx);
+  const px = shownOnScreen(ctx, () => xvfb.screen(), W, H);
   const at = (x: number, yTop: number): number => px[3 * (yTop * W + x)]!;
   t.is(at(10, H - 21), 255, 'inside the rectangle: the back buffer (white)');
   t.is(at(109, H - 70), 255);

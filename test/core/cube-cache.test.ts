@@ -17,6 +17,7 @@ import { TrainHistory } from '../../src/visualization/train-history.js';
 import { buildTrainLayout } from '../../src/visualization/train-layout.js';
 import { createTrainScratch, statusLine, trainFrame } from '../../src/visualization/train-view.js';
 import type { Display } from '../helpers/xvfb.js';
+import { differingPixels } from '../helpers/screen.js';
 import { ensureDisplay } from '../helpers/xvfb.js';
 
 const [W, H] = [1600, 900];
@@ -67,12 +68,6 @@ function shot(frame: FrameDesc, cached: boolean): Buffer {
   }
 }
 
-function differing(a: Buffer, b: Buffer): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 3) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
-  return n;
-}
-
 test.serial('cubes from the cached layer: the same pixels as drawing them, through colour and geometry changes', (t) => {
   const w0 = initWeights(DEFAULT_CONFIG).flat;
   const w1 = w0.map((x, i) => x * (1 + 0.5 * Math.sin(i)));
@@ -81,18 +76,18 @@ test.serial('cubes from the cached layer: the same pixels as drawing them, throu
   t.true(f0.labelCount > 0, 'labels, depth-tested against the layer');
   const redraws = (): number => (ctx.renderer as unknown as { cubeCache: { redraws: number } | null }).cubeCache?.redraws ?? 0;
   const a = shot(f0, true);
-  const d0 = differing(a, shot(f0, false));
+  const d0 = differingPixels(a, shot(f0, false));
   t.true(d0 <= MAX_EDGE_PIXELS, `first frame (layer drawn): ${d0} pixels differ`);
   t.is(redraws(), 1);
   const f1 = frameOf(w1);
   const b = shot(f1, true);
-  t.true(differing(a, b) > 10000, 'the colours changed');
-  const d1 = differing(b, shot(f1, false));
+  t.true(differingPixels(a, b) > 10000, 'the colours changed');
+  const d1 = differingPixels(b, shot(f1, false));
   t.true(d1 <= MAX_EDGE_PIXELS, `new colours, the same layer: ${d1} pixels differ`);
   t.is(redraws(), 1, 'colours alone do not draw the layer again');
   const f2 = frameOf(w1, 0.3);
   const c = shot(f2, true);
-  const d2 = differing(c, shot(f2, false));
+  const d2 = differingPixels(c, shot(f2, false));
   t.true(d2 <= MAX_EDGE_PIXELS, `turned camera: ${d2} pixels differ`);
   t.is(redraws(), 2, 'a turned camera draws the layer again');
   t.log(`pixels differing of ${W * H}: ${d0}, ${d1}, ${d2}`);
@@ -111,9 +106,9 @@ test.serial('a label behind the cached cubes stays hidden where they are, as whe
   pushLabel(f, 'HIDDEN BEHIND', c[0]! + (back * away[0]!) / len, c[1]! + (back * away[1]!) / len, c[2]! + (back * away[2]!) / len, 8, 0.5, 0.5, 1, true);
   const direct = shot(f, false);
   const cached = shot(f, true);
-  const shown = differing(direct, without);
+  const shown = differingPixels(direct, without);
   t.true(shown > 0, 'the label shows between the cubes');
-  const d = differing(cached, direct);
+  const d = differingPixels(cached, direct);
   t.true(d <= MAX_EDGE_PIXELS, `${d} pixels differ from drawing the cubes (the label shows through the layer without its depth)`);
   t.log(`label pixels shown: ${shown}; differing: ${d}`);
 });

@@ -10,7 +10,6 @@ import test from 'ava';
 import { INITIAL_VIEW } from '../../src/animation/view-state.js';
 import type { GlContext } from '../../src/core/context.js';
 import { openContext } from '../../src/core/context.js';
-import { PixelReader } from '../../src/core/readback.js';
 import type { FrameDesc } from '../../src/frame.js';
 import { createFrame, pushLabel } from '../../src/frame.js';
 import { DEFAULT_CONFIG } from '../../src/transformer/config.js';
@@ -18,6 +17,7 @@ import { initWeights } from '../../src/transformer/init.js';
 import { TrainHistory } from '../../src/visualization/train-history.js';
 import { buildTrainLayout } from '../../src/visualization/train-layout.js';
 import { createTrainScratch, statusLine, trainFrame } from '../../src/visualization/train-view.js';
+import { backBuffer, differingPixels, shownOnScreen } from '../helpers/screen.js';
 import { startScreenXvfb } from '../helpers/xvfb.js';
 
 const [W, H] = [1600, 900];
@@ -66,29 +66,6 @@ function nudged(p: Float32Array, count: number, seed: number): Float32Array {
   return q;
 }
 
-function backBuffer(c: GlContext): Buffer {
-  const reader = new PixelReader(c.gl, c.renderer.state);
-  reader.begin(0, W, H, 'rgb');
-  const px = Buffer.from(reader.finish()!);
-  reader.dispose();
-  return px;
-}
-
-/** The window's pixels on the X server's screen (the window is at its top-left corner), top row first. */
-function shown(c: GlContext): Buffer {
-  c.window.framebufferSize(); // a round trip: the server has done every request before it
-  const s = xvfb.screen();
-  const out = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++) s.rgb.copy(out, y * W * 3, y * s.width * 3, (y * s.width + W) * 3);
-  return out;
-}
-
-function differing(a: Buffer, b: Buffer): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 3) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
-  return n;
-}
-
 test.serial('a repainted frame equals the frame drawn whole, and the screen shows it once copied', (t) => {
   ctx = openContext({ width: W, height: H, title: 'gptviz keep-frames test', visible: true, vsync: false, samples: 0 });
   const r = ctx.renderer;
@@ -120,9 +97,9 @@ test.serial('a repainted frame equals the frame drawn whole, and the screen show
   r.keepFrames = false;
   const whole = frames.map((f) => {
     r.render(f);
-    return backBuffer(ctx!);
+    return backBuffer(ctx!, W, H);
   });
-  t.true(differing(whole[0]!, whole[1]!) > 100, 'the frames differ');
+  t.true(differingPixels(whole[0]!, whole[1]!) > 100, 'the frames differ');
 
   r.keepFrames = true;
   r.render(frames[0]!); // what the window showed before: the first frame comes after something else
@@ -133,9 +110,9 @@ test.serial('a repainted frame equals the frame drawn whole, and the screen show
     const { repaint, why } = shots[i]!;
     r.render(frames[i]!);
     t.is(r.repainted, repaint, `frame ${i} (${why}): ${r.repainted ? 'repainted' : 'drawn whole'}`);
-    const drawn = backBuffer(ctx);
-    t.is(differing(drawn, whole[i]!), 0, `frame ${i} (${why}) equals the frame drawn whole`);
+    const drawn = backBuffer(ctx, W, H);
+    t.is(differingPixels(drawn, whole[i]!), 0, `frame ${i} (${why}) equals the frame drawn whole`);
     copy!(Int32Array.of(0, 0, W, H), 1);
-    t.is(differing(shown(ctx), drawn), 0, `frame ${i} (${why}): the screen shows it`);
+    t.is(differingPixels(shownOnScreen(ctx, () => xvfb.screen(), W, H), drawn), 0, `frame ${i} (${why}): the screen shows it`);
   }
 });
