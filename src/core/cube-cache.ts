@@ -11,6 +11,10 @@
  * changes: the size, the view-projection, the camera position or any of those cubes' position or
  * scale (compared exactly, frame by frame).
  *
+ * A window that keeps its frames (Renderer.keepFrames) repaints instead (repaint()): only the
+ * pixel boxes of the cubes whose colour changed since the last frame, and the tiles the caller
+ * marks, leaving a stencil value for what it draws after.
+ *
  * The same picture as drawing the cubes: the compose pass computes colour · (ambient + diffuse)
  * + specular with the very terms box_instanced.vert computes. Tested: 4 of 1.44 million pixels
  * differ, where two faces of a cube meet (llvmpipe compiles the two vertex shaders apart).
@@ -23,8 +27,9 @@ import type { FrameDesc } from '../frame.js';
 import { INSTANCE_FLOATS } from '../frame.js';
 import type { Gl } from './gl.js';
 import {
-  GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_COLOR, GL_COLOR_ATTACHMENT0, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT, GL_DEPTH_STENCIL_ATTACHMENT,
-  GL_ALWAYS, GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_KEEP, GL_LESS, GL_REPLACE, GL_STENCIL_TEST, GL_STREAM_DRAW, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA,
+  GL_ALWAYS, GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_COLOR, GL_COLOR_ATTACHMENT0, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT,
+  GL_DEPTH_STENCIL_ATTACHMENT, GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_KEEP,
+  GL_LESS, GL_NEAREST, GL_RENDERBUFFER, GL_REPLACE, GL_RGBA, GL_STENCIL_TEST, GL_STREAM_DRAW,
   GL_RGBA32F, GL_SCISSOR_TEST, GL_STENCIL_BUFFER_BIT, GL_TEXTURE0, GL_TEXTURE1, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER,
   GL_TEXTURE_MIN_FILTER, GL_STATIC_DRAW, GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TRIANGLES,
 } from './gl-enums.js';
@@ -88,7 +93,7 @@ export class CubeCache {
   /** Times the index layer was drawn (tests). */
   redraws = 0;
   /**
-   * Per layer cube, the pixel box [x0, y0, x1, y1) its faces can cover (BOX_MARGIN added), for
+   * Per layer cube, the pixel box [x0, y0, x1, y1) its faces can cover (BOX_SLACK added), for
    * repaint(); boxCount −1 when the layer's projection is not affine (no boxes: no repaint).
    */
   private boxes = new Int32Array(0);
