@@ -7,7 +7,7 @@
  *
  * Targets: throughput with the window within 15 % of without, ≥ 30 fps. Both compete for the
  * same two cores on a machine without a GPU, so the load average is part of every figure.
- * GPTVIZ_WATCH_NICE (default 7) sets the drawing thread's nice value. Starts its own Xvfb
+ * GPTVIZ_WATCH_NICE (default 5) sets the drawing thread's nice value. Starts its own Xvfb
  * when DISPLAY is unset.
  */
 import { spawn } from 'node:child_process';
