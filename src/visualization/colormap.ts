@@ -48,16 +48,20 @@ export function vmaxOf(m: Matrix): number {
   return Math.max(MIN_VMAX, v);
 }
 
-/** Write the diverging colour of `v` (limit `vmax`) at out[o … o+3]. */
-export function divergingAt(out: Float32Array, o: number, v: number, vmax: number): void {
+/**
+ * Write the diverging colour of `v` (limit `vmax`) at out[o … o+3]. `levels`: each channel as
+ * `out` stores it rounded to k / 255, the levels a screen shows (visualization/train-view.ts).
+ */
+export function divergingAt(out: Float32Array, o: number, v: number, vmax: number, levels = false): void {
   let t = (v + vmax) / (2 * vmax + 1e-8);
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  if (t < 0.5) {
-    const s = 2 * t;
+  const lo = t < 0.5;
+  let s = lo ? 2 * t : 1 - 2 * (t - 0.5);
+  if (levels) s = Math.round(Math.fround(s) * 255) / 255;
+  if (lo) {
     out[o] = s; out[o + 1] = s; out[o + 2] = 1;
   } else {
-    const s = 2 * (t - 0.5);
-    out[o] = 1; out[o + 1] = 1 - s; out[o + 2] = 1 - s;
+    out[o] = 1; out[o + 1] = s; out[o + 2] = s;
   }
   out[o + 3] = 1;
 }

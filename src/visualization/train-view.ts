@@ -143,19 +143,12 @@ function line(out: FrameDesc, u0: number, v0: number, u1: number, v1: number, si
 }
 
 /**
- * A parameter cube's colour channels rounded to the 256 levels a screen shows: the picture does
- * not change (less than half a level before lighting), but a weight that moved by less than a
- * level keeps its colour exactly, and the window repaints only the cubes whose colour changed
- * (Renderer.keepFrames): late in a run, ≈ 1–2 % of them per frame.
- */
-export function toLevels(rgba: Float32Array, o = 0): void {
-  for (let k = o; k < o + 3; k++) rgba[k] = Math.round(rgba[k]! * 255) / 255;
-}
-
-/**
  * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
- * tile's limit (colormap.ts divergingAt) on the screen's levels (toLevels), written straight into
- * the frame (≈ 22,000 cubes a frame; the same floats as pushInstance would write).
+ * tile's limit (colormap.ts divergingAt), written straight into the frame (≈ 22,000 cubes a frame;
+ * the same floats as pushInstance would write). The colours are rounded to the 256 levels a screen
+ * shows: the picture does not change (less than half a level before lighting), but a weight that
+ * moved by less than a level keeps its colour exactly, and the window repaints only the cubes whose
+ * colour changed (Renderer.keepFrames): late in a run, ≈ 1–2 % of them per frame.
  */
 function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): void {
   const bs = BS;
@@ -169,8 +162,7 @@ function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): 
     for (let r = 0; r < t.rows; r++) {
       for (let c = 0; c < t.cols; c++) {
         d[i] = wx(t.u + (t.transposed ? r : c)); d[i + 1] = wy(t.v + (t.transposed ? c : r)); d[i + 2] = 0;
-        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax);
-        toLevels(d, i + 3);
+        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax, true);
         d[i + 7] = bs; d[i + 8] = sy; d[i + 9] = bs;
         i += INSTANCE_FLOATS;
       }

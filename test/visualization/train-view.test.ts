@@ -15,7 +15,7 @@ import { parameterCount } from '../../src/transformer/weights.js';
 import { divergingAt } from '../../src/visualization/colormap.js';
 import { TrainHistory, sampleEpochs } from '../../src/visualization/train-history.js';
 import { buildTrainLayout } from '../../src/visualization/train-layout.js';
-import { createTrainScratch, statusLine, toLevels, trainFrame } from '../../src/visualization/train-view.js';
+import { createTrainScratch, statusLine, trainFrame } from '../../src/visualization/train-view.js';
 import { SP } from '../../src/visualization/visual-types.js';
 
 const LAYOUT = buildTrainLayout(DEFAULT_CONFIG);
@@ -63,7 +63,7 @@ test('each parameter cube has its value\'s diverging colour at the tile\'s fixed
   const value = WEIGHTS.flat[tile.offset + 5 * tile.cols + 3]!;
   divergingAt(rgba, 0, value, tile.vmax);
   const exact = Array.from(rgba);
-  toLevels(rgba);
+  divergingAt(rgba, 0, value, tile.vmax, true);
   for (let k = 0; k < 3; k++) {
     t.true(Math.abs(rgba[k]! - exact[k]!) <= 0.5 / 255 + 1e-6); // float32 storage
     t.is(Math.fround(Math.round(rgba[k]! * 255) / 255), rgba[k]!, "a level k / 255, as float32");
