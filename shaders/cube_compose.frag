@@ -2,8 +2,8 @@
 // The cached cube layer coloured (core/cube-cache.ts): where a cube covers the pixel, its colour
 // from the instance colour texture, lit with the face's terms exactly as box_instanced.vert does,
 // and its depth (the very value the layer's pass wrote) for what is drawn after it.
-// Repainting (u_repaint, depth test off): a pixel no cube shows gets the clear colour and depth
-// 1, as the frame's clear and the depth test against it would leave it.
+// Repainting (u_repaint, depth test ALWAYS): a pixel no cube shows gets the clear colour and
+// depth 1, as the frame's clear and the depth test against it would leave it.
 uniform sampler2D u_layer;    // (instance + 1, ambient + diffuse, specular, depth) per pixel
 uniform sampler2D u_colors;   // RGBA per instance, 1 << u_colors_shift per row
 uniform int u_colors_shift;

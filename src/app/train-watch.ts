@@ -161,8 +161,8 @@ export class TrainWatch {
     // The parameters' cubes stay in place while their colours change: draw them once into a
     // cached layer and only colour it each frame (core/cube-cache.ts; ≈ 22,000 cubes).
     ctx.renderer.cacheCubes = true;
-    // On a software GL, frames reach the window by copying what changed, and the back buffer is
-    // kept: each frame repaints only the cubes whose colour changed and the text (Renderer.keepFrames).
+    // On a software GL, frames reach the window by copying the back buffer rather than swapping,
+    // so it is kept: each frame repaints only what changed (Renderer.keepFrames).
     this.copy = this.opts.watch && isSoftwareRenderer(ctx.info) ? ctx.window.rectCopier() : null;
     ctx.renderer.keepFrames = this.copy !== null;
     this.ctx = ctx;

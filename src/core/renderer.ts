@@ -156,7 +156,10 @@ export class Renderer {
   private readonly region = new ScreenRects(REGION_TILE, REGION_MAX_RECTS);
   /** The stencil value the last repaint wrote (0: the frame was drawn whole, its stencil cleared). */
   private stencilId = 0;
-  /** The other cubes (after the layer's) of this frame and the last, for addChangedOthers. */
+  /**
+   * The other cubes (after the layer's) of the last frame, for addChangedOthers, and its scratch
+   * (which drawOthersTouching then reuses).
+   */
   private others = new Float32Array(0);
   private lastOthers = new Float32Array(0);
   private lastOtherCount = 0;
