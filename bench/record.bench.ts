@@ -99,9 +99,9 @@ export async function bench(): Promise<BenchRow[]> {
       },
       { name: 'record 10 s @ 1920×1080 30 fps: throughput', value: frames / wall, unit: 'frames/s', target: '≥ 30 frames/s', ok: frames / wall >= 30 },
       { name: '  main loop: scene (frameAt)', value: timings.scene / frames, unit: 'ms/frame', note: share(timings.scene) },
-      { name: '  main loop: draw + resolve (submit)', value: timings.draw / frames, unit: 'ms/frame', note: share(timings.draw) },
-      { name: '  main loop: readback start (glReadPixels → PBO; llvmpipe rasterises here)', value: timings.readStart / frames, unit: 'ms/frame', note: share(timings.readStart) },
-      { name: '  main loop: readback finish (map, flip, copy)', value: timings.readFinish / frames, unit: 'ms/frame', note: share(timings.readFinish) },
+      { name: '  main loop: draw (submit)', value: timings.draw / frames, unit: 'ms/frame', note: share(timings.draw) },
+      { name: '  main loop: resolve + readback start (waits for llvmpipe to finish the frame)', value: timings.readStart / frames, unit: 'ms/frame', note: share(timings.readStart) },
+      { name: '  main loop: readback finish (map, convert to yuv420p), while the next frame rasterises', value: timings.readFinish / frames, unit: 'ms/frame', note: share(timings.readFinish) },
       { name: '  main loop: waiting for the encoder (backpressure)', value: timings.encoderWait / frames, unit: 'ms/frame', note: share(timings.encoderWait) },
       {
         name: '  encoder: ffmpeg CPU time (x264, in parallel)', value: (r.encoderCpuSeconds ?? NaN) * 1000 / frames, unit: 'ms/frame',

@@ -204,6 +204,7 @@ async function recordInto(
       crf: extras.crf ?? QUALITY[opts.quality].crf, poolSize: extras.poolSize,
       // A preset or CRF given for a comparison replaces the quality's extra options too.
       x264Params: extras.preset === undefined && extras.crf === undefined ? QUALITY[opts.quality].x264 : undefined,
+      frameFormat: 'yuv420p',
     });
     started(recorder);
     const now = (): number => performance.now();

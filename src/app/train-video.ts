@@ -98,7 +98,7 @@ export class Timelapse {
     for (const f of removeStalePartials(output)) process.stderr.write(`removed ${f}, left by an earlier recording that was killed\n`);
     this.ctx = ctx;
     this.target = ctx.createOffscreen(VIDEO_WIDTH, VIDEO_HEIGHT);
-    this.recorder = Recorder.start({ ffmpeg, width: VIDEO_WIDTH, height: VIDEO_HEIGHT, fps: VIDEO_FPS, output });
+    this.recorder = Recorder.start({ ffmpeg, width: VIDEO_WIDTH, height: VIDEO_HEIGHT, fps: VIDEO_FPS, output, frameFormat: 'yuv420p' });
   }
 
   /** Queue the picture of `params` after optimiser step `step` (the array is kept as is). */
@@ -115,7 +115,7 @@ export class Timelapse {
     const input = { params: p.params, step: p.step, history: this.history, view: INITIAL_VIEW, aspect: VIDEO_WIDTH / VIDEO_HEIGHT, help: false, paused: false };
     trainFrame(this.layout, input, statusLine(this.history, p.step, false).replace(' · H help', ''), this.scratch, this.frame);
     this.ctx.renderer.render(this.frame, this.target);
-    this.target.beginRead('rgba');
+    this.target.beginRead(this.recorder.frameFormat);
     this.reading = true;
   }
 

@@ -38,6 +38,7 @@ export interface Gl {
   glCullFace(mode: number): void;
   glFrontFace(mode: number): void;
   glFinish(): void;
+  glFlush(): void;
   glPixelStorei(pname: number, param: number): void;
 
   glCreateShader(type: number): number;
@@ -134,6 +135,7 @@ const PROTOS: readonly string[] = [
   'void glCullFace(uint32_t mode)',
   'void glFrontFace(uint32_t mode)',
   'void glFinish()',
+  'void glFlush()',
   'void glPixelStorei(uint32_t pname, int param)',
   'uint32_t glCreateShader(uint32_t type)',
   'void glShaderSource(uint32_t shader, int count, const char **strings, const int32_t *lengths)',

@@ -8,11 +8,13 @@
  *
  *   const off = new Offscreen(gl, renderer.state, 1600, 900);   // or ctx.createOffscreen(1600, 900)
  *   renderer.render(frame, off);     // draw into the MSAA buffer, then off.resolve()
- *   const rgba = off.readPixels();   // synchronous, top-down rows
+ *   const rgba = off.readPixels();   // resolve, read: synchronous, top-down rows
  *   // pipelined (recording): render(f0, off); off.beginRead(); render(f1, off); off.finishRead() → f0 …
  *
  * The renderer tells resolve() which screen rectangles it drew (screen-rects.ts); only those are
- * resolved and read back, and the reader fills the rest with the clear colour.
+ * resolved and read back, and the reader fills the rest with the clear colour. The resolve itself
+ * waits until the frame is read: on a software GL the frame is still being rasterised when
+ * render() returns, and the caller can do other work meanwhile (the recording's previous frame).
  *
  * It knows the GL function table and the GlState cache (every framebuffer bind goes through it),
  * never the Renderer. What it is not: no drawing (renderer.ts), no encoding (png.ts).
@@ -39,8 +41,8 @@ export interface RenderTarget {
   /** The framebuffer the renderer binds for drawing. */
   readonly framebuffer: number;
   /**
-   * Called by the renderer after it drew a frame (a multisampled target resolves here): only
-   * `shown` was cleared and drawn; every other pixel is `shown.clear`.
+   * Called by the renderer after it drew a frame (a multisampled target resolves here or when it
+   * is read): only `shown` was cleared and drawn; every other pixel is `shown.clear`.
    */
   resolve(shown: ScreenRects): void;
 }
@@ -58,6 +60,8 @@ export class Offscreen implements RenderTarget {
   private readonly query = new Int32Array(1);
   /** What the last resolve filled (the rest of the resolve buffer is stale). */
   private readonly shown = new ScreenRects();
+  /** The last frame is drawn (or being drawn) and not yet resolved: the next read resolves it. */
+  private unresolved = false;
   private disposed = false;
 
   constructor(
@@ -141,13 +145,21 @@ export class Offscreen implements RenderTarget {
   }
 
   /**
-   * Resolve the rectangles `shown` of the multisampled buffer into the single-sampled one (the
-   * renderer calls this after drawing) and remember them for the reads: the rest of the resolve
-   * buffer is stale, and readback fills it with the clear colour instead.
+   * Remember the rectangles `shown` of the frame just drawn (the renderer calls this) and start
+   * rasterising it; the next read resolves them into the single-sampled buffer. The rest of the
+   * resolve buffer is stale, and readback fills it with the clear colour instead.
    */
   resolve(shown: ScreenRects): void {
     this.shown.copyFrom(shown);
-    this.blitRects(this.resolveFbo, shown);
+    this.unresolved = true;
+    this.gl.glFlush();
+  }
+
+  /** Resolve the last frame drawn, if not yet done (blitting waits until it is rasterised). */
+  private resolveNow(): void {
+    if (!this.unresolved) return;
+    this.unresolved = false;
+    this.blitRects(this.resolveFbo, this.shown);
   }
 
   /**
@@ -171,9 +183,13 @@ export class Offscreen implements RenderTarget {
     }
   }
 
-  /** Start reading the last resolved frame (asynchronous, at most two in flight). */
+  /**
+   * Resolve the last frame drawn and start reading it (asynchronous, at most two in flight);
+   * 'yuv420p' needs an even size.
+   */
   beginRead(format: PixelFormat = 'rgba'): void {
     if (!this.readable) throw new Error('Offscreen: this target has no resolve buffer to read (readable = false)');
+    this.resolveNow();
     this.reader.begin(this.resolveFbo, this.w, this.h, format, this.shown);
   }
 
@@ -204,6 +220,7 @@ export class Offscreen implements RenderTarget {
     this.gl.glDeleteFramebuffers(2, this.ids);
     this.gl.glDeleteRenderbuffers(3, this.rbs);
     this.msaaFbo = this.resolveFbo = 0;
+    this.unresolved = false;
   }
 
   /** Delete the framebuffers and pixel-pack buffers. Idempotent. */

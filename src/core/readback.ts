@@ -13,14 +13,19 @@
  * colour), so a mostly-empty 1080p frame costs a few hundred kilobytes of copying, not 8 MB.
  * Such a buffer must not be written by anyone else between finishes.
  *
+ * 'yuv420p' reads RGBA the same way and converts only the rectangles into the caller's yuv420p
+ * frame (yuv420.ts), the rest filled with the clear colour's Y, U, V; for the video encoder.
+ *
  * What it is not: no framebuffer management (offscreen.ts), no encoding (png.ts).
  */
 import type { Gl } from './gl.js';
 import type { GlState } from './gl-state.js';
 import { ScreenRects } from './screen-rects.js';
+import { fillYuv420, rgbaToYuv420, words, yuv420Bytes, yuvOf } from './yuv420.js';
 import { GL_PACK_ALIGNMENT, GL_PIXEL_PACK_BUFFER, GL_RGB, GL_RGBA, GL_STREAM_READ, GL_UNSIGNED_BYTE } from './gl-enums.js';
 
-export type PixelFormat = 'rgba' | 'rgb';
+/** What a read returns: top-down RGBA or RGB rows, or a yuv420p frame (yuv420.ts; width and height even). */
+export type PixelFormat = 'rgba' | 'rgb' | 'yuv420p';
 
 const RING = 2;
 /** Clear colour of a plain full-frame read (never used to fill). */
@@ -30,7 +35,10 @@ interface Pending {
   slot: number;
   width: number;
   height: number;
+  /** Bytes per pixel read from GL. */
   channels: number;
+  /** Converted to yuv420p by finish(). */
+  yuv: boolean;
   /** The rectangles read (packed in this order); the rest is their clear colour. */
   rects: ScreenRects;
 }
@@ -38,6 +46,7 @@ interface Pending {
 /** What a caller's buffer holds: the rectangles last copied in (the rest is the clear colour). */
 interface Held {
   channels: number;
+  yuv: boolean;
   rects: ScreenRects;
 }
 
@@ -52,6 +61,7 @@ export class PixelReader {
   private readonly slotRects = Array.from({ length: RING }, () => new ScreenRects());
   private readonly held = new WeakMap<Buffer, Held>();
   private readonly pattern = Buffer.alloc(4);
+  private readonly clearYuv = new Uint8Array(3);
 
   constructor(private readonly gl: Gl, private readonly state: GlState) {
     gl.glGenBuffers(RING, this.pbos);
@@ -71,7 +81,9 @@ export class PixelReader {
     if (this.pending.length >= RING) throw new Error('PixelReader: two reads in flight; call finish() first');
     const gl = this.gl;
     this.state.bindReadFramebuffer(framebuffer);
-    const channels = format === 'rgba' ? 4 : 3;
+    const channels = format === 'rgb' ? 3 : 4;
+    const yuv = format === 'yuv420p';
+    if (yuv && (width % 2 !== 0 || height % 2 !== 0)) throw new Error(`PixelReader: a yuv420p frame needs an even size, not ${width}×${height}`);
     const slot = this.next;
     this.next = (this.next + 1) % RING;
     const rects = this.slotRects[slot]!;
@@ -89,7 +101,7 @@ export class PixelReader {
     }
     gl.glPixelStorei(GL_PACK_ALIGNMENT, 1);
     const r = rects.xyxy;
-    const glFormat = format === 'rgba' ? GL_RGBA : GL_RGB;
+    const glFormat = format === 'rgb' ? GL_RGB : GL_RGBA;
     for (let i = 0, offset = 0; i < rects.count; i++) {
       const o = 4 * i;
       const w = r[o + 2]! - r[o]!, h = r[o + 3]! - r[o + 1]!;
@@ -97,12 +109,13 @@ export class PixelReader {
       offset += w * h * channels;
     }
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
-    this.pending.push({ slot, width, height, channels, rects });
+    this.pending.push({ slot, width, height, channels, yuv, rects });
   }
 
   /**
-   * Complete the oldest read: top-down rows, `width × height × channels` bytes, written into
-   * `out` when given (must be large enough) or a new Buffer. Returns null when nothing is pending.
+   * Complete the oldest read: top-down rows, `width × height × channels` bytes (yuv420p: the
+   * frame, 1.5 bytes a pixel), written into `out` when given (must be large enough) or a new
+   * Buffer. Returns null when nothing is pending.
    */
   finish(out?: Buffer): Buffer | null {
     const p = this.pending.shift();
@@ -112,11 +125,21 @@ export class PixelReader {
     const ch = p.channels;
     const packed = rects.area * ch;
     const row = p.width * ch;
-    const bytes = row * p.height;
+    const bytes = p.yuv ? yuv420Bytes(p.width, p.height) : row * p.height;
     if (this.scratch.length < packed) this.scratch = Buffer.alloc(packed);
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[p.slot]!);
     gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, packed, this.scratch);
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    if (p.yuv) return this.finishYuv(p, out ?? Buffer.allocUnsafe(bytes));
+    return this.finishImage(p, out);
+  }
+
+  /** finish() into top-down RGBA/RGB rows from the packed read in `scratch`. */
+  private finishImage(p: Pending, out: Buffer | undefined): Buffer {
+    const rects = p.rects;
+    const ch = p.channels;
+    const row = p.width * ch;
+    const bytes = row * p.height;
     const dst = out ?? Buffer.allocUnsafe(bytes);
     if (dst.length < bytes) throw new Error(`PixelReader.finish: buffer of ${dst.length} bytes < ${bytes}`);
     if (rects.full) {
@@ -137,6 +160,37 @@ export class PixelReader {
   }
 
   /**
+   * finish() into the yuv420p frame `dst` from the packed RGBA read in `scratch`: the rectangles
+   * converted, the rest the clear colour (only the rectangles `dst` last received refilled when it
+   * is known to hold this size and clear colour). The rectangles' corners are even: the tiles
+   * are 32 pixels, clamped to an even size.
+   */
+  private finishYuv(p: Pending, dst: Buffer): Buffer {
+    const { width: w, height: h, rects } = p;
+    if (dst.length < yuv420Bytes(w, h)) throw new Error(`PixelReader.finish: buffer of ${dst.length} bytes < ${yuv420Bytes(w, h)}`);
+    const r = rects.xyxy;
+    for (let i = 0; i < 4 * rects.count; i++) if ((r[i]! & 1) !== 0) throw new Error('PixelReader: a yuv420p read needs rectangles with even corners');
+    const yuv = this.clearYuv;
+    yuvOf(rects.clear, yuv);
+    const prev = this.heldRects(dst, p);
+    if (prev === undefined) {
+      fillYuv420(dst, w, h, 0, 0, w, h, yuv);
+    } else {
+      const q = prev.xyxy;
+      for (let i = 0; i < prev.count; i++) fillYuv420(dst, w, h, q[4 * i]!, q[4 * i + 1]!, q[4 * i + 2]!, q[4 * i + 3]!, yuv);
+    }
+    const px = words(this.scratch);
+    for (let i = 0, src = 0; i < rects.count; i++) {
+      const o = 4 * i;
+      const stride = r[o + 2]! - r[o]!;
+      rgbaToYuv420(px, src, stride, dst, w, h, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!);
+      src += stride * (r[o + 3]! - r[o + 1]!);
+    }
+    this.remember(dst, p);
+    return dst;
+  }
+
+  /**
    * Give every pixel of `dst` outside `p.rects` the clear colour: only the rectangles it last
    * received when it is known to hold the same size and clear colour, else all of it.
    */
@@ -144,17 +198,14 @@ export class PixelReader {
     const ch = p.channels;
     const pat = this.pattern.subarray(0, ch);
     for (let k = 0; k < ch; k++) pat[k] = p.rects.clear[k]!;
-    const h = this.held.get(dst);
-    const prev = h?.rects;
+    const prev = this.heldRects(dst, p);
     const row = p.width * ch;
-    let same = h !== undefined && prev !== undefined && h.channels === ch && prev.width === p.width && prev.height === p.height;
-    for (let k = 0; same && k < ch; k++) same = prev!.clear[k] === p.rects.clear[k];
-    if (!same) {
+    if (prev === undefined) {
       dst.fill(pat, 0, row * p.height);
       return;
     }
-    const r = prev!.xyxy;
-    for (let i = 0; i < prev!.count; i++) {
+    const r = prev.xyxy;
+    for (let i = 0; i < prev.count; i++) {
       const o = 4 * i;
       const a = r[o]! * ch, b = r[o + 2]! * ch;
       for (let y = r[o + 1]!; y < r[o + 3]!; y++) {
@@ -164,13 +215,27 @@ export class PixelReader {
     }
   }
 
+  /**
+   * The rectangles `dst` last received, when it is known to hold a frame of `p`'s size, format and
+   * clear colour (everything else in it that colour); otherwise undefined.
+   */
+  private heldRects(dst: Buffer, p: Pending): ScreenRects | undefined {
+    const h = this.held.get(dst);
+    if (h === undefined || h.yuv !== p.yuv || h.channels !== p.channels) return undefined;
+    const r = h.rects;
+    if (r.width !== p.width || r.height !== p.height) return undefined;
+    for (let k = 0; k < 4; k++) if (r.clear[k] !== p.rects.clear[k]) return undefined;
+    return r;
+  }
+
   private remember(out: Buffer, p: Pending): void {
     let h = this.held.get(out);
     if (h === undefined) {
-      h = { channels: p.channels, rects: new ScreenRects() };
+      h = { channels: p.channels, yuv: p.yuv, rects: new ScreenRects() };
       this.held.set(out, h);
     }
     h.channels = p.channels;
+    h.yuv = p.yuv;
     h.rects.copyFrom(p.rects);
   }
 

@@ -81,20 +81,33 @@ export interface EncodeSpec {
   readonly crf?: number;
   /** Extra libx264 options (`-x264-params`), '' or undefined for none. */
   readonly x264Params?: string;
+  /** What arrives on pipe:0: RGBA rows (ffmpeg converts), or yuv420p frames (default: rgba). */
+  readonly input?: FrameFormat;
+}
+
+/**
+ * The frames' layout on the encoder's pipe: top-down RGBA rows, or yuv420p (BT.601 limited range,
+ * the planes one after the other) converted on the GPU, which spares ffmpeg its own conversion.
+ */
+export type FrameFormat = 'rgba' | 'yuv420p';
+
+/** Bytes of one width × height frame in `format`. */
+export function frameBytes(format: FrameFormat, width: number, height: number): number {
+  return format === 'rgba' ? width * height * 4 : (width * height * 3) / 2;
 }
 
 /** Sample rate of the soundtrack pipe. */
 export const AUDIO_RATE = 44100;
 
 /**
- * The encoder's arguments: rawvideo RGBA from pipe:0 → H.264 yuv420p in a Matroska file.
+ * The encoder's arguments: rawvideo RGBA (or yuv420p) from pipe:0 → H.264 yuv420p in a Matroska file.
  *
  * @example encoderArgs({width: 320, height: 180, fps: 30, output: 'x.mkv'}).includes('libx264') // → true
  */
 export function encoderArgs(spec: EncodeSpec): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
+    '-f', 'rawvideo', '-pix_fmt', spec.input ?? 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
     '-i', 'pipe:0',
     '-map', '0:v:0',
     '-c:v', 'libx264', '-preset', spec.preset ?? QUALITY[DEFAULT_QUALITY].preset, '-crf', String(spec.crf ?? QUALITY[DEFAULT_QUALITY].crf),

@@ -1,15 +1,18 @@
 /**
  * The recording's frame loop (spec §9.2–9.3, issue 9): for output frame i, t_i from the plan's one
- * clock → frameAt(scene, t_i) → draw into the MSAA target and resolve → start an asynchronous
- * readback of frame i → finish frame i−1's readback into a pooled buffer → hand it to ffmpeg.
- * So frame i is being drawn and read while i−1 is copied out and earlier frames are encoded by
- * ffmpeg in its own process; the loop waits only when every pooled buffer is still in the pipe.
+ * clock → frameAt(scene, t_i) → draw into the MSAA target → finish frame i−1's readback into a
+ * pooled buffer and hand it to ffmpeg → resolve and start the asynchronous readback of frame i.
+ * So while the software rasteriser draws frame i, frame i−1 is converted to yuv420p (only what
+ * it drew, core/yuv420.ts) and piped, and earlier frames are encoded by ffmpeg in its own
+ * process; the loop waits only when every pooled buffer is still in the pipe. With --format the
+ * RGBA frame is read whole, written as an image and converted whole.
  *
  * It yields to the event loop once per frame so SIGINT and pipe callbacks are handled, and stops
  * early (keeping what was rendered) when `stop()` says so. Optional per-phase timings feed the
  * benchmark. What it is not: no process or file management (recorder.ts, app/record.ts).
  */
 import { INITIAL_VIEW } from '../animation/view-state.js';
+import { imageToYuv420 } from '../core/yuv420.js';
 import type { Offscreen } from '../core/offscreen.js';
 import type { Renderer } from '../core/renderer.js';
 import { createFrame } from '../frame.js';
@@ -26,11 +29,11 @@ import type { Recorder } from './recorder.js';
 export interface LoopTimings {
   /** frameAt: the scene evaluated into the FrameDesc (CPU). */
   scene: number;
-  /** Renderer draw calls + MSAA resolve (submission; a software GL may rasterise later). */
+  /** Renderer draw calls (submission; a software GL rasterises while the previous frame goes out). */
   draw: number;
-  /** glReadPixels into a pixel-pack buffer (a software GL rasterises the queued frame here). */
+  /** MSAA resolve + glReadPixels into a pixel-pack buffer (waits for the frame to be drawn). */
   readStart: number;
-  /** Mapping the previous frame's pixel-pack buffer, row flip, copy into the ffmpeg buffer. */
+  /** The previous frame's pixel-pack buffer mapped and converted into the ffmpeg buffer (yuv420p). */
   readFinish: number;
   /** Waiting for a free frame buffer, i.e. for ffmpeg to take earlier frames. */
   encoderWait: number;
@@ -83,6 +86,8 @@ export async function renderFrames(p: LoopParts): Promise<number> {
   const now = p.now ?? ((): number => performance.now());
   const tm = p.timings ?? emptyTimings();
   const frame = createFrame();
+  /** The RGBA rows for the image files (the encoder's buffer may hold yuv420p). */
+  const image = Buffer.allocUnsafe(files !== undefined ? target.width * target.height * 4 : 0);
   const scratches = scenes.map((s) => createFrameScratch(s.scene));
   const ft: FrameTime = { scene: 0, time: 0, outputTime: 0 };
   const info: FrameInfo = { done: 0, scene: 0, time: 0, sceneEnd: false };
@@ -93,11 +98,17 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     const buf = await recorder.acquire();
     let t1 = now();
     tm.encoderWait += t1 - t0;
-    target.finishRead(buf);
+    if (files === undefined) {
+      target.finishRead(buf);
+    } else {
+      target.finishRead(image);
+      if (recorder.frameFormat === 'yuv420p') imageToYuv420(image, target.width, target.height, buf);
+      else image.copy(buf);
+    }
     t0 = now();
     tm.readFinish += t0 - t1;
     if (files !== undefined) {
-      await files.add(index, buf);
+      await files.add(index, image);
       t1 = now();
       tm.files += t1 - t0;
     }
@@ -123,10 +134,12 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     renderer.render(frame, target);
     t0 = now();
     tm.draw += t0 - t1;
-    target.beginRead('rgba');
+    // While the software rasteriser draws frame i, the previous frame goes out.
+    if (i > 0) await emit(i - 1);
+    t0 = now();
+    target.beginRead(files === undefined ? recorder.frameFormat : 'rgba');
     t1 = now();
     tm.readStart += t1 - t0;
-    if (i > 0) await emit(i - 1);
     pendingScene = ft.scene;
     pendingTime = ft.time;
     rendered = i + 1;

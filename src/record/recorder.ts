@@ -19,7 +19,8 @@ import { UserError } from '../errors.js';
 import { fileError } from '../io-errors.js';
 import { samplesOf } from '../audio/render.js';
 import type { StereoPcm } from './ffmpeg.js';
-import { audioArgs, encoderArgs, FfmpegProcess, ffmpegHint, mux, pipeAudio } from './ffmpeg.js';
+import type { FrameFormat } from './ffmpeg.js';
+import { audioArgs, encoderArgs, FfmpegProcess, ffmpegHint, frameBytes, mux, pipeAudio } from './ffmpeg.js';
 
 export interface RecorderOptions {
   /** The ffmpeg command (from findFfmpeg). */
@@ -37,6 +38,8 @@ export interface RecorderOptions {
   readonly crf?: number;
   /** Extra libx264 options (record/ffmpeg.ts QUALITY). */
   readonly x264Params?: string;
+  /** The frames writeFrame takes (default rgba). */
+  readonly frameFormat?: FrameFormat;
 }
 
 export interface RecordResult {
@@ -49,6 +52,7 @@ export interface RecordResult {
 
 export class Recorder {
   readonly frameBytes: number;
+  readonly frameFormat: FrameFormat;
   private readonly free: Buffer[] = [];
   private readonly waiters: { resolve: (b: Buffer) => void; reject: (e: Error) => void }[] = [];
   private frames = 0;
@@ -66,7 +70,8 @@ export class Recorder {
     private readonly proc: FfmpegProcess,
     private readonly audioProc: FfmpegProcess | undefined,
   ) {
-    this.frameBytes = opts.width * opts.height * 4;
+    this.frameFormat = opts.frameFormat ?? 'rgba';
+    this.frameBytes = frameBytes(this.frameFormat, opts.width, opts.height);
     const pool = Math.max(2, opts.poolSize ?? 3);
     for (let i = 0; i < pool; i++) this.free.push(Buffer.allocUnsafe(this.frameBytes));
     this.tmp = tempFiles(opts.output);
@@ -82,6 +87,7 @@ export class Recorder {
     const tmp = tempFiles(opts.output);
     const proc = FfmpegProcess.spawn(opts.ffmpeg, encoderArgs({
       width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf, x264Params: opts.x264Params,
+      input: opts.frameFormat,
     }));
     proc.audio.end();
     let audioProc: FfmpegProcess | undefined;
@@ -108,7 +114,7 @@ export class Recorder {
     return this.proc.cpuSeconds();
   }
 
-  /** A free frame buffer of width·height·4 bytes; waits while all are being piped. */
+  /** A free frame buffer of `frameBytes`; waits while all are being piped. */
   acquire(): Promise<Buffer> {
     const b = this.free.pop();
     if (b !== undefined) return Promise.resolve(b);
@@ -116,7 +122,7 @@ export class Recorder {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Queue one frame (a buffer from `acquire`, top-down RGBA rows); it returns to the pool once piped. */
+  /** Queue one frame (a buffer from `acquire`, in `frameFormat`); it returns to the pool once piped. */
   writeFrame(buf: Buffer): void {
     this.checkAlive();
     if (buf.length !== this.frameBytes) throw new Error(`Recorder.writeFrame: ${buf.length} bytes, expected ${this.frameBytes}`);

@@ -13,13 +13,15 @@ import { audioArgs, encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLin
 import { formatBytes, Progress } from '../../src/record/progress.js';
 import { liveInGroup } from './processes.js';
 
-test('encoder arguments: raw RGBA on stdin, H.264 yuv420p into Matroska at the given size and rate', (t) => {
+test('encoder arguments: raw RGBA (or yuv420p) on stdin, H.264 yuv420p into Matroska at the given size and rate', (t) => {
   const a = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mkv' });
   const s = a.join(' ');
   t.regex(s, /-f rawvideo -pix_fmt rgba -s 320x180 -framerate 24 -i pipe:0/);
   t.regex(s, /-c:v libx264 -preset \w+ -crf \d+ -pix_fmt yuv420p -r 24/);
   t.is(a[a.length - 1], '/x/y.mkv');
   t.is(a[a.length - 2], 'matroska');
+  const y = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mkv', input: 'yuv420p' }).join(' ');
+  t.regex(y, /-f rawvideo -pix_fmt yuv420p -s 320x180 -framerate 24 -i pipe:0/);
 });
 
 test('mux arguments: video copied; audio copied from the .m4a, or encoded from pipe:3, or none; +faststart', (t) => {

@@ -1,7 +1,8 @@
 /**
  * The recorder without GL (record/recorder.ts): synthetic frames and a synthetic soundtrack go
  * through the real ffmpeg; checks the finished file, the sample-exact audio length (complete and
- * cut short), abort (no process, no temporaries), and the removal of stale temporaries.
+ * cut short), yuv420p frames, abort (no process, no temporaries), and the removal of stale
+ * temporaries.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import type { StereoPcm } from '../../src/record/ffmpeg.js';
+import { imageToYuv420 } from '../../src/core/yuv420.js';
 import { Recorder, removeStalePartials } from '../../src/record/recorder.js';
 import { liveInGroup } from './processes.js';
 
@@ -111,6 +113,31 @@ test('stale temporaries of a killed recording are removed; a live one and other 
     const removed = removeStalePartials(path.join(dir, 'transformer.mp4'));
     t.deepEqual(removed.sort(), [`.transformer.${dead}.partial.m4a`, `.transformer.${dead}.partial.mkv`]);
     t.deepEqual(readdirSync(dir).sort(), [`.other.${dead}.partial.mkv`, `.transformer.${process.pid}.partial.mkv`, 'transformer.mp4'].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('yuv420p frames: 1.5 bytes a pixel, and the video decodes to the colours written', async (t) => {
+  const dir = tempDir();
+  try {
+    const output = path.join(dir, 'transformer.mp4');
+    const rec = Recorder.start({ ffmpeg: 'ffmpeg', width: W, height: H, fps: FPS, output, frameFormat: 'yuv420p' });
+    t.is(rec.frameBytes, (W * H * 3) / 2);
+    const image = Buffer.alloc(W * H * 4);
+    for (let p = 0; p < W * H; p++) image.set([200, 60, 30, 255], 4 * p);
+    for (let i = 0; i < 10; i++) {
+      const buf = await rec.acquire();
+      imageToYuv420(image, W, H, buf);
+      rec.writeFrame(buf);
+    }
+    const res = await rec.finish();
+    t.is(res.frames, 10);
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-i', output, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+    t.is(r.stdout.length, W * H * 3);
+    const mid = 3 * ((H >> 1) * W + (W >> 1));
+    const got = [...r.stdout.subarray(mid, mid + 3)];
+    t.true(got.every((v, k) => Math.abs(v - [200, 60, 30][k]!) <= 3), `decoded ${got.join(', ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
