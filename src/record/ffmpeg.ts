@@ -49,6 +49,10 @@ export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubun
  * track, ≤ 3.72) at ≥ its SSIM. aq-strength 0.8: 3.68 MB 0.992380 (too large with audio);
  * deblock −1: 3.46 MB 0.992244.
  *
+ * 2026-12-06, the frames given as yuv420p converted by the program (core/yuv420.ts) instead of
+ * RGBA converted by ffmpeg: final 3.70 MB with the AAC track, SSIM 0.992281; draft 9.84 MB,
+ * 0.992862; draft's x264 CPU 6.5–8 ms a frame instead of 14–15 (the conversion was half of it).
+ *
  * Nothing between medium and ultrafast reaches both the size and the SSIM: the faster presets
  * lose SSIM at equal size (veryfast, faster) or double the size (superfast). tune animation /
  * stillimage / ssim and deblock tweaks did not help either.
@@ -63,8 +67,8 @@ export type Quality = keyof typeof QUALITY;
 
 /**
  * The default `--quality`: draft, because on a machine without a GPU the encoder competes with the
- * software rasteriser and `final` makes the 10 s 1080p bench recording ≈ 40 % slower (14.6 s vs
- * ≈ 10 s); `--quality final` is one flag away for sharing.
+ * software rasteriser and `final` makes the 10 s 1080p bench recording ≈ 35 % slower (8.7–10.2 s
+ * vs 6.4–7.8 s); `--quality final` is one flag away for sharing.
  */
 export const DEFAULT_QUALITY: Quality = 'draft';
 
