@@ -91,7 +91,8 @@ export async function bench(): Promise<BenchRow[]> {
     // The quick default first (the wall-time goal), then the sharing setting (the size goal).
     // The draft recording three times (the machine's speed drifts by ±10 %): the median run's
     // figures are reported, with every run's wall time.
-    const runs = Math.max(1, Number(process.env.GPTVIZ_BENCH_RECORD_RUNS ?? 3));
+    const runsEnv = Number(process.env.GPTVIZ_BENCH_RECORD_RUNS ?? 3);
+    const runs = Number.isInteger(runsEnv) && runsEnv > 0 ? runsEnv : 3;
     const drafts = [];
     if (only === undefined || only === 'draft') for (let i = 0; i < runs; i++) drafts.push(await recordOnce(dir, 'draft', i));
     const walls = drafts.map((d) => d.wall);

@@ -56,6 +56,8 @@ export class PixelReader {
   private next = 0;
   private readonly pending: Pending[] = [];
   private scratch = Buffer.alloc(0);
+  /** `scratch` as 32-bit words (a yuv420p read converts pixels, not bytes). */
+  private scratchWords: Uint32Array = new Uint32Array(0);
   private disposed = false;
   /** Rectangles per ring slot (no allocation per frame). */
   private readonly slotRects = Array.from({ length: RING }, () => new ScreenRects());
@@ -126,7 +128,10 @@ export class PixelReader {
     const packed = rects.area * ch;
     const row = p.width * ch;
     const bytes = p.yuv ? yuv420Bytes(p.width, p.height) : row * p.height;
-    if (this.scratch.length < packed) this.scratch = Buffer.alloc(packed);
+    if (this.scratch.length < packed) {
+      this.scratch = Buffer.alloc(packed);
+      this.scratchWords = words(this.scratch);
+    }
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[p.slot]!);
     gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, packed, this.scratch);
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
@@ -179,7 +184,7 @@ export class PixelReader {
       const q = prev.xyxy;
       for (let i = 0; i < prev.count; i++) fillYuv420(dst, w, h, q[4 * i]!, q[4 * i + 1]!, q[4 * i + 2]!, q[4 * i + 3]!, yuv);
     }
-    const px = words(this.scratch);
+    const px = this.scratchWords;
     for (let i = 0, src = 0; i < rects.count; i++) {
       const o = 4 * i;
       const stride = r[o + 2]! - r[o]!;

@@ -4,9 +4,11 @@
  * rectangles a frame drew are converted (≈ 13 % of a recording's pixels: the rest is the clear
  * colour, filled), and 1.5 bytes a pixel go through the pipe instead of 4.
  *
- * The conversion is ffmpeg's default for RGB → yuv420p: BT.601, limited range (Y 16–235, U and
- * V 16–240 around 128), rounded; U and V of the mean of each 2 × 2 block. Fixed point: Y in
- * 16.16, U and V from the block's sums in 16.18 (every sum stays below 2³¹).
+ * The colour matrix is ffmpeg's default for RGB → yuv420p: BT.601, limited range (Y 16–235, U
+ * and V 16–240 around 128), rounded. U and V are those of the mean of each 2 × 2 block (ffmpeg
+ * filters chroma over more rows, so next to an edge its U and V differ by a level or two; Y is
+ * the same). Fixed point: Y in 16.16, U and V from the block's sums in 16.18 (every sum stays
+ * below 2³¹).
  *
  * The frame's layout, as ffmpeg reads `-pix_fmt yuv420p`: Y (width × height), then U, then V
  * (width/2 × height/2 each), rows top-down. Width and height even. What it is not: no GL
