@@ -283,3 +283,14 @@ export function pushRect(out: FrameDesc, x: number, y: number, w: number, h: num
   }
   out.rectCount++;
 }
+
+/** True when label `l` draws anything (visible, non-empty, of some height). */
+export function labelShown(l: Label): boolean {
+  return l.alpha > 0.004 && l.text.length > 0 && l.height > 0;
+}
+
+/** True when any of the frame's 3D labels draws anything. */
+export function anyLabelShown(frame: FrameDesc): boolean {
+  for (let i = 0; i < frame.labelCount; i++) if (labelShown(frame.labels[i]!)) return true;
+  return false;
+}

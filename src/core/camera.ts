@@ -242,3 +242,12 @@ export function reserveMargins(pose: CameraPose, heightPx: number, topPx: number
   pose.orthoSize = h;
   return pose;
 }
+
+/**
+ * Map clip-space y of an orthographic projection into [−1 + 2c, 1]: y' = k·y + c (k = 1 − c here),
+ * so the picture fills the part of the viewport above a band of the bottom c/2 of its height.
+ */
+export function squeezeY(m: mat4, k: number, c: number): void {
+  m[1]! *= k; m[5]! *= k; m[9]! *= k;
+  m[13] = m[13]! * k + c * m[15]!;
+}

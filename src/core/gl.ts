@@ -32,6 +32,7 @@ export interface Gl {
   glDepthMask(flag: number): void;
   glStencilFunc(func: number, ref: number, mask: number): void;
   glStencilOp(sfail: number, dpfail: number, dppass: number): void;
+  glClearStencil(s: number): void;
   glDepthFunc(func: number): void;
   glBlendFunc(sfactor: number, dfactor: number): void;
   glBlendFuncSeparate(srcRgb: number, dstRgb: number, srcAlpha: number, dstAlpha: number): void;
@@ -130,6 +131,7 @@ const PROTOS: readonly string[] = [
   'void glDepthFunc(uint32_t func)',
   'void glStencilFunc(uint32_t func, int ref, uint32_t mask)',
   'void glStencilOp(uint32_t sfail, uint32_t dpfail, uint32_t dppass)',
+  'void glClearStencil(int s)',
   'void glBlendFunc(uint32_t s, uint32_t d)',
   'void glBlendFuncSeparate(uint32_t sr, uint32_t dr, uint32_t sa, uint32_t da)',
   'void glCullFace(uint32_t mode)',

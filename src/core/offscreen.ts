@@ -2,8 +2,8 @@
  * Render targets (spec §9.3, issue 5, issue 16), in the spirit of ogl's RenderTarget: what
  * Renderer.render(frame, target) draws into instead of the window.
  *
- * Offscreen is the one kind: a multisampled framebuffer (RGBA8 colour + 24-bit depth
- * renderbuffers, 4 samples by default) of any size, a single-sampled resolve framebuffer, and a
+ * Offscreen is the one kind: a multisampled framebuffer (RGBA8 colour + 24-bit depth / 8-bit
+ * stencil renderbuffers, 4 samples by default) of any size, a single-sampled resolve framebuffer, and a
  * PixelReader for top-down RGBA/RGB readback through two pixel-pack buffers.
  *
  *   const off = new Offscreen(gl, renderer.state, 1600, 900);   // or ctx.createOffscreen(1600, 900)
@@ -22,7 +22,7 @@
 import { UserError } from '../errors.js';
 import type { Gl } from './gl.js';
 import {
-  GL_COLOR_ATTACHMENT0, GL_COLOR_BUFFER_BIT, GL_DEPTH_ATTACHMENT, GL_DEPTH_COMPONENT24, GL_DRAW_FRAMEBUFFER,
+  GL_COLOR_ATTACHMENT0, GL_COLOR_BUFFER_BIT, GL_DEPTH24_STENCIL8, GL_DEPTH_STENCIL_ATTACHMENT, GL_DRAW_FRAMEBUFFER,
   GL_FRAMEBUFFER_COMPLETE, GL_MAX_SAMPLES, GL_NEAREST, GL_RENDERBUFFER, GL_RGBA8, GL_SAMPLES,
 } from './gl-enums.js';
 import type { GlState } from './gl-state.js';
@@ -45,6 +45,18 @@ export interface RenderTarget {
    * is read): only `shown` was cleared and drawn; every other pixel is `shown.clear`.
    */
   resolve(shown: ScreenRects): void;
+  /** True: the target keeps its pixels from frame to frame, so a frame may be drawn as changes. */
+  readonly keepFrames?: boolean;
+  /**
+   * True when the renderer may draw the next frame as changes to the last one it drew here
+   * (resolveChanges): the target keeps its frames, and the last one's pixels have been taken.
+   */
+  readonly takesChanges?: boolean;
+  /**
+   * Called instead of resolve() after a frame drawn as changes: only `changed` was cleared and
+   * drawn again (none: the frame is the last one); every other pixel is the last frame's.
+   */
+  resolveChanges?(changed: ScreenRects): void;
 }
 
 const NO_CLEAR = new Float32Array(4);
@@ -62,6 +74,15 @@ export class Offscreen implements RenderTarget {
   private readonly shown = new ScreenRects();
   /** The last frame is drawn (or being drawn) and not yet resolved: the next read resolves it. */
   private unresolved = false;
+  /** The last frame was drawn as changes to the one before (resolveChanges): `shown` is what changed. */
+  private changes = false;
+  /** The multisampled buffer holds the last frame drawn, and its changes are not lost (see takesChanges). */
+  private kept = false;
+  /**
+   * True: frames may be drawn as changes to the last one (renderer.ts, resolveChanges), and are
+   * read as such — only in yuv420p (readback.ts keeps the whole frame). The recording sets it.
+   */
+  keepFrames = false;
   private disposed = false;
 
   constructor(
@@ -111,13 +132,13 @@ export class Offscreen implements RenderTarget {
     gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[0]!);
     gl.glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, width, height);
     gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[1]!);
-    gl.glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH_COMPONENT24, width, height);
+    gl.glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH24_STENCIL8, width, height);
     if (this.readable) {
       gl.glBindRenderbuffer(GL_RENDERBUFFER, this.rbs[2]!);
       gl.glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
     }
     gl.glBindRenderbuffer(GL_RENDERBUFFER, 0);
-    this.attach(this.msaaFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[0]!], [GL_DEPTH_ATTACHMENT, this.rbs[1]!]]);
+    this.attach(this.msaaFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[0]!], [GL_DEPTH_STENCIL_ATTACHMENT, this.rbs[1]!]]);
     if (this.readable) this.attach(this.resolveFbo, [[GL_COLOR_ATTACHMENT0, this.rbs[2]!]]);
     this.w = width;
     this.h = height;
@@ -152,7 +173,26 @@ export class Offscreen implements RenderTarget {
   resolve(shown: ScreenRects): void {
     this.shown.copyFrom(shown);
     this.unresolved = true;
+    this.changes = false;
+    this.kept = this.keepFrames;
     this.gl.glFlush();
+  }
+
+  /**
+   * keepFrames: the next frame may be drawn as changes to the last one — it was drawn here and
+   * its read has started (a second frame of changes before that would lose the first's).
+   */
+  get takesChanges(): boolean {
+    return this.keepFrames && this.kept && !this.unresolved;
+  }
+
+  /** resolve() for a frame drawn as changes to the last one: only `changed` is resolved and read. */
+  resolveChanges(changed: ScreenRects): void {
+    if (!this.takesChanges) throw new Error('Offscreen.resolveChanges: the last frame is not kept (takesChanges is false)');
+    this.shown.copyFrom(changed);
+    this.unresolved = true;
+    this.changes = true;
+    if (changed.count > 0) this.gl.glFlush();
   }
 
   /** Resolve the last frame drawn, if not yet done (blitting waits until it is rasterised). */
@@ -189,8 +229,12 @@ export class Offscreen implements RenderTarget {
    */
   beginRead(format: PixelFormat = 'rgba'): void {
     if (!this.readable) throw new Error('Offscreen: this target has no resolve buffer to read (readable = false)');
+    if (this.changes && format !== 'yuv420p') throw new Error(`Offscreen: a frame drawn as changes is read as yuv420p, not ${format}`);
     this.resolveNow();
-    this.reader.begin(this.resolveFbo, this.w, this.h, format, this.shown);
+    // Only a yuv420p read keeps the frame the next one's changes apply to.
+    const keep = !this.keepFrames || format !== 'yuv420p' ? undefined : this.changes ? 'changes' : 'frame';
+    if (keep === undefined) this.kept = false;
+    this.reader.begin(this.resolveFbo, this.w, this.h, format, this.shown, keep);
   }
 
   /** Oldest pending read as top-down rows (into `out` when given); null when none is pending. */
@@ -221,6 +265,8 @@ export class Offscreen implements RenderTarget {
     this.gl.glDeleteRenderbuffers(3, this.rbs);
     this.msaaFbo = this.resolveFbo = 0;
     this.unresolved = false;
+    this.changes = false;
+    this.kept = false;
   }
 
   /** Delete the framebuffers and pixel-pack buffers. Idempotent. */

@@ -15,6 +15,10 @@
  *
  * 'yuv420p' reads RGBA the same way and converts only the rectangles into the caller's yuv420p
  * frame (yuv420.ts), the rest filled with the clear colour's Y, U, V; for the video encoder.
+ * A yuv420p read may keep its frame (`keep`): converted into the reader's own copy of the last
+ * frame, then copied out. A read of 'changes' (a frame drawn as changes to the last one,
+ * renderer.ts) reads and converts only the changed rectangles into that copy: a frame that
+ * changed in a few places costs those places, and one that did not change costs a copy.
  *
  * What it is not: no framebuffer management (offscreen.ts), no encoding (png.ts).
  */
@@ -41,7 +45,12 @@ interface Pending {
   yuv: boolean;
   /** The rectangles read (packed in this order); the rest is their clear colour. */
   rects: ScreenRects;
+  /** yuv420p: kept as the last frame ('frame'), or changes to it ('changes'; the rest is the last frame). */
+  keep: Keep | undefined;
 }
+
+/** How a yuv420p read relates to the last frame the reader kept (begin). */
+export type Keep = 'frame' | 'changes';
 
 /** What a caller's buffer holds: the rectangles last copied in (the rest is the clear colour). */
 interface Held {
@@ -64,6 +73,9 @@ export class PixelReader {
   private readonly held = new WeakMap<Buffer, Held>();
   private readonly pattern = Buffer.alloc(4);
   private readonly clearYuv = new Uint8Array(3);
+  /** The last kept yuv420p frame (keep), and whether it holds one. */
+  private last = Buffer.alloc(0);
+  private lastValid = false;
 
   constructor(private readonly gl: Gl, private readonly state: GlState) {
     gl.glGenBuffers(RING, this.pbos);
@@ -77,10 +89,13 @@ export class PixelReader {
   /**
    * Start reading width × height pixels of `framebuffer` (0: the window's back buffer), or only
    * the rectangles `shown` of it (the rest: `shown.clear`). At most two reads are in flight;
-   * finish() returns them in order.
+   * finish() returns them in order. `keep` (yuv420p only): keep the frame as the last one, or
+   * read only the changes `shown` to the last one kept.
    */
-  begin(framebuffer: number, width: number, height: number, format: PixelFormat = 'rgba', shown?: ScreenRects): void {
+  begin(framebuffer: number, width: number, height: number, format: PixelFormat = 'rgba', shown?: ScreenRects, keep?: Keep): void {
     if (this.pending.length >= RING) throw new Error('PixelReader: two reads in flight; call finish() first');
+    if (keep !== undefined && format !== 'yuv420p') throw new Error(`PixelReader: only a yuv420p read keeps its frame, not ${format}`);
+    if (keep === 'changes' && shown === undefined) throw new Error('PixelReader: a read of changes needs the changed rectangles');
     const gl = this.gl;
     this.state.bindReadFramebuffer(framebuffer);
     const channels = format === 'rgb' ? 3 : 4;
@@ -96,6 +111,10 @@ export class PixelReader {
       rects.setFull();
     }
     const bytes = rects.area * channels;
+    if (bytes === 0) {
+      this.pending.push({ slot, width, height, channels, yuv, rects, keep });
+      return;
+    }
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[slot]!);
     if (this.sizes[slot]! < bytes) {
       gl.glBufferData(GL_PIXEL_PACK_BUFFER, bytes, null, GL_STREAM_READ);
@@ -111,7 +130,7 @@ export class PixelReader {
       offset += w * h * channels;
     }
     gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
-    this.pending.push({ slot, width, height, channels, yuv, rects });
+    this.pending.push({ slot, width, height, channels, yuv, rects, keep });
   }
 
   /**
@@ -132,9 +151,12 @@ export class PixelReader {
       this.scratch = Buffer.alloc(packed);
       this.scratchWords = words(this.scratch);
     }
-    gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[p.slot]!);
-    gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, packed, this.scratch);
-    gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    if (packed > 0) {
+      gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, this.pbos[p.slot]!);
+      gl.glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, packed, this.scratch);
+      gl.glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    }
+    if (p.keep !== undefined) return this.finishKept(p, out ?? Buffer.allocUnsafe(bytes));
     if (p.yuv) return this.finishYuv(p, out ?? Buffer.allocUnsafe(bytes));
     return this.finishImage(p, out);
   }
@@ -173,8 +195,6 @@ export class PixelReader {
   private finishYuv(p: Pending, dst: Buffer): Buffer {
     const { width: w, height: h, rects } = p;
     if (dst.length < yuv420Bytes(w, h)) throw new Error(`PixelReader.finish: buffer of ${dst.length} bytes < ${yuv420Bytes(w, h)}`);
-    const r = rects.xyxy;
-    for (let i = 0; i < 4 * rects.count; i++) if ((r[i]! & 1) !== 0) throw new Error('PixelReader: a yuv420p read needs rectangles with even corners');
     const yuv = this.clearYuv;
     yuvOf(rects.clear, yuv);
     const prev = this.heldRects(dst, p);
@@ -184,14 +204,47 @@ export class PixelReader {
       const q = prev.xyxy;
       for (let i = 0; i < prev.count; i++) fillYuv420(dst, w, h, q[4 * i]!, q[4 * i + 1]!, q[4 * i + 2]!, q[4 * i + 3]!, yuv);
     }
+    this.convertRects(p, dst);
+    this.remember(dst, p);
+    return dst;
+  }
+
+  /** The packed RGBA rectangles of `p` in `scratch`, converted into their places in the yuv420p frame `dst`. */
+  private convertRects(p: Pending, dst: Buffer): void {
+    const r = p.rects.xyxy;
+    for (let i = 0; i < 4 * p.rects.count; i++) if ((r[i]! & 1) !== 0) throw new Error('PixelReader: a yuv420p read needs rectangles with even corners');
     const px = this.scratchWords;
-    for (let i = 0, src = 0; i < rects.count; i++) {
+    for (let i = 0, src = 0; i < p.rects.count; i++) {
       const o = 4 * i;
       const stride = r[o + 2]! - r[o]!;
-      rgbaToYuv420(px, src, stride, dst, w, h, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!);
+      rgbaToYuv420(px, src, stride, dst, p.width, p.height, r[o]!, r[o + 1]!, r[o + 2]!, r[o + 3]!);
       src += stride * (r[o + 3]! - r[o + 1]!);
     }
-    this.remember(dst, p);
+  }
+
+  /**
+   * finish() of a read that keeps its frame: the whole frame ('frame') or the changed rectangles
+   * ('changes') converted into the last kept frame, which is then copied into `dst`.
+   */
+  private finishKept(p: Pending, dst: Buffer): Buffer {
+    const bytes = yuv420Bytes(p.width, p.height);
+    if (dst.length < bytes) throw new Error(`PixelReader.finish: buffer of ${dst.length} bytes < ${bytes}`);
+    if (this.last.length !== bytes) {
+      this.last = Buffer.alloc(bytes);
+      this.lastValid = false;
+    }
+    const last = this.last;
+    if (p.keep === 'changes') {
+      if (!this.lastValid) throw new Error('PixelReader: changes read with no kept frame to apply them to');
+      this.convertRects(p, last);
+      // It holds more than its rectangles now: the next whole frame refills all of it.
+      this.held.delete(last);
+    } else {
+      this.finishYuv(p, last);
+    }
+    this.lastValid = true;
+    last.copy(dst, 0, 0, bytes);
+    this.held.delete(dst);
     return dst;
   }
 

@@ -36,8 +36,8 @@
  */
 import { mat4, vec3 } from 'gl-matrix';
 import type { FrameDesc } from '../frame.js';
-import { INSTANCE_FLOATS } from '../frame.js';
-import { cameraForward, projectionForSize, viewMatrix } from './camera.js';
+import { INSTANCE_FLOATS, anyLabelShown } from '../frame.js';
+import { cameraForward, projectionForSize, squeezeY, viewMatrix } from './camera.js';
 import { CUBE_VERTEX_FLOATS, FACING_VERTEX_COUNT, buildFacingMeshes, viewOctant } from './cube-mesh.js';
 import type { Gl } from './gl.js';
 import {
@@ -48,12 +48,13 @@ import {
 import { GlState } from './gl-state.js';
 import type { RenderTarget } from './offscreen.js';
 import { CubeCache } from './cube-cache.js';
+import { CubeChanges } from './cube-changes.js';
 import { Offscreen } from './offscreen.js';
-import { ScreenRects, addInstanceBounds, instanceBounds, isAffine } from './screen-rects.js';
+import { ScreenRects, addInstanceBounds, isAffine } from './screen-rects.js';
 import type { Program, ShaderSource } from './shader.js';
 import { ProgramCache } from './program-cache.js';
 import { buildProgram, findPackageRoot, readShader } from './shader.js';
-import { TextRenderer, anyLabelShown } from './text-renderer.js';
+import { TextRenderer } from './text-renderer.js';
 import type { VertexArray } from './vertex-array.js';
 import { createVertexArray, deleteVertexArray } from './vertex-array.js';
 
@@ -156,15 +157,12 @@ export class Renderer {
   private readonly region = new ScreenRects(REGION_TILE, REGION_MAX_RECTS);
   /** The stencil value the last repaint wrote (0: the frame was drawn whole, its stencil cleared). */
   private stencilId = 0;
-  /**
-   * The other cubes (after the layer's) of the last frame, for addChangedOthers, and its scratch
-   * (which drawOthersTouching then reuses).
-   */
-  private others = new Float32Array(0);
-  private lastOthers = new Float32Array(0);
-  private lastOtherCount = 0;
+  /** The cubes that changed since the last frame, and those to draw again (cube-changes.ts). */
+  private readonly cubes = new CubeChanges();
   /** The last render(frame) repainted the kept frame (keepFrames) rather than drawing it whole. */
   repainted = false;
+  /** The last render(frame, target) drew the frame as changes to the target's last one (drawChanges). */
+  drewChanges = false;
   /**
    * True (the default): a single-sampled window gets its 2D overlay (overlay lines, caption band,
    * choice chart, tooltip, timeline bar) drawn single-sampled straight onto it after the resolve,
@@ -182,6 +180,15 @@ export class Renderer {
   private defaultSamples = -1;
   /** The screen rectangles of the frame being drawn into a render target. */
   private readonly rects = new ScreenRects();
+  /**
+   * The target whose pixels are the last frame this renderer drew (into a target that takes
+   * changes, RenderTarget.takesChanges), with that frame's layout remembered; else null.
+   */
+  private keptTarget: RenderTarget | null = null;
+  /** The stencil value the last frame of changes wrote into the kept target (0: a whole frame). */
+  private keptStencil = 0;
+  /** Where a frame drawn as changes differs from the last (drawChanges). */
+  private readonly changed = new ScreenRects();
   private flat: ScreenRects | null = null;
   /** Package root holding shaders/ (the cube cache's are read when first needed). */
   private readonly root: string;
@@ -248,6 +255,16 @@ export class Renderer {
     this.gl.glBufferData(GL_ARRAY_BUFFER, cap * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
   }
 
+  /**
+   * The instance buffer bound, with room for n instances, in new storage (orphaned) so that a
+   * frame still being drawn never stalls the upload.
+   */
+  private freshInstances(n: number): void {
+    this.growInstances(n);
+    this.state.bindArrayBuffer(this.instanceVbo);
+    this.gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
+  }
+
   /** Instance capacity of the GPU buffer. */
   get instanceCapacity(): number {
     return this.gpuInstances;
@@ -278,10 +295,7 @@ export class Renderer {
     const oc = frame.opaqueCount;
     const tc = frame.transparentCount;
     const gl = this.gl;
-    this.growInstances(oc + tc);
-    this.state.bindArrayBuffer(this.instanceVbo);
-    // Orphan the storage so a frame still being drawn never stalls this upload.
-    gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
+    this.freshInstances(oc + tc);
     // The opaque block starts the array: pass the array itself (the size bounds the read), no view.
     if (from === 0 && oc > 0) gl.glBufferSubData(GL_ARRAY_BUFFER, 0, oc * INSTANCE_BYTES, frame.instances);
     // Only the opaque instances from `from` on (the cached layer holds the others).
@@ -308,10 +322,15 @@ export class Renderer {
     const st = this.state;
     if (target !== undefined) {
       st.bindDrawFramebuffer(target.framebuffer);
+      this.drewChanges = target === this.keptTarget && target.takesChanges === true && this.drawChanges(frame, target);
+      if (this.drewChanges) return;
       this.draw(frame, target.width, target.height, 1, this.rects);
+      if (target.keepFrames === true) this.keep(frame, target);
+      else if (target === this.keptTarget) this.keptTarget = null;
       target.resolve(this.rects);
       return;
     }
+    this.keptTarget = null;
     this.flat = null;
     this.repainted = false;
     const kept = this.kept;
@@ -391,19 +410,13 @@ export class Renderer {
       }
     }
     s.pixels = rects !== undefined ? rects.area : width * height;
+    // With the stencil: llvmpipe clears only the depth part of a D24S8 buffer texel by texel.
     if (rects === undefined || rects.full) {
-      gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+      gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
     } else {
       // Clearing is the one step that would touch every pixel; the draws below touch only pixels
       // inside the rectangles by construction (screen-rects.ts), so they need no scissor.
-      st.set(GL_SCISSOR_TEST, true);
-      const r = rects.xyxy;
-      for (let i = 0; i < rects.count; i++) {
-        const o = 4 * i;
-        gl.glScissor(r[o]!, r[o + 1]!, r[o + 2]! - r[o]!, r[o + 3]! - r[o + 1]!);
-        gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-      }
-      st.set(GL_SCISSOR_TEST, false);
+      this.clearRects(rects);
     }
 
     const oc = frame.opaqueCount;
@@ -416,6 +429,88 @@ export class Renderer {
     this.text.draw(this.viewProj, this.pixelProj, overlay);
     s.drawCalls += this.text.drawCalls;
     s.textQuads = this.text.quadCount;
+  }
+
+  /** Clear colour, depth and stencil inside each of `rects` (scissored). */
+  private clearRects(rects: ScreenRects): void {
+    const st = this.state;
+    st.set(GL_SCISSOR_TEST, true);
+    const r = rects.xyxy;
+    for (let i = 0; i < rects.count; i++) {
+      const o = 4 * i;
+      this.gl.glScissor(r[o]!, r[o + 1]!, r[o + 2]! - r[o]!, r[o + 3]! - r[o + 1]!);
+      this.gl.glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    }
+    st.set(GL_SCISSOR_TEST, false);
+  }
+
+  /**
+   * After a whole frame drawn into a target that may take changes: remember what the next frame's
+   * changes are found against (its globals, cubes and text layout), and that the stencil is clear.
+   */
+  private keep(frame: FrameDesc, target: RenderTarget): void {
+    // The last cubes and text layout are the window's too (drawCached): its next frame is drawn whole.
+    this.kept = false;
+    const affine = !this.wholeFrames && isAffine(this.viewProj);
+    this.keptTarget = affine ? target : null;
+    if (!affine) return;
+    this.cubes.keepGlobals(this.viewProj, this.pixelProj, this.cameraPos, frame.clearColor, target.width, target.height, 1);
+    this.cubes.remember(frame, 0);
+    this.text.rememberLayout();
+    this.keptStencil = 0;
+  }
+
+  /**
+   * Draw `frame` into `target`, which holds the last frame drawn (keep), as changes to it: only
+   * where a cube or a text quad differs (where it is and where it was; by index) is cleared and
+   * drawn again — the cubes and quads that touch those tiles, through a stencil written by the
+   * clear, so each changed pixel gets the fragments a whole frame gives it, in the same order.
+   * A frame with no change draws nothing. Returns false (nothing drawn) when the frame must be
+   * drawn whole: the camera, size or clear colour changed, or the stencil values ran out.
+   */
+  private drawChanges(frame: FrameDesc, target: RenderTarget): boolean {
+    const { width, height } = target;
+    this.kept = false;
+    this.text.setPixelRatio(1);
+    this.matrices(frame, width, height);
+    if (!this.cubes.sameGlobals(this.viewProj, this.pixelProj, this.cameraPos, frame.clearColor, width, height, 1)) return false;
+    if (this.keptStencil >= 255) return false;
+    this.text.prepare(frame, width, height, this.forward as Float32Array);
+    const c = this.changed;
+    c.reset(width, height, frame.clearColor);
+    this.text.addChangedBounds(c, this.viewProj, this.pixelProj, width, height);
+    this.cubes.addChanged(c, frame, 0, this.viewProj, width, height);
+    c.finish();
+    const s = this.stats;
+    s.pixels = c.area;
+    if (c.count > 0) {
+      const gl = this.gl;
+      const st = this.state;
+      const id = ++this.keptStencil;
+      st.viewport(0, 0, width, height);
+      st.clearColor(frame.clearColor);
+      st.depthMask(true);
+      gl.glClearStencil(id);
+      this.clearRects(c);
+      gl.glClearStencil(0);
+      st.set(GL_STENCIL_TEST, true);
+      gl.glStencilFunc(GL_EQUAL, id, 0xff);
+      gl.glStencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
+      const oc = frame.opaqueCount;
+      const tc = frame.transparentCount;
+      if (oc + tc > 0) {
+        this.freshInstances(oc + tc);
+        this.drawOthersTouching(frame, 0, c, width, height);
+      }
+      this.text.cullTo(c, this.viewProj, this.pixelProj, width, height);
+      this.text.draw(this.viewProj, this.pixelProj);
+      st.set(GL_STENCIL_TEST, false);
+      s.instances = oc + tc;
+      s.drawCalls += this.text.drawCalls;
+      s.textQuads = this.text.quadCount;
+    }
+    target.resolveChanges!(c);
+    return true;
   }
 
   /**
@@ -523,7 +618,7 @@ export class Renderer {
       const region = this.region;
       region.reset(width, height, frame.clearColor);
       this.text.addChangedBounds(region, this.viewProj, this.pixelProj, width, height);
-      this.addChangedOthers(region, frame, k, width, height);
+      this.cubes.addChanged(region, frame, k, this.viewProj, width, height);
       // A new pixel ratio redraws the text atlases: glyphs may change where their quads do not.
       if (kept && current && pixelRatio === this.keptRatio && this.stencilId < 255) {
         this.repainted = cache.repaint(frame, k, region, frame.clearColor, Math.floor(k * MAX_REPAINT_SHARE), this.stencilId + 1);
@@ -567,55 +662,12 @@ export class Renderer {
    * in order, over the instance buffer's part after the layer's cubes.
    */
   private drawOthersTouching(frame: FrameDesc, k: number, mask: ScreenRects, width: number, height: number): void {
-    const F = INSTANCE_FLOATS;
-    const oc = frame.opaqueCount;
-    const tc = frame.transparentCount;
-    const d = frame.instances;
-    if (this.others.length < (oc - k + tc) * F) this.others = new Float32Array(2 * (oc - k + tc) * F);
-    const out = this.others;
-    let no = 0;
-    const touches = (i: number): boolean => {
-      const b = instanceBounds(d, i, this.viewProj, width, height);
-      return mask.touches(b[0]!, b[1]!, b[2]!, b[3]!);
-    };
-    for (let i = k; i < oc; i++) if (touches(i)) out.set(d.subarray(i * F, i * F + F), no++ * F);
-    let nt = 0;
-    for (let i = frame.capacity - tc; i < frame.capacity; i++) if (touches(i)) out.set(d.subarray(i * F, i * F + F), (no + nt++) * F);
-    if (no + nt === 0) return;
+    const c = this.cubes;
+    c.touching(frame, k, mask, this.viewProj, width, height);
+    if (c.opaque + c.transparent === 0) return;
     this.state.bindArrayBuffer(this.instanceVbo);
-    this.gl.glBufferSubData(GL_ARRAY_BUFFER, k * INSTANCE_BYTES, (no + nt) * INSTANCE_BYTES, out);
-    this.drawInstances(k, no, k + no, nt);
-  }
-
-  /**
-   * Mark in `out` the bounds, in this frame and the last, of the cubes after the layer's first `k`
-   * that differ from the last call's (by index; the opaque, then the transparent ones).
-   */
-  private addChangedOthers(out: ScreenRects, frame: FrameDesc, k: number, width: number, height: number): void {
-    const F = INSTANCE_FLOATS;
-    const oc = frame.opaqueCount;
-    const tc = frame.transparentCount;
-    const n = oc - k + tc;
-    if (this.others.length < n * F) this.others = new Float32Array(2 * n * F);
-    const cur = this.others;
-    cur.set(frame.instances.subarray(k * F, oc * F));
-    cur.set(frame.instances.subarray((frame.capacity - tc) * F, frame.capacity * F), (oc - k) * F);
-    const last = this.lastOthers;
-    const m = this.lastOtherCount;
-    const mark = (data: Float32Array, i: number): void => {
-      const b = instanceBounds(data, i, this.viewProj, width, height);
-      out.add(b[0]!, b[1]!, b[2]!, b[3]!);
-    };
-    for (let i = 0; i < Math.max(n, m); i++) {
-      let same = i < n && i < m;
-      for (let j = 0; same && j < F; j++) same = cur[i * F + j] === last[i * F + j];
-      if (same) continue;
-      if (i < n) mark(cur, i);
-      if (i < m) mark(last, i);
-    }
-    this.others = last;
-    this.lastOthers = cur;
-    this.lastOtherCount = n;
+    this.gl.glBufferSubData(GL_ARRAY_BUFFER, k * INSTANCE_BYTES, (c.opaque + c.transparent) * INSTANCE_BYTES, c.selected);
+    this.drawInstances(k, c.opaque, k + c.opaque, c.transparent);
   }
 
   /** Pixels at the bottom of a `height`-pixel frame kept by its caption band and reserved strip (issue 13). */
@@ -686,13 +738,4 @@ export class Renderer {
     gl.glDeleteProgram(this.flatProgram.program);
     this.state.invalidate();
   }
-}
-
-/**
- * Map clip-space y of an orthographic projection into [−1 + 2c, 1]: y' = k·y + c (k = 1 − c here),
- * so the picture fills the part of the viewport above a band of the bottom c/2 of its height.
- */
-function squeezeY(m: mat4, k: number, c: number): void {
-  m[1]! *= k; m[5]! *= k; m[9]! *= k;
-  m[13] = m[13]! * k + c * m[15]!;
 }

@@ -58,7 +58,7 @@ export class ScreenRects {
     this.count = 0;
     this.width = width;
     this.height = height;
-    for (let k = 0; k < 4; k++) this.clear[k] = Math.round(Math.min(1, Math.max(0, clearColor[k]!)) * 255);
+    for (let k = 0; k < 4; k++) this.clear[k] = unorm8(clearColor[k]!);
     this.cols = Math.ceil(width / this.tile);
     this.rows = Math.ceil(height / this.tile);
     const n = this.cols * this.rows;
@@ -226,6 +226,18 @@ export class ScreenRects {
     for (let k = 0; k < 4 * this.count; k++) if (this.xyxy[k] !== o.xyxy[k]) return false;
     return true;
   }
+}
+
+/**
+ * A colour channel as GL clears an RGBA8 buffer to it: clamped, times 255 in single precision,
+ * rounded to the nearest integer, ties to even (llvmpipe; 0.3 → 76.5 → 76, where Math.round
+ * gives 77). A fill of another value would leave one level of difference at the rectangles' edges.
+ */
+export function unorm8(c: number): number {
+  const x = Math.fround(Math.fround(Math.min(1, Math.max(0, c))) * 255);
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 || (d === 0.5 && (f & 1) === 1) ? f + 1 : f;
 }
 
 function swap4(a: Int32Array, i: number, j: number): void {

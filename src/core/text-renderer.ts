@@ -15,7 +15,8 @@
  * outside the GlState it is given. Owned and called by the Renderer.
  */
 import type { mat4 } from 'gl-matrix';
-import type { FrameDesc, Label, OverlayText } from '../frame.js';
+import type { FrameDesc, OverlayText } from '../frame.js';
+import { anyLabelShown, labelShown } from '../frame.js';
 import type { FontAtlas } from './font-atlas.js';
 import { fontAtlas } from './font-atlas.js';
 import type { Gl } from './gl.js';
@@ -445,21 +446,26 @@ export class TextRenderer {
       addQuadBounds(out, v, a0, a1 - a0, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
       addQuadBounds(out, last.verts, b0, b1 - b0, VERTEX_FLOATS, viewProj, fbWidth, fbHeight);
     }
-    const ob = this.overlayBatch;
-    const o0 = ob?.first ?? 0;
-    const o1 = o0 + (ob?.count ?? 0);
+    const o0 = this.overlayBatch?.first ?? 0;
+    const o1 = o0 + (this.overlayBatch?.count ?? 0);
     if (!sameVertices(v, o0, o1, last.verts, last.overlayFirst, last.overlayFirst + last.overlayCount)) {
       addQuadBounds(out, v, o0, o1 - o0, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
       addQuadBounds(out, last.verts, last.overlayFirst, last.overlayCount, VERTEX_FLOATS, pixelProj, fbWidth, fbHeight);
     }
+    this.rememberLayout();
+  }
+
+  /** Remember the prepared layout as the last one (what addChangedBounds compares with). */
+  rememberLayout(): void {
+    const last = this.last;
     const floats = this.vertCount * VERTEX_FLOATS;
     if (last.verts.length < floats) last.verts = new Float32Array(this.verts.length);
-    last.verts.set(v.subarray(0, floats));
+    last.verts.set(this.verts.subarray(0, floats));
     if (last.labelStart.length < this.labelsBuilt + 1) last.labelStart = new Int32Array(this.labelStart.length);
     last.labelStart.set(this.labelStart.subarray(0, this.labelsBuilt + 1));
     last.labels = this.labelsBuilt;
-    last.overlayFirst = o0;
-    last.overlayCount = o1 - o0;
+    last.overlayFirst = this.overlayBatch?.first ?? 0;
+    last.overlayCount = this.overlayBatch?.count ?? 0;
   }
 
   /**
@@ -619,17 +625,6 @@ export class TextRenderer {
     this.disposeTextures();
     deleteVertexArray(this.gl, this.va);
   }
-}
-
-/** True when label `l` draws anything (visible, non-empty, of some height). */
-function labelShown(l: Label): boolean {
-  return l.alpha > 0.004 && l.text.length > 0 && l.height > 0;
-}
-
-/** True when any of the frame's 3D labels draws anything. */
-export function anyLabelShown(frame: FrameDesc): boolean {
-  for (let i = 0; i < frame.labelCount; i++) if (labelShown(frame.labels[i]!)) return true;
-  return false;
 }
 
 /** Two triangles (0 = low corner, 1 = high corner) per quad, counter-clockwise in local space. */

@@ -120,6 +120,8 @@ export async function renderFrames(p: LoopParts): Promise<number> {
     info.sceneEnd = index === s.firstFrame + s.frameCount - 1;
     p.progress?.update(info);
   };
+  // Without image files every frame is read as yuv420p: it may be drawn as changes to the last.
+  target.keepFrames = files === undefined && recorder.frameFormat === 'yuv420p';
   const start = now();
   let rendered = 0;
   for (let i = 0; i < plan.frames; i++) {

@@ -159,6 +159,17 @@ test('a "hello" generation step at 1280×720 (choice chart, tooltip), RGB readba
   t.true(shares.some((s) => s < 0.6));
 });
 
+test('a clear colour between two byte values (0.3 × 255 = 76.5): partial frames are pixel-identical', (t) => {
+  const scene = random.scene(0).scene;
+  const times = spread(scene, 4);
+  const { diffs } = compare((out, i) => {
+    pipelineFrame(scene, times[i]!, 640, 360, out, true);
+    out.clearColor.set([0.2, 0.3, 0.1, 1]);
+    return out;
+  }, times.length, 640, 360, 'rgba');
+  t.deepEqual(diffs, times.map(() => 0));
+});
+
 test('the training view at 1600×900: partial frames are pixel-identical', (t) => {
   const { diffs } = compare((out) => trainingFrame(1600, 900, out), 2, 1600, 900, 'rgb');
   t.deepEqual(diffs, [0, 0]);
