@@ -1,8 +1,9 @@
 /**
  * gptviz's folder in the user's cache ($XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz): what the
  * window's start would otherwise rebuild every time (issue 15, first frame first): the font
- * atlases (core/font-atlas.ts), the linked shader programs (core/program-cache.ts) and the
- * random-weights mode's blocks (transformer/random-blocks.ts). Each file is named
+ * atlases (core/font-atlas.ts), the linked shader programs (core/program-cache.ts), the
+ * random-weights mode's blocks (transformer/random-blocks.ts) and that ffmpeg has libx264
+ * (record/ffmpeg.ts). Each file is named
  * `<kind>-<32 hex digits>.bin` after a hash of what it depends on, so a new version writes new
  * names; writing a file removes those not written for 30 days. Everything here is best effort: a
  * cache that cannot be read or written is no error, the thing is just built again.
@@ -17,7 +18,7 @@ import { writeFileAtomic } from './atomic-write.js';
 /** Cache files not written for this long are removed when another is written (older versions' keys). */
 export const CACHE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
-const CACHE_FILE = /^(atlas|program|random)-[0-9a-f]{32}\.bin$/;
+const CACHE_FILE = /^(atlas|program|random|ffmpeg)-[0-9a-f]{32}\.bin$/;
 
 /** The cache folder: $XDG_CACHE_HOME/gptviz, else ~/.cache/gptviz; undefined when there is no home. */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {

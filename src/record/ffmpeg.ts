@@ -15,9 +15,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { storeCacheFile, userCacheDir } from '../user-cache.js';
 
 /** Install hint shown whenever ffmpeg is missing. */
 export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)';
@@ -169,9 +172,41 @@ export function muxArgs(src: string, dst: string, audio: MuxAudio): string[] {
 
 /**
  * Check that `ffmpeg` runs and has libx264; returns the command to use. Throws a one-line
- * UserError with the install command otherwise.
+ * UserError with the install command otherwise. Asking ffmpeg takes ≈ 0.12 s (it loads some 200
+ * libraries), so a yes is remembered in the user's cache (user-cache.ts) under the executable's
+ * path, size and modification time: a recording then starts without waiting for it.
  */
-export function findFfmpeg(command = 'ffmpeg', flag = '--record'): string {
+export function findFfmpeg(command = 'ffmpeg', flag = '--record', cacheDir: string | undefined = userCacheDir()): string {
+  const known = cacheDir !== undefined ? probeCacheName(command) : undefined;
+  if (known !== undefined && existsSync(path.join(cacheDir!, known))) return command;
+  probeFfmpeg(command, flag);
+  if (known !== undefined) storeCacheFile(cacheDir!, known, new TextEncoder().encode('libx264\n'));
+  return command;
+}
+
+/**
+ * The cache file naming a probe of `command` that found libx264: after the file it runs (the
+ * first of that name on the PATH, or the path given) and that file's size and time; undefined
+ * when there is no such file.
+ */
+function probeCacheName(command: string): string | undefined {
+  const dirs = command.includes('/') ? [''] : (process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '');
+  for (const dir of dirs) {
+    const file = path.resolve(dir, command);
+    try {
+      const st = statSync(file);
+      if (!st.isFile() || (st.mode & 0o111) === 0) continue;
+      const key = createHash('sha256').update(JSON.stringify([file, st.size, st.mtimeMs, st.ino])).digest('hex').slice(0, 32);
+      return `ffmpeg-${key}.bin`;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Run `command -encoders`: it must start, succeed and list libx264, else a one-line UserError. */
+function probeFfmpeg(command: string, flag: string): void {
   const r = spawnSync(command, ['-hide_banner', '-encoders'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
   if (r.error !== undefined) {
     const code = (r.error as NodeJS.ErrnoException).code;
@@ -182,7 +217,6 @@ export function findFfmpeg(command = 'ffmpeg', flag = '--record'): string {
   if (!/\blibx264\b/.test(r.stdout)) {
     throw new UserError('this ffmpeg has no libx264 encoder (needed for H.264 video)', { hint: 'install a full build: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)' });
   }
-  return command;
 }
 
 /** The last non-empty line of some text, trimmed (ffmpeg's error is usually there). */

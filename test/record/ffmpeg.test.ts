@@ -52,6 +52,35 @@ test('findFfmpeg: a missing command is a UserError with the install command', (t
   t.is(findFfmpeg(), 'ffmpeg');
 });
 
+test('findFfmpeg: a yes is remembered under the executable (path, size, time); a no never is', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-ffprobe-'));
+  try {
+    const cache = path.join(dir, 'cache');
+    const log = path.join(dir, 'calls.log');
+    const fake = path.join(dir, 'ffmpeg');
+    const write = (encoders: string): void => {
+      writeFileSync(fake, `#!/bin/sh\necho run >> ${log}\necho "${encoders}"\n`);
+      chmodSync(fake, 0o755);
+    };
+    const calls = (): number => spawnSync('wc', ['-l', log], { encoding: 'utf8' }).stdout.trim().split(' ').map(Number)[0] ?? 0;
+    write(' V..... libx264  H.264');
+    t.is(findFfmpeg(fake, '--record', cache), fake);
+    t.is(findFfmpeg(fake, '--record', cache), fake);
+    t.is(calls(), 1);
+    // Another executable at the same path (other size): asked again.
+    write(' V..... libx264  H.264 / AVC');
+    t.is(findFfmpeg(fake, '--record', cache), fake);
+    t.is(calls(), 2);
+    // No libx264: an error every time, nothing remembered.
+    write(' V..... mpeg4  MPEG-4 part 2 ');
+    t.throws(() => findFfmpeg(fake, '--record', cache), { message: /no libx264/ });
+    t.throws(() => findFfmpeg(fake, '--record', cache), { message: /no libx264/ });
+    t.is(calls(), 4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** Durations of the streams of a file, by codec. */
 function durations(file: string): Map<string, number> {
   const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,duration', '-of', 'csv=p=0', file], { encoding: 'utf8' });
