@@ -7,8 +7,8 @@
  * (record/plan.ts; --max-duration raises the speed) → the soundtrack from the same schedule →
  * hidden window + 4× MSAA offscreen target → for frame i: frameAt(scene, t_i) → draw → start an
  * asynchronous readback → finish frame i−1's readback into a pooled buffer → pipe it to ffmpeg
- * (drawing, readback and encoding overlap; the soundtrack is encoded meanwhile) → mux both into
- * the final name.
+ * with the soundtrack's samples it covers (drawing, readback and encoding overlap; one ffmpeg
+ * encodes both into the mp4) → rename it to the final name.
  *
  * Ctrl-C (or SIGTERM, or the window closing) stops after the current frame and keeps what was
  * rendered, trimmed so audio and video end together; a second Ctrl-C aborts at once. Exit codes:
@@ -128,8 +128,8 @@ export interface RecordingReport {
   readonly signal: NodeJS.Signals | undefined;
   /** Wall seconds from the first frame to the final file. */
   readonly wallSeconds: number;
-  /** Wall seconds of the final mux (video copy + AAC). */
-  readonly muxSeconds: number;
+  /** Wall seconds from the last frame handed over to the final file (ffmpeg's last frames, +faststart). */
+  readonly finishSeconds: number;
   /** CPU seconds ffmpeg had used when the last frame was handed over (Linux), or undefined. */
   readonly encoderCpuSeconds: number | undefined;
   readonly timings: LoopTimings;
@@ -165,7 +165,7 @@ export async function runRecording(opts: ViewOptions, extras: RecordExtras = {})
   }
 }
 
-/** runRecording after its checks, with the signals already caught: folder, scenes, plan, frames, mux. */
+/** runRecording after its checks, with the signals already caught: folder, scenes, plan, frames, finish. */
 async function recordInto(
   opts: ViewOptions, extras: RecordExtras, ffmpeg: string, stop: ReturnType<typeof stopSignals>, started: (r: Recorder) => void,
 ): Promise<RecordingReport> {
@@ -234,7 +234,7 @@ async function recordInto(
     const result = await recorder.finish();
     const t2 = now();
     return {
-      plan, result, interrupted, signal: stop.signal(), wallSeconds: (t2 - t0) / 1000, muxSeconds: (t2 - t1) / 1000, encoderCpuSeconds,
+      plan, result, interrupted, signal: stop.signal(), wallSeconds: (t2 - t0) / 1000, finishSeconds: (t2 - t1) / 1000, encoderCpuSeconds,
       timings,
     };
   } catch (e) {

@@ -82,8 +82,10 @@ export interface EncodeSpec {
   readonly width: number;
   readonly height: number;
   readonly fps: number;
-  /** Output file (Matroska; `muxArgs` makes the mp4 from it). */
+  /** Output file (mp4, `+faststart`). */
   readonly output: string;
+  /** A soundtrack arrives on pipe:3 (f32le stereo at AUDIO_RATE) and is encoded to AAC alongside. */
+  readonly audio?: boolean;
   readonly preset?: string;
   readonly crf?: number;
   /** Extra libx264 options (`-x264-params`), '' or undefined for none. */
@@ -107,67 +109,33 @@ export function frameBytes(format: FrameFormat, width: number, height: number): 
 export const AUDIO_RATE = 44100;
 
 /**
- * The encoder's arguments: rawvideo RGBA (or yuv420p) from pipe:0 → H.264 yuv420p in a Matroska file.
+ * The encoder's arguments: rawvideo RGBA (or yuv420p) from pipe:0 → H.264 yuv420p, and with
+ * `audio` the soundtrack from pipe:3 → AAC, straight into the final mp4 (`+faststart`: ffmpeg
+ * moves the index to the front when it ends). One process, no remux afterwards.
  *
- * @example encoderArgs({width: 320, height: 180, fps: 30, output: 'x.mkv'}).includes('libx264') // → true
+ * The soundtrack is written in step with the frames (recorder.ts), so ffmpeg must not wait for
+ * seconds of either input before it starts: both are opened reading as little as possible
+ * (`-probesize 32 -analyzeduration 0`; their formats are given). AAC goes into the mp4 by the
+ * muxer that encodes it, so its length is sample-exact (an mp4 remuxed from Matroska would have up
+ * to ≈ 46 ms more audio than video).
+ *
+ * @example encoderArgs({width: 320, height: 180, fps: 30, output: 'x.mp4'}).includes('libx264') // → true
  */
 export function encoderArgs(spec: EncodeSpec): string[] {
+  const quick = ['-probesize', '32', '-analyzeduration', '0'];
+  const audio = spec.audio === true;
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', spec.input ?? 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
+    ...quick, '-f', 'rawvideo', '-pix_fmt', spec.input ?? 'rgba', '-s', `${spec.width}x${spec.height}`, '-framerate', String(spec.fps),
     '-i', 'pipe:0',
-    '-map', '0:v:0',
+    ...(audio ? [...quick, '-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3'] : []),
+    '-map', '0:v:0', ...(audio ? ['-map', '1:a:0'] : []),
     '-c:v', 'libx264', '-preset', spec.preset ?? QUALITY[DEFAULT_QUALITY].preset, '-crf', String(spec.crf ?? QUALITY[DEFAULT_QUALITY].crf),
     ...(spec.x264Params !== undefined && spec.x264Params !== '' ? ['-x264-params', spec.x264Params] : []),
     '-pix_fmt', 'yuv420p', '-r', String(spec.fps),
-    '-f', 'matroska', spec.output,
+    ...(audio ? ['-c:a', 'aac', '-b:a', AUDIO_BITRATE] : []),
+    '-movflags', '+faststart', '-f', 'mp4', spec.output,
   ];
-}
-
-/** Where the final mp4's audio comes from. */
-export type MuxAudio =
-  | { readonly kind: 'none' }
-  /** Raw f32le stereo on pipe:3, encoded to AAC now (an interrupted run: fewer samples). */
-  | { readonly kind: 'pcm' }
-  /** An AAC file encoded while the frames were rendered (`audioArgs`), copied. */
-  | { readonly kind: 'file'; readonly path: string };
-
-/**
- * The soundtrack encoder's arguments: f32le stereo on pipe:3 → AAC in an .m4a (mp4), run while
- * the frames are being rendered.
- *
- * Why AAC goes into an mp4-family file and not into the video's Matroska: AAC in Matroska loses
- * the encoder delay and the length of the last packet, so an mp4 remuxed from it has audio up to
- * ~2 AAC packets (≈ 46 ms) longer than the video; from an .m4a the copy is sample-exact.
- */
-export function audioArgs(dst: string): string[] {
-  return [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
-    '-c:a', 'aac', '-b:a', AUDIO_BITRATE, '-f', 'mp4', dst,
-  ];
-}
-
-/**
- * The final step's arguments: the video stream of `src` copied, plus the audio (see MuxAudio),
- * into an mp4 with `+faststart`.
- */
-export function muxArgs(src: string, dst: string, audio: MuxAudio): string[] {
-  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-i', src];
-  switch (audio.kind) {
-    case 'none':
-      args.push('-map', '0:v:0', '-c:v', 'copy');
-      break;
-    case 'pcm':
-      args.push('-f', 'f32le', '-ar', String(AUDIO_RATE), '-ac', '2', '-i', 'pipe:3',
-        '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', AUDIO_BITRATE);
-      break;
-    case 'file':
-      args.push('-i', audio.path, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy');
-      break;
-  }
-  args.push('-movflags', '+faststart', '-f', 'mp4', dst);
-  return args;
 }
 
 /**
@@ -343,47 +311,18 @@ export interface StereoPcm {
   readonly right: Float32Array;
 }
 
-/** Sample frames per chunk written to a pipe (≈ 1.5 s, 512 kB interleaved). */
-const CHUNK = 65536;
-
 /**
- * Write the first `frames` sample frames of `pcm` to a process's fd 3 as interleaved f32le, chunk
- * by chunk as the pipe drains (so no second full-length copy is ever held), then close it; with
- * no `pcm`, just close it. Never rejects: a process that stops reading shows up in its exit status.
+ * Write sample frames [from, to) of `pcm` to a process's fd 3 as interleaved f32le, without
+ * waiting for the pipe (Node keeps what the pipe cannot take yet). A process that stops reading
+ * shows up in its exit status.
  */
-export async function pipeAudio(p: FfmpegProcess, pcm: StereoPcm | undefined, frames = pcm?.left.length ?? 0): Promise<void> {
-  const out = p.audio;
-  const n = Math.min(frames, pcm?.left.length ?? 0);
-  try {
-    for (let s0 = 0; pcm !== undefined && s0 < n && !p.done; s0 += CHUNK) {
-      const s1 = Math.min(n, s0 + CHUNK);
-      const chunk = new Float32Array(2 * (s1 - s0));
-      for (let i = s0, j = 0; i < s1; i++, j += 2) {
-        chunk[j] = pcm.left[i]!;
-        chunk[j + 1] = pcm.right[i]!;
-      }
-      await new Promise<void>((resolve) => {
-        out.write(Buffer.from(chunk.buffer), () => resolve());
-      });
-    }
-  } finally {
-    out.end();
+export function writeAudio(p: FfmpegProcess, pcm: StereoPcm, from: number, to: number): void {
+  const n = Math.min(to, pcm.left.length);
+  if (n <= from) return;
+  const chunk = new Float32Array(2 * (n - from));
+  for (let i = from, j = 0; i < n; i++, j += 2) {
+    chunk[j] = pcm.left[i]!;
+    chunk[j + 1] = pcm.right[i]!;
   }
-}
-
-/**
- * Make the final mp4 `dst` from the video-only `src` and `audio`; with kind 'pcm', the first
- * `frames` sample frames of `pcm` (exactly the video's length) are encoded. `track` receives the
- * process (so an abort can kill it). Throws UserError on failure.
- */
-export async function mux(
-  command: string, src: string, dst: string, audio: MuxAudio, pcm?: StereoPcm, frames?: number, track?: (p: FfmpegProcess) => void,
-): Promise<void> {
-  const p = FfmpegProcess.spawn(command, muxArgs(src, dst, audio));
-  track?.(p);
-  p.video.end();
-  await pipeAudio(p, audio.kind === 'pcm' ? pcm : undefined, frames);
-  await p.whenExited();
-  const why = p.failure();
-  if (why !== undefined) throw new UserError(`could not write ${dst}: ${why}`, { hint: ffmpegHint(why) });
+  p.audio.write(Buffer.from(chunk.buffer));
 }

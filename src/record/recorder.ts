@@ -4,12 +4,12 @@
  * buffers (the caller reads pixels into `acquire()`d buffers while earlier ones are still being
  * piped, so drawing, readback and encoding overlap).
  *
- * Files: ffmpeg writes H.264 into `<dir>/.<name>.<pid>.partial.mkv` while a second ffmpeg encodes
- * the soundtrack into `….partial.m4a`; `finish` makes `….partial.mp4` from both (stream copies,
- * `+faststart`; after an interruption the soundtrack cut to exactly frames/fps seconds is encoded
- * instead) and renames that to the final name — so the final name never holds a
- * broken file. `abort` kills both ffmpegs' process groups and removes the temporaries; a process
- * 'exit' hook does the same if the program dies some other way (no orphaned ffmpeg).
+ * Files: one ffmpeg encodes the frames (H.264) and the soundtrack (AAC; written in step with the
+ * frames, so an interrupted run's audio ends exactly where its video does) straight into
+ * `<dir>/.<name>.<pid>.partial.mp4`; `finish` ends its input, waits for it and renames the file
+ * to the final name — so the final name never holds a broken file. `abort` kills ffmpeg's process
+ * group and removes the temporary; a process 'exit' hook does the same if the program dies some
+ * other way (no orphaned ffmpeg).
  *
  * What it is not: no rendering, no signal handling policy (app/record.ts decides when to stop).
  */
@@ -20,7 +20,7 @@ import { fileError } from '../io-errors.js';
 import { samplesOf } from '../audio/render.js';
 import type { StereoPcm } from './ffmpeg.js';
 import type { FrameFormat } from './ffmpeg.js';
-import { audioArgs, encoderArgs, FfmpegProcess, ffmpegHint, frameBytes, mux, pipeAudio } from './ffmpeg.js';
+import { encoderArgs, FfmpegProcess, ffmpegHint, frameBytes, writeAudio } from './ffmpeg.js';
 
 export interface RecorderOptions {
   /** The ffmpeg command (from findFfmpeg). */
@@ -56,25 +56,21 @@ export class Recorder {
   private readonly free: Buffer[] = [];
   private readonly waiters: { resolve: (b: Buffer) => void; reject: (e: Error) => void }[] = [];
   private frames = 0;
+  /** Sample frames of the soundtrack written so far (as many as the frames written cover). */
+  private audioAt = 0;
   private closed = false;
-  private readonly tmp: TempFiles;
-  /** The final mux, while it runs. */
-  private muxProc: FfmpegProcess | undefined;
-  private readonly track = (p: FfmpegProcess): void => {
-    this.muxProc = p;
-  };
+  private readonly tmp: string;
   private readonly onExit = (): void => this.killNow();
 
   private constructor(
     private readonly opts: RecorderOptions,
     private readonly proc: FfmpegProcess,
-    private readonly audioProc: FfmpegProcess | undefined,
   ) {
     this.frameFormat = opts.frameFormat ?? 'rgba';
     this.frameBytes = frameBytes(this.frameFormat, opts.width, opts.height);
     const pool = Math.max(2, opts.poolSize ?? 3);
     for (let i = 0; i < pool; i++) this.free.push(Buffer.allocUnsafe(this.frameBytes));
-    this.tmp = tempFiles(opts.output);
+    this.tmp = partialName(opts.output);
     process.on('exit', this.onExit);
     // If ffmpeg dies while we wait for a buffer, its pipe never drains: fail instead of hanging.
     void proc.whenExited().then(() => {
@@ -82,21 +78,14 @@ export class Recorder {
     });
   }
 
-  /** Spawn the video encoder, and the soundtrack encoder fed with the whole soundtrack. */
+  /** Spawn the encoder: frames on its stdin, the soundtrack (if any) on fd 3. */
   static start(opts: RecorderOptions): Recorder {
-    const tmp = tempFiles(opts.output);
     const proc = FfmpegProcess.spawn(opts.ffmpeg, encoderArgs({
-      width: opts.width, height: opts.height, fps: opts.fps, output: tmp.mkv, preset: opts.preset, crf: opts.crf, x264Params: opts.x264Params,
-      input: opts.frameFormat,
+      width: opts.width, height: opts.height, fps: opts.fps, output: partialName(opts.output), preset: opts.preset, crf: opts.crf,
+      x264Params: opts.x264Params, input: opts.frameFormat, audio: opts.audio !== undefined,
     }));
-    proc.audio.end();
-    let audioProc: FfmpegProcess | undefined;
-    if (opts.audio !== undefined) {
-      audioProc = FfmpegProcess.spawn(opts.ffmpeg, audioArgs(tmp.m4a));
-      audioProc.video.end();
-      void pipeAudio(audioProc, opts.audio);
-    }
-    return new Recorder(opts, proc, audioProc);
+    if (opts.audio === undefined) proc.audio.end();
+    return new Recorder(opts, proc);
   }
 
   /** Frames handed to ffmpeg so far. */
@@ -128,6 +117,12 @@ export class Recorder {
     if (buf.length !== this.frameBytes) throw new Error(`Recorder.writeFrame: ${buf.length} bytes, expected ${this.frameBytes}`);
     this.frames++;
     this.proc.video.write(buf, () => this.release(buf));
+    const a = this.opts.audio;
+    if (a !== undefined) {
+      const to = Math.min(a.left.length, samplesOf(this.frames / this.opts.fps));
+      writeAudio(this.proc, a, this.audioAt, to);
+      this.audioAt = to;
+    }
   }
 
   private release(buf: Buffer): void {
@@ -147,22 +142,22 @@ export class Recorder {
   }
 
   /**
-   * End the video stream, wait for ffmpeg, mux video + soundtrack (cut to the frames written, so
-   * an interrupted run's audio ends with its video) into the final .mp4 and rename it into place.
-   * Always cleans up; throws UserError on failure.
+   * End the streams (the soundtrack as long as the frames written cover: an interrupted run's
+   * audio ends with its video), wait for ffmpeg and rename its file into place. Always cleans up;
+   * throws UserError on failure.
    */
   async finish(): Promise<RecordResult> {
     if (this.closed) throw new Error('Recorder.finish called twice');
     try {
       if (this.frames === 0) throw new UserError('no frames were recorded, so no video was written', { hint: 'let the recording run past its first frame' });
       this.proc.video.end();
+      if (this.opts.audio !== undefined) this.proc.audio.end();
       await this.proc.whenExited();
       const why = this.proc.failure();
       if (why !== undefined) throw new UserError(`ffmpeg failed while encoding: ${why}`, { hint: ffmpegHint(why) });
       const seconds = this.frames / this.opts.fps;
-      await this.muxAudio(seconds);
       try {
-        renameSync(this.tmp.mp4, this.opts.output);
+        renameSync(this.tmp, this.opts.output);
       } catch (e) {
         throw fileError(e, this.opts.output, 'write');
       }
@@ -172,31 +167,7 @@ export class Recorder {
     }
   }
 
-  /**
-   * Final mux. The soundtrack is exactly as long as the planned video; when every frame was
-   * written, the AAC encoded meanwhile is copied, else the soundtrack cut to the frames written
-   * is encoded now (so an interrupted run's audio ends with its video).
-   */
-  private async muxAudio(seconds: number): Promise<void> {
-    const a = this.opts.audio;
-    const ap = this.audioProc;
-    if (a === undefined || ap === undefined) {
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'none' }, undefined, 0, this.track);
-      return;
-    }
-    const samples = Math.min(a.left.length, samplesOf(seconds));
-    if (samples === a.left.length) {
-      await ap.whenExited();
-      const why = ap.failure();
-      if (why !== undefined) throw new UserError(`ffmpeg failed while encoding the soundtrack: ${why}`, { hint: ffmpegHint(why) });
-      await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'file', path: this.tmp.m4a }, undefined, 0, this.track);
-      return;
-    }
-    ap.kill();
-    await mux(this.opts.ffmpeg, this.tmp.mkv, this.tmp.mp4, { kind: 'pcm' }, a, samples, this.track);
-  }
-
-  /** Kill the encoders (their whole process groups) and remove the temporary files. Idempotent. */
+  /** Kill the encoder (its whole process group) and remove the temporary file. Idempotent. */
   abort(): void {
     this.killNow();
     if (!this.closed) {
@@ -207,18 +178,17 @@ export class Recorder {
 
   private killNow(): void {
     this.proc.kill();
-    this.audioProc?.kill();
-    this.muxProc?.kill();
-    for (const f of [this.tmp.mkv, this.tmp.m4a, this.tmp.mp4]) rmSync(f, { force: true });
+    rmSync(this.tmp, { force: true });
   }
 }
 
-interface TempFiles {
-  readonly mkv: string;
-  readonly m4a: string;
-  readonly mp4: string;
+/** The temporary file ffmpeg writes for `output`: `.<name>.<pid>.partial.mp4` beside it. */
+function partialName(output: string): string {
+  const name = path.basename(output, path.extname(output));
+  return path.join(path.dirname(output), `.${name}.${process.pid}.partial.mp4`);
 }
 
+/** Earlier versions also left `.mkv` and `.m4a` temporaries: removed the same way. */
 const PARTIAL = /^\.(.+)\.(\d+)\.partial\.(mkv|m4a|mp4)$/;
 
 /**
@@ -246,11 +216,4 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Hidden temporaries next to the output: `.transformer.<pid>.partial.{mkv,m4a,mp4}`. */
-function tempFiles(output: string): TempFiles {
-  const dir = path.dirname(output);
-  const base = path.join(dir, `.${path.basename(output, path.extname(output))}.${process.pid}.partial`);
-  return { mkv: `${base}.mkv`, m4a: `${base}.m4a`, mp4: `${base}.mp4` };
 }

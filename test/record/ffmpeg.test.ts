@@ -1,7 +1,7 @@
 /**
  * ffmpeg helpers (record/ffmpeg.ts) and the progress display (record/progress.ts): argument
- * lists, error causes, finding ffmpeg, muxing a real clip (sample-exact audio length), killing
- * the whole process group. Needs ffmpeg/ffprobe (installed by .ci/run); no GL.
+ * lists, error causes, finding ffmpeg, killing the whole process group (the encoder's real
+ * output: recorder.test.ts). Needs ffmpeg/ffprobe (installed by .ci/run); no GL.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,32 +9,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { UserError } from '../../src/errors.js';
-import { audioArgs, encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLine, mux, muxArgs, pipeAudio } from '../../src/record/ffmpeg.js';
+import { encoderArgs, ffmpegCause, FfmpegProcess, findFfmpeg, lastLine } from '../../src/record/ffmpeg.js';
 import { formatBytes, Progress } from '../../src/record/progress.js';
 import { liveInGroup } from './processes.js';
 
-test('encoder arguments: raw RGBA (or yuv420p) on stdin, H.264 yuv420p into Matroska at the given size and rate', (t) => {
-  const a = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mkv' });
+test('encoder arguments: raw RGBA (or yuv420p) on stdin, H.264 yuv420p, and the soundtrack on pipe:3 as AAC, into an mp4', (t) => {
+  const a = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mp4' });
   const s = a.join(' ');
   t.regex(s, /-f rawvideo -pix_fmt rgba -s 320x180 -framerate 24 -i pipe:0/);
   t.regex(s, /-c:v libx264 -preset \w+ -crf \d+ -pix_fmt yuv420p -r 24/);
-  t.is(a[a.length - 1], '/x/y.mkv');
-  t.is(a[a.length - 2], 'matroska');
-  const y = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mkv', input: 'yuv420p' }).join(' ');
+  t.regex(s, /-movflags \+faststart -f mp4 \/x\/y\.mp4$/);
+  t.false(s.includes('pipe:3'));
+  const y = encoderArgs({ width: 320, height: 180, fps: 24, output: '/x/y.mp4', input: 'yuv420p', audio: true }).join(' ');
   t.regex(y, /-f rawvideo -pix_fmt yuv420p -s 320x180 -framerate 24 -i pipe:0/);
-});
-
-test('mux arguments: video copied; audio copied from the .m4a, or encoded from pipe:3, or none; +faststart', (t) => {
-  const s = muxArgs('a.mkv', 'b.mp4', { kind: 'pcm' }).join(' ');
-  t.regex(s, /-i a\.mkv -f f32le -ar 44100 -ac 2 -i pipe:3/);
-  t.regex(s, /-c:v copy .*-c:a aac/);
-  t.regex(s, /-movflags \+faststart -f mp4 b\.mp4$/);
-  const f = muxArgs('a.mkv', 'b.mp4', { kind: 'file', path: 's.m4a' }).join(' ');
-  t.regex(f, /-i a\.mkv -i s\.m4a -map 0:v:0 -map 1:a:0 -c copy -movflags \+faststart/);
-  const m = muxArgs('a.mkv', 'b.mp4', { kind: 'none' }).join(' ');
-  t.false(m.includes('pipe:3'));
-  t.false(m.includes('aac'));
-  t.regex(audioArgs('s.m4a').join(' '), /-f f32le -ar 44100 -ac 2 -i pipe:3 -c:a aac -b:a 192k -f mp4 s\.m4a$/);
+  // Neither input waits for seconds of data before encoding starts (the soundtrack comes in step with the frames).
+  t.regex(y, /-probesize 32 -analyzeduration 0 -f f32le -ar 44100 -ac 2 -i pipe:3 -map 0:v:0 -map 1:a:0/);
+  t.regex(y, /-c:a aac -b:a 192k -movflags \+faststart -f mp4/);
 });
 
 test('error causes: disk full and permissions are named; otherwise the last line', (t) => {
@@ -76,47 +66,6 @@ test('findFfmpeg: a yes is remembered under the executable (path, size, time); a
     t.throws(() => findFfmpeg(fake, '--record', cache), { message: /no libx264/ });
     t.throws(() => findFfmpeg(fake, '--record', cache), { message: /no libx264/ });
     t.is(calls(), 4);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-/** Durations of the streams of a file, by codec. */
-function durations(file: string): Map<string, number> {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,duration', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  return new Map(probe.stdout.trim().split('\n').map((l) => l.split(',')).map((r) => [r[0]!, Number(r[1])]));
-}
-
-test('mux: a video-only mkv plus exactly N/fps seconds of PCM (piped now, or encoded before) gives streams that end together', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gptviz-mux-'));
-  try {
-    const mkv = path.join(dir, 'v.mkv');
-    const mp4 = path.join(dir, 'o.mp4');
-    const enc = encoderArgs({ width: 64, height: 36, fps: 30, output: mkv });
-    // The encoder's output options, with a test pattern in place of the raw frames on stdin.
-    const gen = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x36:rate=30:duration=3.3', ...enc.slice(enc.indexOf('pipe:0') + 1)]);
-    t.is(gen.status, 0, gen.stderr?.toString());
-    const n = Math.floor((99 / 30) * 44100);
-    // Longer than the video: mux takes exactly the first n sample frames (several pipe chunks).
-    const left = new Float32Array(n + 100_000);
-    for (let i = 0; i < left.length; i++) left[i] = 0.3 * Math.sin(i * 0.05);
-    const pcm = { left, right: left.slice() };
-    await mux('ffmpeg', mkv, mp4, { kind: 'pcm' }, pcm, n);
-    const d = durations(mp4);
-    t.deepEqual([...d.keys()], ['h264', 'aac']);
-    const v = d.get('h264')!;
-    t.true(Math.abs(v - 3.3) < 1 / 30 && Math.abs(d.get('aac')! - v) < 0.002, `video ${v} audio ${d.get('aac')}`);
-    // The same soundtrack encoded on its own first (as during a recording), then copied in.
-    const m4a = path.join(dir, 's.m4a');
-    const enc2 = FfmpegProcess.spawn('ffmpeg', audioArgs(m4a));
-    enc2.video.end();
-    await pipeAudio(enc2, pcm, n);
-    await enc2.whenExited();
-    t.is(enc2.failure(), undefined);
-    const mp4b = path.join(dir, 'o2.mp4');
-    await mux('ffmpeg', mkv, mp4b, { kind: 'file', path: m4a });
-    const d2 = durations(mp4b);
-    t.true(Math.abs(d2.get('aac')! - v) < 0.002, `video ${v} audio ${d2.get('aac')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -47,7 +47,7 @@ function durations(file: string): Record<string, number> {
   return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(',')).map(([k, v]) => [k!, Number(v)]));
 }
 
-test('all frames: the soundtrack encoded alongside is copied in, exactly as long as the video', async (t) => {
+test('all frames: the soundtrack, encoded by the same ffmpeg, is exactly as long as the video', async (t) => {
   const dir = tempDir();
   try {
     const output = path.join(dir, 'transformer.mp4');
@@ -82,7 +82,7 @@ test('fewer frames than the soundtrack covers (interrupted): the audio is cut to
   }
 });
 
-test('abort kills the encoders and leaves nothing behind; finish without frames is a UserError', async (t) => {
+test('abort kills the encoder and leaves nothing behind; finish without frames is a UserError', async (t) => {
   const dir = tempDir();
   try {
     const output = path.join(dir, 'transformer.mp4');
