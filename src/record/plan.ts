@@ -106,7 +106,8 @@ export function buildPlan(scenes: readonly PlanScene[], opts: PlanOptions): Reco
     const s = scenes[index]!;
     const timeScale = speed * s.rate;
     const outputDuration = s.duration / timeScale;
-    planned.push({ ...s, index, timeScale, start, outputDuration, firstFrame: 0, frameCount: 0 });
+    // Only the plan's fields: a scene's other properties (its sound, built on first use) stay unread.
+    planned.push({ kind: s.kind, duration: s.duration, rate: s.rate, index, timeScale, start, outputDuration, firstFrame: 0, frameCount: 0 });
     start += outputDuration;
   }
   const frames = Math.max(1, Math.ceil(start * fps - EPS));
