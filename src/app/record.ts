@@ -20,6 +20,7 @@ import { accessSync, constants, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Stereo } from '../audio/render.js';
 import { renderSoundtrack } from '../audio/soundtrack.js';
+import type { GlContext } from '../core/context.js';
 import { openContext } from '../core/context.js';
 import { requireDisplay } from './display.js';
 import { signalExitCode } from './signal-exit.js';
@@ -195,18 +196,25 @@ async function recordInto(
   // immediates in a row put one poll phase between them.
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
   if (stop.requested()) throw nothingRecorded();
-  const ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
-  let recorder: Recorder | undefined;
+  // ffmpeg first: it loads its libraries (≈ 0.1 s of CPU) on the other core while this one opens
+  // the GL context and allocates the multisampled target (≈ 0.4 s, mostly llvmpipe zeroing it).
+  const recorder = Recorder.start({
+    ffmpeg, width, height, fps, output, audio, preset: extras.preset ?? QUALITY[opts.quality].preset,
+    crf: extras.crf ?? QUALITY[opts.quality].crf, poolSize: extras.poolSize,
+    // A preset or CRF given for a comparison replaces the quality's extra options too.
+    x264Params: extras.preset === undefined && extras.crf === undefined ? QUALITY[opts.quality].x264 : undefined,
+    frameFormat: 'yuv420p',
+  });
+  started(recorder);
+  let ctx: GlContext;
+  try {
+    ctx = openContext({ width: 320, height: 180, title: 'gptviz recording', visible: false, vsync: false });
+  } catch (e) {
+    recorder.abort();
+    throw e;
+  }
   try {
     const target = ctx.createOffscreen(width, height);
-    recorder = Recorder.start({
-      ffmpeg, width, height, fps, output, audio, preset: extras.preset ?? QUALITY[opts.quality].preset,
-      crf: extras.crf ?? QUALITY[opts.quality].crf, poolSize: extras.poolSize,
-      // A preset or CRF given for a comparison replaces the quality's extra options too.
-      x264Params: extras.preset === undefined && extras.crf === undefined ? QUALITY[opts.quality].x264 : undefined,
-      frameFormat: 'yuv420p',
-    });
-    started(recorder);
     const now = (): number => performance.now();
     const progress = extras.quiet === true ? undefined
       : new Progress({
@@ -238,7 +246,7 @@ async function recordInto(
       timings,
     };
   } catch (e) {
-    recorder?.abort();
+    recorder.abort();
     throw e;
   } finally {
     ctx.close();
