@@ -56,6 +56,11 @@ export const FFMPEG_HINT = 'install it: sudo apt-get install ffmpeg (Debian/Ubun
  * RGBA converted by ffmpeg: final 3.70 MB with the AAC track, SSIM 0.992281; draft 9.84 MB,
  * 0.992862; draft's x264 CPU 6.5–8 ms a frame instead of 14–15 (the conversion was half of it).
  *
+ * 2026-12-06, later: this process writes the mp4 itself (no Matroska step, which rounded the
+ * frame times to milliseconds and so made the SSIM filter pair some frames with their
+ * neighbours). The same decoded frames then read higher: draft 0.997565 (was 0.992862); final
+ * 3.70 MB with AAC at 0.996815; the reference's slow/18 3.66 MB at 0.996814.
+ *
  * Nothing between medium and ultrafast reaches both the size and the SSIM: the faster presets
  * lose SSIM at equal size (veryfast, faster) or double the size (superfast). tune animation /
  * stillimage / ssim and deblock tweaks did not help either.
