@@ -1,15 +1,14 @@
 /**
  * ffmpeg as a child process (spec §9.5, issue 9): find it (missing → a UserError with the install
- * command, before anything is rendered), build the argument lists, spawn it in its own process
- * group with raw RGBA frames on stdin (→ H.264 in a temporary .mkv) and, in parallel, the
- * soundtrack as raw float32 stereo on a second pipe (fd 3) → AAC in a temporary .m4a; then make
- * the final .mp4 from both by a stream copy with `+faststart`.
+ * command, before anything is rendered), build the argument list, spawn it in its own process
+ * group with raw frames on stdin and the soundtrack as raw float32 stereo on a second pipe
+ * (fd 3), written in step with the frames; it encodes both (H.264, AAC) straight into a
+ * temporary .mp4 with `+faststart`.
  *
  * Why its own process group (detached): a terminal Ctrl-C goes to the foreground process group;
  * ffmpeg receiving it too exits 255 mid-stream with audio and video of different lengths. We catch
- * SIGINT ourselves, end ffmpeg's stdin, and let it finish cleanly.
- * Why .mkv first: an mp4 whose writer dies has no moov atom and is unplayable; a Matroska file
- * is playable up to its last cluster. The mp4 is made from it by a stream copy (seconds).
+ * SIGINT ourselves, end ffmpeg's inputs, and let it finish cleanly: the mp4 is complete then. An
+ * ffmpeg that fails leaves no file (recorder.ts removes the temporary).
  *
  * What it is not: no frame loop, no temp-file naming or signal handling (recorder.ts).
  */
