@@ -4,7 +4,15 @@
  * frame drew are read and converted — over a sequence of random-mode frames into reused buffers
  * (so the refill of the rectangles a buffer held before is exercised), with a change of clear
  * colour, at two sizes; and a target resolves only when read, so a frame drawn over an unread one
- * is the one read. Under Xvfb.
+ * is the one read.
+ *
+ * Frames drawn as changes (core/renderer.ts drawChanges, Offscreen.keepFrames, the reader's kept
+ * frame): a recording's target keeps its frames, and a frame that differs from the last only in
+ * places is drawn, resolved, read and converted only there. The yuv420p frames must be the ones
+ * whole frames give, byte for byte: over runs of random-mode frames a thirtieth of a second apart
+ * (small changes), repeated frames (none), jumps (the camera moves: whole frames), a change of
+ * clear colour, read pipelined as the recording reads them (draw i, finish i − 1, read i) into a
+ * rotating pool. Under Xvfb.
  */
 import test from 'ava';
 import { INITIAL_VIEW } from '../../src/animation/camera-path.js';
@@ -108,5 +116,83 @@ test.serial('a target resolves when read: of two frames drawn without a read bet
     r.wholeFrames = false;
     off.dispose();
     other.dispose();
+  }
+});
+
+/** Times: runs of frames 1/30 s apart at a few places of the timeline, each place visited twice, some frames repeated. */
+function times(duration: number): number[] {
+  const out: number[] = [];
+  for (const at of [0.12, 0.31, 0.5, 0.12, 0.77, 0.93]) {
+    for (let k = 0; k < 8; k++) out.push(at * duration + k / 30);
+    out.push(out[out.length - 1]!);
+  }
+  return out;
+}
+
+test.serial('640×360: frames drawn as changes give the yuv420p frames whole frames give', (t) => {
+  const [w, h] = [640, 360];
+  const kept = ctx.createOffscreen(w, h);
+  const whole = ctx.createOffscreen(w, h);
+  kept.keepFrames = true;
+  const r = ctx.renderer;
+  const frame = createFrame();
+  const bytes = yuv420Bytes(w, h);
+  const pool = [Buffer.alloc(bytes), Buffer.alloc(bytes), Buffer.alloc(bytes)];
+  const expected: Buffer[] = [];
+  const got: Buffer[] = [];
+  const drawn: ('whole' | 'changes' | 'none')[] = [];
+  const ts = times(random.scene(0).scene.timeline.duration);
+  try {
+    for (let i = 0; i < ts.length; i++) {
+      frameAtTime(ts[i]!, w, h, frame);
+      // From frame 20 on another background (0.3 × 255 = 76.5: GL's rounding): a whole frame, then changes on it.
+      if (i === 20) frame.clearColor.set([0.2, 0.3, 0.1, 1]);
+      r.render(frame, whole);
+      expected.push(Buffer.from(whole.readPixels('yuv420p')));
+      r.render(frame, kept);
+      drawn.push(!r.drewChanges ? 'whole' : r.stats.pixels === 0 ? 'none' : 'changes');
+      if (i > 0) got.push(Buffer.from(kept.finishRead(pool[(i - 1) % 3])!));
+      kept.beginRead('yuv420p');
+    }
+    got.push(Buffer.from(kept.finishRead(pool[(ts.length - 1) % 3])!));
+  } finally {
+    kept.dispose();
+    whole.dispose();
+  }
+  const differing = got.map((g, i) => {
+    let n = 0;
+    for (let k = 0; k < bytes; k++) if (g[k] !== expected[i]![k]) n++;
+    return n;
+  });
+  t.deepEqual(differing, differing.map(() => 0), differing.map((n, i) => (n > 0 ? `${i} (${drawn[i]})` : '')).filter(Boolean).join(', '));
+  // It means something only if most frames were drawn as changes, and some were no change at all.
+  const count = (d: string): number => drawn.filter((x) => x === d).length;
+  t.true(count('changes') >= ts.length / 2, drawn.join(' '));
+  t.true(count('none') >= 5, drawn.join(' '));
+  t.true(count('whole') >= 6, drawn.join(' '));
+});
+
+test.serial('a frame read as RGBA from a target that keeps its frames makes the next frame whole', (t) => {
+  const [w, h] = [320, 180];
+  const off = ctx.createOffscreen(w, h);
+  off.keepFrames = true;
+  const r = ctx.renderer;
+  const frame = createFrame();
+  const duration = random.scene(0).scene.timeline.duration;
+  try {
+    frameAtTime(0.5 * duration, w, h, frame);
+    r.render(frame, off);
+    off.readPixels('yuv420p');
+    frameAtTime(0.5 * duration + 1 / 30, w, h, frame);
+    r.render(frame, off);
+    t.true(r.drewChanges);
+    t.throws(() => off.readPixels('rgba'), { message: /drawn as changes is read as yuv420p/ });
+    r.render(frame, off);
+    off.readPixels('rgba');
+    frameAtTime(0.5 * duration + 2 / 30, w, h, frame);
+    r.render(frame, off);
+    t.false(r.drewChanges);
+  } finally {
+    off.dispose();
   }
 });
