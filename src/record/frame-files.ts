@@ -9,13 +9,21 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createCanvas, ImageData } from '@napi-rs/canvas';
+import type * as Canvas from '@napi-rs/canvas';
 import { fileError } from '../io-errors.js';
 
 export const JPEG_QUALITY = 95;
 const IN_FLIGHT = 2;
 const FRAME_NAME = /^frame_\d{5,}\.(jpg|png)$/;
+
+let canvasLib: typeof Canvas | undefined;
+
+/** The image encoder, loaded with the first frame (≈ 90 ms: a recording without --format never loads it). */
+function canvasLibrary(): typeof Canvas {
+  return canvasLib ??= createRequire(import.meta.url)('@napi-rs/canvas') as typeof Canvas;
+}
 
 /** `frame_00042.jpg` */
 export function frameFileName(index: number, format: 'jpg' | 'png'): string {
@@ -42,6 +50,7 @@ export class FrameFiles {
   async add(index: number, rgba: Uint8Array): Promise<void> {
     while (this.pending.size >= IN_FLIGHT) await Promise.race(this.pending);
     if (this.failure !== undefined) throw this.failure;
+    const { createCanvas, ImageData } = canvasLibrary();
     const canvas = createCanvas(this.width, this.height);
     const px = new Uint8ClampedArray(rgba.length);
     px.set(rgba);
