@@ -39,28 +39,20 @@ export class CubeChanges {
     return this.scratch;
   }
 
-  /** Set this frame's globals; true when they are the remembered ones (keepGlobals). */
+  /** True when these globals are the ones keepGlobals remembered. */
   sameGlobals(
     viewProj: mat4, pixelProj: mat4, cameraPos: Float32Array, clear: Float32Array, width: number, height: number, pixelRatio: number,
   ): boolean {
-    const g = this.globals;
-    g.set(viewProj, 0);
-    g.set(pixelProj, 16);
-    g.set(cameraPos, 32);
-    g.set(clear, 35);
-    g[39] = width;
-    g[40] = height;
-    g[41] = pixelRatio;
+    const g = globalsInto(this.globals, viewProj, pixelProj, cameraPos, clear, width, height, pixelRatio);
     for (let k = 0; k < GLOBALS; k++) if (g[k] !== this.keptGlobals[k]) return false;
     return true;
   }
 
-  /** Remember these globals (the arguments of sameGlobals). */
+  /** Remember these globals (what sameGlobals compares with). */
   keepGlobals(
     viewProj: mat4, pixelProj: mat4, cameraPos: Float32Array, clear: Float32Array, width: number, height: number, pixelRatio: number,
   ): void {
-    this.sameGlobals(viewProj, pixelProj, cameraPos, clear, width, height, pixelRatio);
-    this.keptGlobals.set(this.globals);
+    globalsInto(this.keptGlobals, viewProj, pixelProj, cameraPos, clear, width, height, pixelRatio);
   }
 
   /** Remember the cubes of `frame` after the first `k` as the last ones. */
@@ -133,4 +125,18 @@ export class CubeChanges {
     if (this[which].length < n * INSTANCE_FLOATS) this[which] = new Float32Array(2 * n * INSTANCE_FLOATS);
     return this[which];
   }
+}
+
+/** The globals, in the order GLOBALS counts them, into `out`. */
+function globalsInto(
+  out: Float64Array, viewProj: mat4, pixelProj: mat4, cameraPos: Float32Array, clear: Float32Array, width: number, height: number, pixelRatio: number,
+): Float64Array {
+  out.set(viewProj, 0);
+  out.set(pixelProj, 16);
+  out.set(cameraPos, 32);
+  out.set(clear, 35);
+  out[39] = width;
+  out[40] = height;
+  out[41] = pixelRatio;
+  return out;
 }

@@ -467,6 +467,9 @@ export class Renderer {
    * clear, so each changed pixel gets the fragments a whole frame gives it, in the same order.
    * A frame with no change draws nothing. Returns false (nothing drawn) when the frame must be
    * drawn whole: the camera, size or clear colour changed, or the stencil values ran out.
+   * Outside the changed tiles the buffer may hold stale pixels and stencil values (a whole frame
+   * clears only its own tiles, and the values start again after it): fragments drawn there are
+   * never resolved nor read, so they change nothing that is shown.
    */
   private drawChanges(frame: FrameDesc, target: RenderTarget): boolean {
     const { width, height } = target;
