@@ -29,7 +29,7 @@ import type { Gl } from './gl.js';
 import {
   GL_ALWAYS, GL_ARRAY_BUFFER, GL_BLEND, GL_CLAMP_TO_EDGE, GL_COLOR, GL_COLOR_ATTACHMENT0, GL_CULL_FACE, GL_DEPTH_BUFFER_BIT,
   GL_DEPTH_STENCIL_ATTACHMENT, GL_DEPTH_TEST, GL_DEPTH24_STENCIL8, GL_DRAW_FRAMEBUFFER, GL_FLOAT, GL_FRAMEBUFFER_COMPLETE, GL_KEEP,
-  GL_LESS, GL_NEAREST, GL_RENDERBUFFER, GL_REPLACE, GL_RGBA, GL_STENCIL_TEST, GL_STREAM_DRAW,
+  GL_LESS, GL_NEAREST, GL_POINT_SIZE_RANGE, GL_POINTS, GL_PROGRAM_POINT_SIZE, GL_RENDERBUFFER, GL_REPLACE, GL_RGBA, GL_STENCIL_TEST, GL_STREAM_DRAW,
   GL_RGBA32F, GL_SCISSOR_TEST, GL_STENCIL_BUFFER_BIT, GL_TEXTURE0, GL_TEXTURE1, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER,
   GL_TEXTURE_MIN_FILTER, GL_STATIC_DRAW, GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TRIANGLES,
 } from './gl-enums.js';
@@ -98,10 +98,14 @@ export class CubeCache {
    */
   private boxes = new Int32Array(0);
   private boxCount = -1;
-  /** repaint()'s scratch: the cubes whose colour changed, its quads (NDC x, y per vertex). */
+  /** repaint()'s scratch: the cubes whose colour changed, its quads (NDC x, y per vertex), its points (x, y, size). */
   private changed = new Int32Array(0);
   private patchData = new Float32Array(0);
   private readonly patch: VertexArray;
+  private pointData = new Float32Array(0);
+  private readonly points: VertexArray;
+  /** Largest point size the GL draws (GL_POINT_SIZE_RANGE); 0 until asked. */
+  private maxPoint = 0;
   /** Cubes repainted by the last repaint() (tests, benchmarks). */
   repainted = 0;
 
@@ -114,6 +118,7 @@ export class CubeCache {
     ] as const, programs);
     this.cover = createVertexArray(gl, state, [2]);
     this.patch = createVertexArray(gl, state, [2]);
+    this.points = createVertexArray(gl, state, [2, 1]);
   }
 
   /**
@@ -204,8 +209,9 @@ export class CubeCache {
    * Into the bound draw framebuffer, which holds the frame this cache last drew or repainted (same
    * layer, same size, nothing drawn into it since but what the caller drew over the last
    * repaint's pixels): the frame `frame` would give, over the tiles marked in `region` (where the
-   * caller's text and other cubes changed) and over the boxes of the layer cubes whose colour
-   * changed — its pixels cleared to `clear` and the layer's cubes composed, with their depth.
+   * caller's text and other cubes changed) and over squares holding the boxes of the layer cubes
+   * whose colour changed — its pixels cleared to `clear` and the layer's cubes composed, with their
+   * depth.
    * Every pixel repainted gets the stencil value `stencil`, for the caller to draw whatever else
    * the frame has stencil-tested against it; `region` is finished with its tiles, and the boxes'
    * tiles are marked after (ScreenRects.touches covers all that was repainted). False, with
@@ -236,43 +242,54 @@ export class CubeCache {
     }
     if (count > 0) this.uploadColorTexture(Math.max(1, Math.ceil(n / COLORS_WIDTH)));
     this.repainted = count;
-    // The quads: the region's rectangles, then the changed cubes' boxes. Changed neighbours in a
-    // row (or, in a transposed matrix, a column) share one quad: their boxes have the same rows
-    // (columns) and touch or overlap, so the union is their rectangle. (Tiles would cost more: a
-    // box is ≈ 4 × 5 pixels, and scattered changes mark most 8 × 8 tiles.)
+    // The region's rectangles as quads; each changed cube's box as one point: a square of the
+    // box's larger side, from its lower-left corner (moved in where it would leave the frame), its
+    // edges on pixel edges so that exactly the pixels inside are drawn. On llvmpipe a point costs
+    // about half of the quad's two triangles, and most of a repaint's cost is per primitive, not
+    // per pixel (a box is ≈ 4 × 5 pixels). A box larger than the largest point (zoomed in) is a quad.
     region.finish();
+    const gl = this.gl;
+    if (this.maxPoint === 0) {
+      const range = new Int32Array(2);
+      gl.glGetIntegerv(GL_POINT_SIZE_RANGE, range);
+      this.maxPoint = Math.max(1, range[1]!);
+    }
     if (this.patchData.length < 12 * (region.count + count)) this.patchData = new Float32Array(12 * (region.count + count));
+    if (this.pointData.length < 3 * count) this.pointData = new Float32Array(3 * count);
     const v = this.patchData;
-    const sx = 2 / this.w, sy = 2 / this.h;
+    const pv = this.pointData;
+    const w = this.w, h = this.h;
+    const sx = 2 / w, sy = 2 / h;
     const r = region.xyxy;
     let quads = 0;
     for (; quads < region.count; quads++) quad(v, quads, r[4 * quads]!, r[4 * quads + 1]!, r[4 * quads + 2]!, r[4 * quads + 3]!, sx, sy);
     const bx = this.boxes;
-    let x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    let points = 0;
     for (let i = 0; i < count; i++) {
       const o = 4 * ch[i]!;
-      const a = bx[o]!, b = bx[o + 1]!, c = bx[o + 2]!, e = bx[o + 3]!;
-      // Marked after finish(): the rectangles stay the text's, and touches() covers the boxes too.
-      region.addRect(a, b, c, e);
-      if (i > 0 && ((b === y0 && e === y1 && a <= x1 && c >= x0) || (a === x0 && c === x1 && b <= y1 && e >= y0))) {
-        x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, e);
+      const x0 = bx[o]!, y0 = bx[o + 1]!, x1 = bx[o + 2]!, y1 = bx[o + 3]!;
+      if (x1 <= x0 || y1 <= y0) continue; // outside the frame
+      const side = Math.max(x1 - x0, y1 - y0);
+      // Marked after finish(): the rectangles stay the text's, and touches() covers what is drawn too.
+      if (side > this.maxPoint || side > w || side > h) {
+        region.addRect(x0, y0, x1, y1);
+        quad(v, quads++, x0, y0, x1, y1, sx, sy);
         continue;
       }
-      if (i > 0) quad(v, quads++, x0, y0, x1, y1, sx, sy);
-      x0 = a; y0 = b; x1 = c; y1 = e;
+      const px = Math.min(x0, w - side), py = Math.min(y0, h - side);
+      region.addRect(px, py, px + side, py + side);
+      pv[3 * points] = (px + side / 2) * sx - 1;
+      pv[3 * points + 1] = (py + side / 2) * sy - 1;
+      pv[3 * points + 2] = side;
+      points++;
     }
-    if (count > 0) quad(v, quads++, x0, y0, x1, y1, sx, sy);
-    const gl = this.gl;
     const st = this.state;
-    st.bindVao(this.patch.vao);
-    st.bindArrayBuffer(this.patch.vbo);
-    gl.glBufferData(GL_ARRAY_BUFFER, 48 * quads, v, GL_STREAM_DRAW);
     st.useProgram(this.compose.program);
     const u = this.compose.uniforms;
     gl.glUniform1i(u.u_repaint, 1);
     gl.glUniform4fv(u.u_clear, 1, clear);
     this.bindComposeTextures();
-    // Every pixel of the quads is written, colour and depth (the clear's and the layer's).
+    // Every pixel of the quads and points is written, colour and depth (the clear's and the layer's).
     st.set(GL_DEPTH_TEST, true);
     gl.glDepthFunc(GL_ALWAYS);
     st.depthMask(true);
@@ -282,7 +299,19 @@ export class CubeCache {
     st.set(GL_STENCIL_TEST, true);
     gl.glStencilFunc(GL_ALWAYS, stencil, 0xff);
     gl.glStencilOp(GL_KEEP, GL_KEEP, GL_REPLACE);
-    if (quads > 0) gl.glDrawArrays(GL_TRIANGLES, 0, 6 * quads);
+    if (quads > 0) {
+      st.bindVao(this.patch.vao);
+      st.bindArrayBuffer(this.patch.vbo);
+      gl.glBufferData(GL_ARRAY_BUFFER, 48 * quads, v, GL_STREAM_DRAW);
+      gl.glDrawArrays(GL_TRIANGLES, 0, 6 * quads);
+    }
+    if (points > 0) {
+      st.bindVao(this.points.vao);
+      st.bindArrayBuffer(this.points.vbo);
+      gl.glBufferData(GL_ARRAY_BUFFER, 12 * points, pv, GL_STREAM_DRAW);
+      st.set(GL_PROGRAM_POINT_SIZE, true);
+      gl.glDrawArrays(GL_POINTS, 0, points);
+    }
     st.set(GL_STENCIL_TEST, false);
     gl.glDepthFunc(GL_LESS);
     return true;
@@ -427,6 +456,7 @@ export class CubeCache {
     this.deleteColors();
     deleteVertexArray(gl, this.cover);
     deleteVertexArray(gl, this.patch);
+    deleteVertexArray(gl, this.points);
     gl.glDeleteProgram(this.index.program);
     gl.glDeleteProgram(this.compose.program);
   }

@@ -22,7 +22,10 @@ export const GL_MAX_SAMPLES = 0x8d57;
 export const GL_DEPTH_BUFFER_BIT = 0x00000100;
 export const GL_COLOR_BUFFER_BIT = 0x00004000;
 
+export const GL_POINTS = 0x0000;
 export const GL_TRIANGLES = 0x0004;
+export const GL_POINT_SIZE_RANGE = 0x0b12;
+export const GL_PROGRAM_POINT_SIZE = 0x8642;
 export const GL_CULL_FACE = 0x0b44;
 export const GL_DEPTH_TEST = 0x0b71;
 export const GL_BLEND = 0x0be2;

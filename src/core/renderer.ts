@@ -256,13 +256,15 @@ export class Renderer {
   }
 
   /**
-   * The instance buffer bound, with room for n instances, in new storage (orphaned) so that a
-   * frame still being drawn never stalls the upload.
+   * The instance buffer bound, with room for n instances, in new storage (orphaned: a frame still
+   * being drawn never stalls the upload) of this frame's size rounded up to 1,024 instances, not the
+   * capacity: llvmpipe allocates and zeroes it each frame (65,536 instances: ≈ 1.5 ms of CPU).
    */
   private freshInstances(n: number): void {
     this.growInstances(n);
     this.state.bindArrayBuffer(this.instanceVbo);
-    this.gl.glBufferData(GL_ARRAY_BUFFER, this.gpuInstances * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
+    const size = Math.min(this.gpuInstances, Math.ceil(Math.max(1, n) / 1024) * 1024);
+    this.gl.glBufferData(GL_ARRAY_BUFFER, size * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
   }
 
   /** Instance capacity of the GPU buffer. */

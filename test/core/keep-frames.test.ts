@@ -40,6 +40,8 @@ interface Shot {
   readonly params: Float32Array;
   readonly step: number;
   readonly yaw: number;
+  /** The user's zoom (ViewState.zoom; 0: none). */
+  readonly zoom?: number;
   /** A label over the cubes at this world x (none: undefined). */
   readonly labelX?: number;
 }
@@ -49,7 +51,7 @@ function frameOf(s: Shot): FrameDesc {
   for (let k = 2; k <= s.step; k += 2) h.addProgress(k, 3.4 - k * 0.03, 1000 * k);
   h.addEpoch({ epoch: 1, step: 10, trainLoss: 3, valLoss: 3.1, valAcc: 10, sample: 'hello world' });
   const f = createFrame();
-  const view = s.yaw === 0 ? INITIAL_VIEW : { ...INITIAL_VIEW, yaw: s.yaw, overrideTimer: 0 };
+  const view = s.yaw === 0 && s.zoom === undefined ? INITIAL_VIEW : { ...INITIAL_VIEW, yaw: s.yaw, zoom: s.zoom ?? 0, overrideTimer: 0 };
   trainFrame(LAYOUT, { params: s.params, step: s.step, history: h, view, aspect: W / H, help: false, paused: false },
     statusLine(h, s.step, false), createTrainScratch(), f);
   if (s.labelX !== undefined) pushLabel(f, 'OVER THE CUBES', s.labelX, f.instances[1]!, 0.5, 6, 0.5, 0.5, 1, true);
@@ -81,6 +83,7 @@ test.serial('a repainted frame equals the frame drawn whole, and the screen show
   const p3 = p2.map((x, i) => x * (1 + 0.5 * Math.sin(i)));
   const p4 = nudged(p3, 30, 3);
   const p5 = nudged(p4, 40, 4);
+  const p6 = nudged(p5, 400, 5);
   const x0 = -20;
   const shots: { shot: Shot; repaint: boolean; why: string }[] = [
     { shot: { params: p0, step: 12, yaw: 0 }, repaint: false, why: 'the first frame' },
@@ -91,6 +94,8 @@ test.serial('a repainted frame equals the frame drawn whole, and the screen show
     { shot: { params: p4, step: 16, yaw: 0 }, repaint: true, why: 'few colours after many' },
     { shot: { params: p4, step: 16, yaw: 0.3 }, repaint: false, why: 'a turned camera' },
     { shot: { params: p5, step: 18, yaw: 0.3, labelX: x0 }, repaint: true, why: 'few colours under the turned camera' },
+    { shot: { params: p5, step: 18, yaw: 0.1, zoom: 2.5 }, repaint: false, why: 'zoomed in: cubes of ≈ 20 pixels, many cut by the frame\'s edges' },
+    { shot: { params: p6, step: 18, yaw: 0.1, zoom: 2.5, labelX: x0 }, repaint: true, why: 'few colours, zoomed in' },
   ];
   const frames = shots.map((s) => frameOf(s.shot));
   // The references: each frame drawn whole (from the same cached layer).
