@@ -49,15 +49,16 @@ export function vmaxOf(m: Matrix): number {
 }
 
 /**
- * Write the diverging colour of `v` (limit `vmax`) at out[o … o+3]. `levels`: each channel as
- * `out` stores it rounded to k / 255, the levels a screen shows (visualization/train-view.ts).
+ * Write the diverging colour of `v` (limit `vmax`) at out[o … o+3]. `levelStep` > 0: each channel
+ * as `out` stores it rounded to a multiple of levelStep / 255, on the levels a screen shows
+ * (visualization/train-view.ts); 0: not rounded.
  */
-export function divergingAt(out: Float32Array, o: number, v: number, vmax: number, levels = false): void {
+export function divergingAt(out: Float32Array, o: number, v: number, vmax: number, levelStep = 0): void {
   let t = (v + vmax) / (2 * vmax + 1e-8);
   t = t < 0 ? 0 : t > 1 ? 1 : t;
   const lo = t < 0.5;
   let s = lo ? 2 * t : 1 - 2 * (t - 0.5);
-  if (levels) s = Math.round(Math.fround(s) * 255) / 255;
+  if (levelStep > 0) s = Math.min(255, levelStep * Math.round((Math.fround(s) * 255) / levelStep)) / 255;
   if (lo) {
     out[o] = s; out[o + 1] = s; out[o + 2] = 1;
   } else {

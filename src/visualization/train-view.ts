@@ -145,11 +145,16 @@ function line(out: FrameDesc, u0: number, v0: number, u1: number, v1: number, si
 /**
  * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
  * tile's limit (colormap.ts divergingAt), written straight into the frame (≈ 22,000 cubes a frame;
- * the same floats as pushInstance would write). The colours are rounded to the 256 levels a screen
- * shows: the picture does not change (less than half a level before lighting), but a weight that
- * moved by less than a level keeps its colour exactly, and the window repaints only the cubes whose
- * colour changed (Renderer.keepFrames): late in a run, ≈ 1–2 % of them per frame.
+ * the same floats as pushInstance would write). The colours are rounded to every COLOUR_STEP-th of
+ * the 256 levels a screen shows: the picture does not change to the eye (at most a level off before
+ * lighting), but a weight that moved by less than a step keeps its colour exactly, and the window
+ * repaints only the cubes whose colour changed (Renderer.keepFrames): ≈ 5–20 % of them per frame
+ * early in a run, 1–2 % late. Every other level halves the repaints of every level (issue 14: the
+ * window's CPU is taken from training).
  */
+/** Screen levels (of 255) per step of the parameters' colours (drawParams). */
+export const COLOUR_STEP = 2;
+
 function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): void {
   const bs = BS;
   let n = 0;
@@ -162,7 +167,7 @@ function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): 
     for (let r = 0; r < t.rows; r++) {
       for (let c = 0; c < t.cols; c++) {
         d[i] = wx(t.u + (t.transposed ? r : c)); d[i + 1] = wy(t.v + (t.transposed ? c : r)); d[i + 2] = 0;
-        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax, true);
+        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax, COLOUR_STEP);
         d[i + 7] = bs; d[i + 8] = sy; d[i + 9] = bs;
         i += INSTANCE_FLOATS;
       }

@@ -15,7 +15,7 @@ import { parameterCount } from '../../src/transformer/weights.js';
 import { divergingAt } from '../../src/visualization/colormap.js';
 import { TrainHistory, sampleEpochs } from '../../src/visualization/train-history.js';
 import { buildTrainLayout } from '../../src/visualization/train-layout.js';
-import { createTrainScratch, statusLine, trainFrame } from '../../src/visualization/train-view.js';
+import { COLOUR_STEP, createTrainScratch, statusLine, trainFrame } from '../../src/visualization/train-view.js';
 import { SP } from '../../src/visualization/visual-types.js';
 
 const LAYOUT = buildTrainLayout(DEFAULT_CONFIG);
@@ -54,7 +54,7 @@ test('the layout shows every parameter exactly once, tiles do not overlap', (t) 
   }
 });
 
-test('each parameter cube has its value\'s diverging colour at the tile\'s fixed limit, on the screen\'s 256 levels', (t) => {
+test('each parameter cube has its value\'s diverging colour at the tile\'s fixed limit, on every other of the screen\'s 256 levels', (t) => {
   const f = draw(20);
   const tile = LAYOUT.tiles.find((x) => x.key === 'block2_W2')!;
   t.true(tile.transposed);
@@ -63,10 +63,13 @@ test('each parameter cube has its value\'s diverging colour at the tile\'s fixed
   const value = WEIGHTS.flat[tile.offset + 5 * tile.cols + 3]!;
   divergingAt(rgba, 0, value, tile.vmax);
   const exact = Array.from(rgba);
-  divergingAt(rgba, 0, value, tile.vmax, true);
+  divergingAt(rgba, 0, value, tile.vmax, COLOUR_STEP);
+  t.is(COLOUR_STEP, 2);
   for (let k = 0; k < 3; k++) {
-    t.true(Math.abs(rgba[k]! - exact[k]!) <= 0.5 / 255 + 1e-6); // float32 storage
-    t.is(Math.fround(Math.round(rgba[k]! * 255) / 255), rgba[k]!, "a level k / 255, as float32");
+    t.true(Math.abs(rgba[k]! - exact[k]!) <= 1 / 255 + 1e-6); // float32 storage
+    const level = Math.round(rgba[k]! * 255);
+    t.is(Math.fround(level / 255), rgba[k]!, 'a level k / 255, as float32');
+    t.true(level % 2 === 0 || level === 255, `level ${level}: an even one (or full)`);
   }
   const x = -(tile.u + 5) * SP;
   const y = -(tile.v + 3) * SP;
