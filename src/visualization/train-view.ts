@@ -177,14 +177,15 @@ function paramCubes(layout: TrainLayout): ParamCubes {
  * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
  * tile's limit (colormap.ts divergingAt), written straight into the frame (≈ 22,000 cubes a frame;
  * the same floats as pushInstance would write). The colours are rounded to every COLOUR_STEP-th of
- * the 256 levels a screen shows: the picture does not change to the eye (at most a level off before
- * lighting), but a weight that moved by less than a step keeps its colour exactly, and the window
- * repaints only the cubes whose colour changed (Renderer.keepFrames): ≈ 5–20 % of them per frame
- * early in a run, 1–2 % late. Every other level halves the repaints of every level (issue 14: the
- * window's CPU is taken from training).
+ * the 256 levels a screen shows (129 colours from −limit to +limit): a weight that moved by less
+ * than a step keeps its colour exactly, and the window repaints only the cubes whose colour changed
+ * (Renderer.keepFrames): ≈ 3–10 % of them per frame early in a run, under 1 % late. The repaints
+ * fall with the step (issue 14: the window's CPU is taken from training; per frame 1: 4.3 ms of
+ * llvmpipe, 2: 2.9, 4: 2.4), and the picture does not change to the eye: against exact colours,
+ * at most 2 levels in a channel after lighting (measured at 1600×900).
  */
 /** Screen levels (of 255) per step of the parameters' colours (drawParams). */
-export const COLOUR_STEP = 2;
+export const COLOUR_STEP = 4;
 
 function drawParams(layout: TrainLayout, params: Float32Array, sc: TrainViewScratch, out: FrameDesc): void {
   // Places and sizes copied from the layout's cubes (made once), colours written here.
