@@ -61,6 +61,12 @@ const WINDOW_SAMPLES = 0;
  * (0: a smooth window at training's expense; 10 and up: training first, the window below 30 fps).
  */
 const DRAW_NICE = Number(process.env.GPTVIZ_WATCH_NICE ?? 5);
+/**
+ * Most updates a second of the status line and the loss curve (the parameters' colours move every
+ * frame): as often as digits can be read. Each update repaints their part of the window: at 8 a
+ * second rather than every frame, the window's CPU per frame falls ≈ 0.7 ms (of 5.6).
+ */
+const STATUS_HZ = 8;
 /** Time constant of the displayed parameters easing toward the live ones, seconds. */
 const EASE_S = 0.15;
 /** Longest wait for the window's first frame before training starts anyway. */
@@ -281,6 +287,7 @@ export class TrainWatch {
     let last = performance.now();
     let status = '';
     let statusKey = -1;
+    let statusAt = -Infinity;
     const tick = async (): Promise<void> => {
       const start = performance.now();
       const dt = Math.min(0.1, (start - last) / 1000);
@@ -293,7 +300,12 @@ export class TrainWatch {
         if (this.view !== before) this.dirty = true;
         if (!this.paused && this.live !== null) {
           easeToward(this.display, this.live, 1 - Math.exp(-dt / EASE_S));
-          this.shownStep = this.history.newestStep;
+          // The status line and the loss curve move on at most STATUS_HZ times a second: digits
+          // changing faster cannot be read, and each change repaints their part of the window.
+          if (start - statusAt >= 1000 / STATUS_HZ - 2) {
+            statusAt = start;
+            this.shownStep = this.history.newestStep;
+          }
           this.dirty = true;
         }
         if (this.dirty && fb[0]! > 0 && fb[1]! > 0) {
