@@ -67,7 +67,7 @@ const REGION_TILE = 8;
 const REGION_MAX_RECTS = 512;
 /**
  * Past this share of the layer's cubes changing colour at once, keepFrames draws the whole layer:
- * a repaint box is ≈ 2.5× a cube's pixels, and each is two triangles.
+ * a repainted cube is a square of ≈ 3× its pixels (one point; CubeCache.repaint).
  */
 const MAX_REPAINT_SHARE = 0.35;
 
