@@ -223,9 +223,7 @@ export class Renderer {
       gl.glVertexAttribDivisor(loc, 1);
     }
     this.pointInstances(0);
-    // The instance buffer's storage (MIN_GPU_INSTANCES, 2.6 MB that llvmpipe zeroes: ≈ 10 ms) is
-    // made by the first frame with cubes, or by prepareWindowTarget, not before the window's
-    // first frame (issue 15), which has none.
+    // The instance buffer's storage is made by each frame with cubes, at its size (freshInstances).
     st.bindVao(0);
     this.text = new TextRenderer(gl, st, this.textProgram, this.flatProgram);
     gl.glDepthFunc(GL_LESS);
@@ -246,13 +244,12 @@ export class Renderer {
     gl.glVertexAttribPointer(4, 3, GL_FLOAT, 0, INSTANCE_BYTES, off + 28);
   }
 
+  /** Raise the instance capacity (doubling from MIN_GPU_INSTANCES) to hold n; freshInstances makes the storage. */
   private growInstances(n: number): void {
     if (n <= this.gpuInstances) return;
     let cap = Math.max(MIN_GPU_INSTANCES, this.gpuInstances);
     while (cap < n) cap *= 2;
     this.gpuInstances = cap;
-    this.state.bindArrayBuffer(this.instanceVbo);
-    this.gl.glBufferData(GL_ARRAY_BUFFER, cap * INSTANCE_BYTES, null, GL_DYNAMIC_DRAW);
   }
 
   /**
@@ -682,12 +679,10 @@ export class Renderer {
 
   /**
    * The 4× MSAA target a single-sampled window's frames are drawn through, made (or resized) to
-   * the window's size now, and the instance buffer's storage. The app calls it once its first
-   * frame is on screen, so the allocations (≈ 50 MB that llvmpipe zeroes at 1600×900) happen while
-   * nothing moves yet.
+   * the window's size now. The app calls it once its first frame is on screen, so the allocation
+   * (≈ 50 MB that llvmpipe zeroes at 1600×900) happens while nothing moves yet.
    */
   prepareWindowTarget(): void {
-    this.growInstances(MIN_GPU_INSTANCES);
     if (this.width > 0 && this.height > 0 && this.windowAntialias && this.windowSamples() === 0) this.windowTarget = this.windowOffscreen();
   }
 

@@ -173,6 +173,9 @@ function paramCubes(layout: TrainLayout): ParamCubes {
   return { layout, instances: d, param };
 }
 
+/** Screen levels (of 255) per step of the parameters' colours (drawParams). */
+export const COLOUR_STEP = 4;
+
 /**
  * The parameters' cubes, opaque, in the tiles' order: each the diverging colour of its value at the
  * tile's limit (colormap.ts divergingAt), written straight into the frame (≈ 22,000 cubes a frame;
@@ -180,13 +183,10 @@ function paramCubes(layout: TrainLayout): ParamCubes {
  * the 256 levels a screen shows (129 colours from −limit to +limit): a weight that moved by less
  * than a step keeps its colour exactly, and the window repaints only the cubes whose colour changed
  * (Renderer.keepFrames): ≈ 3–10 % of them per frame early in a run, under 1 % late. The repaints
- * fall with the step (issue 14: the window's CPU is taken from training; per frame 1: 4.3 ms of
+ * fall with the step (issue 14: the window's CPU is taken from training; per frame 1: 3.9 ms of
  * llvmpipe, 2: 2.9, 4: 2.4), and the picture does not change to the eye: against exact colours,
  * at most 2 levels in a channel after lighting (measured at 1600×900).
  */
-/** Screen levels (of 255) per step of the parameters' colours (drawParams). */
-export const COLOUR_STEP = 4;
-
 function drawParams(layout: TrainLayout, params: Float32Array, sc: TrainViewScratch, out: FrameDesc): void {
   // Places and sizes copied from the layout's cubes (made once), colours written here.
   const cubes = sc.cubes?.layout === layout ? sc.cubes : (sc.cubes = paramCubes(layout));
